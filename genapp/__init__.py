@@ -1,0 +1,1 @@
+"""genapp: see how VAEs, GANs and RBMs generate images, audio and text."""

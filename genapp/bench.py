@@ -1,0 +1,80 @@
+"""`python -m genapp bench`: time the app's operations on this machine and print one table.
+Figures depend on the machine and its load; they are printed, never asserted by tests."""
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+from . import hub, studio
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _percentiles(ms: list[float]) -> dict:
+    ms = sorted(ms)
+    return {"median_ms": round(statistics.median(ms), 1), "p95_ms": round(ms[min(len(ms) - 1, int(0.95 * len(ms)))], 1)}
+
+
+def image_grids(repeats: int) -> list[dict]:
+    """In process: a 64-image grid (sampling and the grid picture; PNG encoding timed apart)."""
+    rows = []
+    for name in hub.bundled():
+        if name.split("-")[0] not in studio.FAMILIES:
+            continue
+        studio.generate_images(name, 64, seed=0)                       # warm-up
+        ms, png_ms = [], []
+        for seed in range(repeats):
+            t0 = time.perf_counter()
+            result = studio.generate_images(name, 64, seed=seed)
+            png_ms.append((time.perf_counter() - t0) * 1000 - result.ms)
+            ms.append(result.ms)
+        steps = f" ({hub.load(name).config.default_steps} Gibbs steps)" if name.startswith("rbm-") else ""
+        rows.append({"operation": f"64-image grid{steps}", "checkpoint": name, **_percentiles(ms),
+                     "png_and_checks_ms": round(statistics.median(png_ms), 1)})
+    return rows
+
+
+def cold_start() -> dict:
+    """Seconds from `python app.py` to the first successful request through gradio_client."""
+    from gradio_client import Client
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, GRADIO_SERVER_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False")
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            try:
+                client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+                client.predict("mnist", "gan", "any", 16, 0, 200, api_name="/generate_image")
+                return {"operation": "app start to first served request", "checkpoint": "gan-mnist",
+                        "seconds": round(time.perf_counter() - t0, 1)}
+            except Exception:
+                if proc.poll() is not None or time.perf_counter() - t0 > 120:
+                    raise RuntimeError("the app did not serve a request within 120 s")
+                time.sleep(0.2)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def main(quick: bool = False, as_json: bool = False):
+    torch.set_num_threads(2)
+    rows = image_grids(5 if quick else 30) + [cold_start()]
+    info = {"torch_threads": torch.get_num_threads(), "cpus": os.cpu_count(), "rows": rows}
+    if as_json:
+        print(json.dumps(info, indent=2))
+        return
+    print(f"genapp bench: {info['cpus']} CPUs, torch threads {info['torch_threads']}")
+    print(f"{'operation':<36} {'checkpoint':<12} {'median ms':>10} {'p95 ms':>8} {'png ms':>7} {'seconds':>8}")
+    for r in rows:
+        print(f"{r['operation']:<36} {r['checkpoint']:<12} {r.get('median_ms', ''):>10} {r.get('p95_ms', ''):>8} "
+              f"{r.get('png_and_checks_ms', ''):>7} {r.get('seconds', ''):>8}")

@@ -1,0 +1,100 @@
+"""Model cards: README.md of a checkpoint folder, rendered from its recipe and from `metrics.json`,
+which holds only numbers that a command measured (training facts from `train`, figures from `eval`)."""
+import json
+from pathlib import Path
+
+from .data.image import DATASETS
+from .train.recipes import RECIPES
+
+HUB_DATASETS = {"mnist": "ylecun/mnist", "fashion": "zalando-datasets/fashion_mnist"}
+FAMILY_TITLES = {"vae": "variational autoencoder", "gan": "generative adversarial network",
+                 "rbm": "restricted Boltzmann machine", "classifier": "evaluator classifier"}
+SPLITS = {"mnist": "`mnist10k.npz` (10,000 digits). The file is sorted by label, so the test split is "
+                   "the last 200 of each digit (2,000 held out), and training uses the other 8,000 "
+                   "(a fixed random 1,000 of them for validation during training)",
+          "fashion": "the official split: 60,000 training images (a fixed random 5,000 of them for "
+                     "validation during training), 10,000 test images"}
+LIKELIHOOD = {
+    "vae": "Bernoulli likelihood on dynamically binarized pixels: the convention of the MNIST "
+           "likelihood literature (Burda et al. 2016), so its NLL in nats compares with published "
+           "numbers; used for Fashion-MNIST too, where it reads as the probability of ink per pixel. "
+           "Pictures show the Bernoulli means.",
+    "rbm": "Bernoulli visible units on dynamically binarized pixels; pictures show the visible "
+           "units' means after the last Gibbs sweep, with the label units clamped.",
+}
+
+
+def read_metrics(folder: Path) -> dict:
+    path = Path(folder) / "metrics.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def write_metrics(folder: Path, metrics: dict):
+    """Write metrics.json (with the checkpoint's `name`) and re-render the card from it."""
+    (Path(folder) / "metrics.json").write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
+    write_card(folder)
+
+
+def write_card(folder: Path):
+    folder = Path(folder)
+    metrics = read_metrics(folder)
+    name = metrics.get("name", folder.name)
+    recipe = RECIPES[name]
+    data = DATASETS[recipe.dataset]
+    training = metrics.get("training", {})
+    measured = metrics.get("eval", {})
+    yaml = [
+        "---",
+        "license: mit",
+        "library_name: pytorch",
+        "pipeline_tag: unconditional-image-generation" if recipe.family != "classifier" else "pipeline_tag: image-classification",
+        "datasets:", f"- {HUB_DATASETS[recipe.dataset]}",
+        "tags:", "- genapp", f"- {recipe.family}", f"- {recipe.dataset}",
+        "- class-conditional" if recipe.family != "classifier" else "- evaluator",
+        "model-index:", f"- name: {name}", "  results:",
+        "  - task:", f"      type: {'image-classification' if recipe.family == 'classifier' else 'image-generation'}",
+        "    dataset:", f"      name: {data.title}", f"      type: {HUB_DATASETS[recipe.dataset]}",
+        "      split: test",
+        "    metrics:",
+    ]
+    for key, m in measured.items():
+        yaml += [f"    - type: {key}", f"      name: {m['name']}", f"      value: {m['value']}"]
+    if not measured:
+        yaml[-1] = "    metrics: []"
+    yaml.append("---")
+
+    command = training.get("command", f"python -m genapp train {name} --data {data.default_dir}")
+    body = [
+        f"# {name}",
+        "",
+        f"A class-conditional {FAMILY_TITLES[recipe.family]} on {data.title}, part of "
+        "[genapp](https://huggingface.co/spaces), an interactive demo of classic generative models."
+        if recipe.family != "classifier" else
+        f"The {FAMILY_TITLES[recipe.family]} for {data.title}: genapp's stand-in for Inception. It names "
+        "the class of generated samples (class agreement, coverage) and its features feed Fréchet distances.",
+        "",
+        "## Data",
+        f"{data.title}: {SPLITS[recipe.dataset]}. Licence: {data.licence}.",
+        "",
+        "## Recipe",
+        f"- Model: `{recipe.family}` with `{json.dumps(recipe.model)}` (full config in `config.json`).",
+        f"- {recipe.notes}",
+        f"- {recipe.steps:,} steps of batch {recipe.batch_size}, learning rate {recipe.lr}.",
+    ]
+    if recipe.family in LIKELIHOOD:
+        body.append(f"- Likelihood: {LIKELIHOOD[recipe.family]}")
+    body += ["", "## Training", "```", command, "```"]
+    if training:
+        body.append(f"Trained on {training['device']} in {training['seconds']:.0f} s "
+                    f"(seed {training['seed']}, torch {training['torch']}).")
+        for key, value in training.get("metrics", {}).items():
+            body.append(f"- {key.replace('_', ' ')}: {value}")
+    body += ["", "## Measured", f"Printed by `python -m genapp eval {name}` (test split):", ""]
+    if measured:
+        body += ["| metric | value |", "| --- | --- |"]
+        body += [f"| {m['name']} | {m['value']} |" for m in measured.values()]
+    else:
+        body.append("Not measured yet.")
+    body += ["", "## Use", "```", f"python -m genapp generate {name} --n 16 --seed 0 --out grid.png"
+             if recipe.family != "classifier" else "from genapp import hub; clf = hub.load('" + name + "')", "```", ""]
+    (folder / "README.md").write_text("\n".join(yaml + [""] + body))

@@ -1,0 +1,55 @@
+"""Command line: python -m genapp train|eval|generate|bench."""
+import argparse
+import sys
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m genapp", description=__doc__,
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    fmt = argparse.ArgumentDefaultsHelpFormatter
+
+    p = sub.add_parser("train", help="rebuild a checkpoint from data", formatter_class=fmt)
+    p.add_argument("name", help="checkpoint name, e.g. vae-mnist")
+    p.add_argument("--data", "-d", default=None, help="data directory (default: the recipe's)")
+    p.add_argument("--device", default="cpu", help="cpu or cuda")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--steps", type=int, default=None, help="override the recipe's step count")
+    p.add_argument("--out", "-o", default=None, help="output folder (default: checkpoints/<name>)")
+
+    p = sub.add_parser("eval", help="measure checkpoints; writes the figures into their cards", formatter_class=fmt)
+    p.add_argument("names", nargs="+", help="checkpoint names, or 'all'")
+    p.add_argument("--data", "-d", default=None, help="data directory (default: the recipe's)")
+    p.add_argument("--quick", action="store_true", help="fewer samples, for a smoke test; writes no card")
+
+    p = sub.add_parser("generate", help="write the grid the Image tab shows", formatter_class=fmt)
+    p.add_argument("name", help="checkpoint name, e.g. gan-mnist")
+    p.add_argument("--n", "-n", type=int, default=16, help="how many samples (1-64)")
+    p.add_argument("--seed", "-s", type=int, default=0)
+    p.add_argument("--label", "-l", default="any", help="class: 'any', an index 0-9 or a class name")
+    p.add_argument("--steps", type=int, default=None, help="Gibbs steps (RBM only)")
+    p.add_argument("--out", "-o", required=True, help="PNG file to write")
+
+    p = sub.add_parser("bench", help="time the app's operations on this machine", formatter_class=fmt)
+    p.add_argument("--quick", action="store_true", help="fewer repetitions")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    args = parser.parse_args(argv)
+    if args.command == "train":
+        from .train import train
+        train(args.name, args.data, args.device, args.seed, args.steps, args.out)
+    elif args.command == "eval":
+        from .eval.run import main as eval_main
+        eval_main(args.names, args.data, args.quick)
+    elif args.command == "generate":
+        from . import studio
+        try:
+            result = studio.generate_images(args.name, args.n, args.seed, args.label, args.steps)
+        except studio.BadRequest as e:
+            sys.exit(f"error: {e}")
+        with open(args.out, "wb") as f:
+            f.write(result.png)
+        print(f"{args.out}: {args.n} samples of {args.name}, seed {args.seed}, {result.ms:.0f} ms")
+    elif args.command == "bench":
+        from .bench import main as bench_main
+        bench_main(quick=args.quick, as_json=args.json)

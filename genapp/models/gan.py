@@ -1,0 +1,96 @@
+"""Generative adversarial network (Goodfellow et al. 2014) in the DCGAN shape (Radford et al. 2016),
+trained with the recipe that made GANs stable enough to teach with:
+- hinge loss (Lim & Ye 2017; Miyato et al. 2018),
+- spectral normalization of every discriminator layer (Miyato et al. 2018, "Spectral Normalization
+  for Generative Adversarial Networks"),
+- label conditioning by a projection discriminator (Miyato & Koyama 2018, "cGANs with Projection
+  Discriminator") and a label embedding concatenated to z in the generator,
+- an exponential moving average of the generator's weights (Yazici et al. 2019), which is what is
+  shipped and sampled.
+"""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from diffusers.configuration_utils import ConfigMixin, register_to_config
+from diffusers.models.modeling_utils import ModelMixin
+from torch.nn.utils.parametrizations import spectral_norm
+
+from .nets import ConvDecoder, ConvEncoder, label_embedding
+
+# losses
+
+def hinge_d_loss(real_scores, fake_scores):
+    """Discriminator hinge loss, mean over the batch (Lim & Ye 2017, eq. 6)."""
+    return F.relu(1 - real_scores).mean() + F.relu(1 + fake_scores).mean()
+
+
+def hinge_g_loss(fake_scores):
+    """Generator loss of the hinge GAN: -D(G(z)) (Miyato et al. 2018, eq. 17)."""
+    return -fake_scores.mean()
+
+
+# models
+
+class Generator(ModelMixin, ConfigMixin):
+    """z (and a class label) -> picture in [0, 1].
+
+    Parameters:
+        sample_shape: (channels, height, width) of one sample; height and width divisible by 4.
+        latent_dim: size of z ~ N(0, I).
+        num_classes: labels to condition on; 0 for an unconditional generator.
+        channels: widths of the two up-convolutions (batch-normalized, as in DCGAN).
+    """
+
+    @register_to_config
+    def __init__(self, sample_shape: tuple = (1, 28, 28), latent_dim: int = 64, num_classes: int = 10,
+                 channels: tuple = (128, 64), label_dim: int = 16):
+        super().__init__()
+        self.label_emb = label_embedding(num_classes, label_dim)
+        cond = label_dim if num_classes > 0 else 0
+        self.body = ConvDecoder(sample_shape=sample_shape, in_features=latent_dim + cond,
+                                channels=channels, batch_norm=True)
+
+    @property
+    def latent_dim(self) -> int:
+        return self.config.latent_dim
+
+    def decode(self, z, labels=None):
+        """(B, latent_dim) -> (B, C, H, W) in [0, 1]."""
+        if self.label_emb is not None:
+            assert labels is not None, "this generator is class-conditional: pass labels"
+            z = torch.cat([z, self.label_emb(labels)], 1)
+        return torch.sigmoid(self.body(z))
+
+    def forward(self, z, labels=None):
+        return self.decode(z, labels)
+
+    @torch.no_grad()
+    def sample(self, n, generator=None, labels=None):
+        z = torch.randn((n, self.latent_dim), generator=generator, device=self.device)
+        return self.decode(z, labels)
+
+
+class Discriminator(ModelMixin, ConfigMixin):
+    """Picture in [0, 1] (and its label) -> realness score (B,), unbounded (hinge loss).
+
+    Parameters:
+        sample_shape: as the generator's.
+        num_classes: labels; the score adds <embed(y), features> (projection discriminator).
+        channels, hidden: conv widths and feature size, every layer spectrally normalized.
+    """
+
+    @register_to_config
+    def __init__(self, sample_shape: tuple = (1, 28, 28), num_classes: int = 10,
+                 channels: tuple = (64, 128), hidden: int = 256):
+        super().__init__()
+        self.features = ConvEncoder(sample_shape=sample_shape, channels=channels, out_features=hidden,
+                                    spectral=True, activation="leaky")
+        self.score = spectral_norm(nn.Linear(hidden, 1))
+        self.projection = spectral_norm(nn.Embedding(num_classes, hidden)) if num_classes > 0 else None
+
+    def forward(self, x, labels=None):
+        h = self.features(x * 2 - 1)                             # (B, hidden), input centred on 0
+        score = self.score(h).squeeze(1)
+        if self.projection is not None:
+            score = score + (self.projection(labels) * h).sum(1)
+        return score

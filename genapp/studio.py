@@ -1,0 +1,175 @@
+"""The seam between models and UI: plain values in (checkpoint names, counts, seeds, labels), plain
+values out (PIL pictures, PNG bytes, numbers). Every argument is checked here, so the UI, the API,
+the CLI and the benchmarks share one path and one set of messages."""
+import math
+import os
+import time
+from dataclasses import dataclass, field
+
+import torch
+from PIL import Image
+
+from . import hub
+from .data.image import DATASETS, png_bytes, png_text, to_grid
+
+FAMILIES = ("vae", "gan", "rbm")
+FAMILY_TITLES = {"vae": "VAE", "gan": "GAN", "rbm": "RBM"}
+MAX_IMAGES = 64
+MAX_SEED = 2**63 - 1
+MAX_GIBBS_STEPS = 2000
+GRID_SCALE = 2
+
+
+class BadRequest(ValueError):
+    """An argument a person can fix; the message is written for them."""
+
+
+# argument checks
+
+def _integer(value, what: str, low: int, high: int) -> int:
+    if isinstance(value, bool):
+        raise BadRequest(f"{what} must be a whole number from {low:,} to {high:,}, not {value!r}.")
+    if isinstance(value, str):
+        value = value.strip()
+    try:
+        number = float(value) if not isinstance(value, int) else value
+    except (TypeError, ValueError):
+        raise BadRequest(f"{what} must be a whole number from {low:,} to {high:,}; {value!r} is not a number.") from None
+    if isinstance(number, float):
+        if not math.isfinite(number) or number != int(number):
+            raise BadRequest(f"{what} must be a whole number from {low:,} to {high:,}, not {value!r}.")
+        if isinstance(value, str) and value.lstrip("+-").isdigit():
+            number = int(value)          # exact, even past 2**53
+        number = int(number)
+    if not low <= number <= high:
+        raise BadRequest(f"{what} must be from {low:,} to {high:,}; {number:,} is out of range.")
+    return number
+
+
+def check_count(n) -> int:
+    return _integer(n, "The number of images", 1, MAX_IMAGES)
+
+
+def check_seed(seed) -> int:
+    return _integer(seed, "The seed", 0, MAX_SEED)
+
+
+def check_steps(steps) -> int | None:
+    return None if steps is None else _integer(steps, "The number of Gibbs steps", 1, MAX_GIBBS_STEPS)
+
+
+def check_dataset(dataset) -> str:
+    if dataset not in DATASETS:
+        raise BadRequest(f"Pick a data set: {', '.join(DATASETS)}; {dataset!r} is not one of them.")
+    return dataset
+
+
+def class_choices(dataset: str) -> list[str]:
+    """What the class menu offers: 'any' and the data set's class names."""
+    return ["any", *DATASETS[check_dataset(dataset)].class_names]
+
+
+def check_label(label, class_names) -> int | None:
+    """'any' -> None; a class name (any case) or index -> its index."""
+    if label is None or (isinstance(label, str) and label.strip().lower() in ("", "any")):
+        return None
+    lowered = [c.lower() for c in class_names]
+    if isinstance(label, str) and label.strip().lower() in lowered:
+        return lowered.index(label.strip().lower())
+    try:
+        return _integer(label, "The class", 0, len(class_names) - 1)
+    except BadRequest:
+        raise BadRequest(f"Pick a class: 'any', 0-{len(class_names) - 1} or one of "
+                         f"{', '.join(class_names)}; {label!r} is not one of them.") from None
+
+
+def check_checkpoint(name) -> str:
+    try:
+        hub.resolve(hub.check_name(name))
+    except hub.UnknownCheckpoint as e:
+        raise BadRequest(str(e)) from None
+    return name
+
+
+def checkpoint_dataset(name: str) -> str:
+    return name.split("-")[1]
+
+
+# generation
+
+@dataclass
+class ImageResult:
+    checkpoint: str
+    image: Image.Image            # the grid, each pixel GRID_SCALE x GRID_SCALE
+    png: bytes                    # the grid as PNG, with provenance in its text chunks
+    labels: list = field(default_factory=list)
+    ms: float = 0.0
+
+    @property
+    def title(self) -> str:
+        return f"{FAMILY_TITLES.get(self.checkpoint.split('-')[0], self.checkpoint)} · {self.ms:.0f} ms"
+
+
+def generate_images(checkpoint, n=16, seed=0, label="any", steps=None, progress=None) -> ImageResult:
+    """A grid of n samples of `checkpoint`; the same arguments give the same PNG bytes.
+    progress(done, total) is called during Gibbs sampling (RBM)."""
+    checkpoint, n, seed, steps = check_checkpoint(checkpoint), check_count(n), check_seed(seed), check_steps(steps)
+    class_names = DATASETS[checkpoint_dataset(checkpoint)].class_names
+    label = check_label(label, class_names)
+    model = hub.load(checkpoint)
+    t0 = time.perf_counter()
+    generator = torch.Generator().manual_seed(seed)
+    with torch.inference_mode():
+        labels = (torch.randint(len(class_names), (n,), generator=generator) if label is None
+                  else torch.full((n,), label, dtype=torch.long))
+        if checkpoint.startswith("rbm-"):
+            steps = steps or model.config.default_steps
+            x = model.sample(n, generator, labels, steps=steps, callback=progress)
+        else:
+            x = model.sample(n, generator, labels)
+        image = to_grid(x, scale=GRID_SCALE)
+    ms = (time.perf_counter() - t0) * 1000
+    text = {"software": "genapp", "checkpoint": checkpoint, "weights_sha256": hub.weights_sha256(checkpoint),
+            "seed": seed, "n": n, "label": "any" if label is None else class_names[label],
+            "labels": " ".join(map(str, labels.tolist()))}
+    if steps is not None and checkpoint.startswith("rbm-"):
+        text["gibbs_steps"] = steps
+    return ImageResult(checkpoint, image, png_bytes(image, text), labels.tolist(), ms)
+
+
+def compare_families(dataset, family, n=16, seed=0, label="any", steps=None, progress=None) -> list[ImageResult]:
+    """What the Image tab shows: one family's grid, or all three on the same seed and labels."""
+    dataset = check_dataset(dataset)
+    families = FAMILIES if family == "all" else (family,)
+    if family != "all" and family not in FAMILIES:
+        raise BadRequest(f"Pick a family: {', '.join(FAMILIES)} or all; {family!r} is not one of them.")
+    return [generate_images(f"{f}-{dataset}", n, seed, label, steps, progress) for f in families]
+
+
+def side_by_side(results: list[ImageResult]) -> bytes:
+    """One PNG of several grids left to right, its text chunks naming every checkpoint in order."""
+    if len(results) == 1:
+        return results[0].png
+    gap = 12
+    width = sum(r.image.width for r in results) + gap * (len(results) - 1)
+    canvas = Image.new("L", (width, max(r.image.height for r in results)), 255)
+    x = 0
+    for r in results:
+        canvas.paste(r.image, (x, 0))
+        x += r.image.width + gap
+    first = results[0]
+    text = png_text(first.png)
+    text["checkpoint"] = ",".join(r.checkpoint for r in results)
+    text["weights_sha256"] = ",".join(hub.weights_sha256(r.checkpoint) for r in results)
+    return png_bytes(canvas, text)
+
+
+# serving
+
+def warm_up(threads: int | None = None):
+    """Load every bundled generator once and fix torch's thread count, before serving.
+    Two threads, one per core of a free Space (GENAPP_TORCH_THREADS overrides)."""
+    torch.set_num_threads(threads or int(os.environ.get("GENAPP_TORCH_THREADS", "2")))
+    for name in hub.bundled():
+        if name.split("-")[0] in FAMILIES:
+            hub.load(name)

@@ -1,0 +1,48 @@
+"""`python -m genapp train <name>`: rebuild a checkpoint from data with its recipe."""
+import importlib
+import shlex
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+
+from ..data.image import DATASETS, load_tensors
+from ..hub import CHECKPOINTS
+from .loop import Split, seed_generator
+from .recipes import RECIPES
+
+VALIDATION = {"mnist": 1000, "fashion": 5000}   # held out of the training split
+
+
+def train(name: str, data_dir: str | None = None, device: str = "cpu", seed: int = 0,
+          steps: int | None = None, out: str | Path | None = None) -> Path:
+    from ..card import write_metrics   # card imports the recipes: import here, not at the top
+    recipe = RECIPES[name]
+    data_dir = data_dir or DATASETS[recipe.dataset].default_dir
+    steps = steps or recipe.steps
+    torch.manual_seed(seed)                      # weight initialisation
+    generator = seed_generator(seed)             # minibatches, noise
+    x, y = load_tensors(recipe.dataset, data_dir, "train", device)
+    # a fixed random subset of the training split for validation (the files may be sorted by class)
+    order = torch.randperm(len(x), generator=seed_generator(1234)).to(x.device)
+    val, fit_idx = order[:VALIDATION[recipe.dataset]], order[VALIDATION[recipe.dataset]:]
+    split = Split(x[fit_idx], y[fit_idx], x[val], y[val])
+    print(f"{name}: {recipe.family} on {recipe.dataset}, {len(split.x)} training and "
+          f"{len(split.x_val)} validation examples, {steps} steps on {device}")
+    fit = importlib.import_module(f".{recipe.family}", __package__).fit
+    t0 = time.time()
+    models, metrics = fit(recipe, split, device, generator, steps)
+    seconds = time.time() - t0
+    folder = Path(out) if out else CHECKPOINTS / name
+    for sub, model in models.items():
+        model.to("cpu").save_pretrained(folder / sub, safe_serialization=True)
+    device_name = torch.cuda.get_device_name() if device.startswith("cuda") else "CPU"
+    write_metrics(folder, {"name": name, "training": {
+        "command": "python -m genapp train " + " ".join(shlex.quote(a) for a in sys.argv[2:])
+                   if sys.argv[1:2] == ["train"] else f"python -m genapp train {name}",
+        "device": f"{device} ({device_name})", "seconds": round(seconds, 1), "steps": steps, "seed": seed,
+        "torch": torch.__version__, "metrics": metrics}})
+    print(f"{name}: saved to {folder} after {seconds:.0f} s")
+    return folder

@@ -1,0 +1,47 @@
+"""Training loop of the GAN: hinge loss, Adam(0, 0.9), one D step per G step, EMA generator."""
+import copy
+
+import torch
+
+from ..models.gan import Discriminator, Generator, hinge_d_loss, hinge_g_loss
+from .loop import Log, minibatch
+
+EMA_DECAY = 0.999
+
+
+@torch.no_grad()
+def ema_update(ema, model, decay=EMA_DECAY):
+    for p_ema, p in zip(ema.parameters(), model.parameters()):
+        p_ema.lerp_(p, 1 - decay)
+    for b_ema, b in zip(ema.buffers(), model.buffers()):   # batch-norm statistics: copied
+        b_ema.copy_(b)
+
+
+def fit(recipe, split, device, generator, steps):
+    shape = tuple(split.x.shape[1:])
+    num_classes = recipe.model.get("num_classes", 10)
+    G = Generator(sample_shape=shape, **recipe.model).to(device)
+    D = Discriminator(sample_shape=shape, num_classes=num_classes).to(device)
+    G_ema = copy.deepcopy(G).eval()
+    opt_g = torch.optim.Adam(G.parameters(), lr=recipe.lr, betas=(0.0, 0.9))
+    opt_d = torch.optim.Adam(D.parameters(), lr=recipe.lr, betas=(0.0, 0.9))
+    log = Log(steps)
+    cond = num_classes > 0
+    for step in range(1, steps + 1):
+        x, y = minibatch(split, recipe.batch_size, generator)
+        y = y if cond else None
+        z = torch.randn((len(x), G.latent_dim), generator=generator).to(device)
+        # (1) Update D: push real scores above +1 and fake scores below -1
+        fake = G(z, y)
+        d_loss = hinge_d_loss(D(x, y), D(fake.detach(), y))
+        opt_d.zero_grad(set_to_none=True)
+        d_loss.backward()
+        opt_d.step()
+        # (2) Update G: raise D's score of fresh fakes
+        g_loss = hinge_g_loss(D(fake, y))
+        opt_g.zero_grad(set_to_none=True)
+        g_loss.backward()
+        opt_g.step()
+        ema_update(G_ema, G)
+        log.step(step, d_loss=d_loss.detach(), g_loss=g_loss.detach())
+    return {"": G_ema, "discriminator": D.eval()}, {}

@@ -1,0 +1,68 @@
+"""What every training loop shares: random minibatches, a makemore-style log line, and keeping the
+weights that did best on validation."""
+import copy
+import time
+from dataclasses import dataclass
+
+import torch
+
+
+@dataclass
+class Split:
+    """Training data on the training device: x (N, C, H, W) in [0, 1], y (N,) int64."""
+    x: torch.Tensor
+    y: torch.Tensor
+    x_val: torch.Tensor
+    y_val: torch.Tensor
+
+
+def minibatch(split: Split, batch_size: int, generator: torch.Generator):
+    """A random minibatch, drawn with replacement (cheap: no permutation of the whole set per step)."""
+    idx = torch.randint(len(split.x), (batch_size,), generator=generator).to(split.x.device)
+    return split.x[idx], split.y[idx]
+
+
+def binarize(x, generator):
+    """Dynamic binarization: each pixel is a fresh Bernoulli draw with its intensity as probability."""
+    noise = torch.rand(x.shape, generator=generator).to(x.device)
+    return (noise < x).float()
+
+
+class Log:
+    """Prints `step 500 | loss 2.1034 | 1.2ms` every `every` steps and the final timing."""
+
+    def __init__(self, steps: int, every: int = 500):
+        self.steps, self.every, self.t0, self.last = steps, every, time.time(), time.time()
+
+    def step(self, step: int, **values):
+        if step % self.every and step != self.steps:
+            return
+        ms = (time.time() - self.last) * 1000 / self.every
+        self.last = time.time()
+        parts = " | ".join(f"{k} {float(v):.4f}" for k, v in values.items())   # syncs only here
+        print(f"step {step}/{self.steps} | {parts} | {ms:.1f}ms", flush=True)
+
+    @property
+    def seconds(self) -> float:
+        return time.time() - self.t0
+
+
+class Best:
+    """Keeps a copy of the model's weights whenever the validation loss improves."""
+
+    def __init__(self, model):
+        self.model, self.loss, self.state, self.step = model, float("inf"), None, 0
+
+    def update(self, loss: float, step: int):
+        if loss < self.loss:
+            self.loss, self.step = loss, step
+            self.state = copy.deepcopy(self.model.state_dict())
+
+    def restore(self):
+        if self.state is not None:
+            self.model.load_state_dict(self.state)
+        return self.model
+
+
+def seed_generator(seed: int) -> torch.Generator:
+    return torch.Generator().manual_seed(seed)

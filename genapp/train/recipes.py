@@ -1,0 +1,41 @@
+"""One recipe per checkpoint name: which family, which data, the model's config and the optimiser's
+settings. `python -m genapp train <name>` reads it; the model card prints it."""
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Recipe:
+    name: str
+    family: str                 # vae | gan | rbm | classifier
+    dataset: str                # mnist | fashion
+    model: dict = field(default_factory=dict)     # kwargs of the model class (JSON-friendly)
+    steps: int = 10_000
+    batch_size: int = 128
+    lr: float = 1e-3
+    eval_every: int = 1000
+    notes: str = ""
+
+
+def _image_recipes(dataset: str, *, vae_steps: int, gan_steps: int, rbm_steps: int, clf_steps: int):
+    return [
+        Recipe(f"vae-{dataset}", "vae", dataset, dict(latent_dim=16, num_classes=10), steps=vae_steps,
+               batch_size=128, lr=1e-3,
+               notes="Adam, cosine-decayed learning rate; pixels dynamically binarized (a fresh "
+                     "Bernoulli draw of each pixel every time it is seen)."),
+        Recipe(f"gan-{dataset}", "gan", dataset, dict(latent_dim=64, num_classes=10), steps=gan_steps,
+               batch_size=64, lr=2e-4,
+               notes="Hinge loss, spectral norm in D, projection discriminator, Adam(0.0, 0.9), "
+                     "one D step per G step, EMA of G's weights with decay 0.999 (the EMA is shipped)."),
+        Recipe(f"rbm-{dataset}", "rbm", dataset, dict(num_hidden=500, num_classes=10), steps=rbm_steps,
+               batch_size=100, lr=0.01,
+               notes="PCD-1 with 100 persistent chains (labels free in the chains) plus the discriminative term -log p(y|v) of a hybrid RBM (Larochelle & Bengio 2008) so that a clamped label steers the chain; SGD with momentum "
+                     "0.9, weight decay 1e-4, learning rate decayed linearly to 0; pixels dynamically binarized."),
+        Recipe(f"eval-{dataset}", "classifier", dataset, dict(num_classes=10), steps=clf_steps,
+               batch_size=128, lr=2e-3,
+               notes="AdamW, one-cycle learning rate, random shifts of up to 2 pixels."),
+    ]
+
+
+RECIPES = {r.name: r for r in
+           _image_recipes("mnist", vae_steps=20_000, gan_steps=15_000, rbm_steps=30_000, clf_steps=8_000)
+           + _image_recipes("fashion", vae_steps=20_000, gan_steps=20_000, rbm_steps=20_000, clf_steps=10_000)}

@@ -1,0 +1,16 @@
+"""The whole app: a header and one tab per lesson."""
+import gradio as gr
+
+from . import image
+
+INTRO = """# genapp: see how generative models work
+Generate pictures with three classic families of generative models (a **VAE**, a **GAN** and an
+**RBM**), each trained on handwritten digits and on clothing, and compare them on the same seed."""
+
+
+def build_app() -> gr.Blocks:
+    with gr.Blocks(title="genapp: generative models you can see") as demo:
+        gr.Markdown(INTRO)
+        with gr.Tabs():
+            image.build()
+    return demo

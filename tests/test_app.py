@@ -1,0 +1,76 @@
+"""The app launched for real (python app.py) and driven through gradio_client, as the API's users do."""
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+from gradio_client import Client
+
+from genapp.data.image import png_text
+from conftest import ROOT
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def client():
+    port = _free_port()
+    env = dict(os.environ, GRADIO_SERVER_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False")
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url, deadline = f"http://127.0.0.1:{port}/", time.time() + 90
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                proc.kill()
+                pytest.fail("app did not start:\n" + proc.stdout.read())
+            time.sleep(0.3)
+    yield Client(url, verbose=False)
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_generate_image_returns_a_gallery_and_a_png_with_provenance(client):
+    gallery, png_path = client.predict("mnist", "all", "3", 9, 77, 20, api_name="/generate_image")
+    assert len(gallery) == 3
+    assert [item["caption"].split(" ·")[0] for item in gallery] == ["VAE", "GAN", "RBM"]
+    text = png_text(open(png_path, "rb").read())
+    assert text["checkpoint"] == "vae-mnist,gan-mnist,rbm-mnist" and text["seed"] == "77"
+    assert text["label"] == "3"
+
+
+def test_same_request_same_bytes_through_http(client):
+    a = client.predict("fashion", "gan", "Sneaker", 16, 5, 200, api_name="/generate_image")[1]
+    b = client.predict("fashion", "gan", "Sneaker", 16, 5, 200, api_name="/generate_image")[1]
+    assert open(a, "rb").read() == open(b, "rb").read()
+
+
+@pytest.mark.parametrize("args, words", [
+    (("mnist", "vae", "any", 0, 1, 10), "from 1 to 64"),
+    (("mnist", "vae", "any", "abc", 1, 10), "not a number"),
+    (("mnist", "vae", "any", 10_000, 1, 10), "from 1 to 64"),
+    (("mnist", "vae", "dog", 4, 1, 10), "Pick a class"),
+    (("mnist", "rbm", "any", 4, 2**64, 10), "seed"),
+    (("mnist", "rbm", "any", 4, 1, 10**9), "Gibbs steps"),
+    (("cifar", "vae", "any", 4, 1, 10), "Pick a data set"),
+    (("mnist", "diffusion", "any", 4, 1, 10), "Pick a family"),
+])
+def test_bad_request_gets_a_sentence_then_a_good_one_succeeds(client, args, words):
+    with pytest.raises(Exception, match=words):
+        client.predict(*args, api_name="/generate_image")
+    gallery, _ = client.predict("mnist", "vae", "any", 4, 1, 10, api_name="/generate_image")
+    assert len(gallery) == 1
+
+
+def test_class_menu_follows_the_data_set(client):
+    menu = client.predict("fashion", api_name="/image_classes")
+    assert menu is not None

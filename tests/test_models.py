@@ -1,0 +1,137 @@
+"""The three families and the evaluator on tiny configs: shapes, Hub round trips, seeds, learning."""
+import pytest
+import torch
+import torch.nn.functional as F
+
+from genapp.eval.classifier import Classifier
+from genapp.models.gan import Discriminator, Generator, hinge_d_loss, hinge_g_loss
+from genapp.models.rbm import RBM
+from genapp.models.vae import VAE, iwae_nll
+
+SHAPE = (1, 8, 8)
+TINY = {
+    "vae": lambda: VAE(sample_shape=SHAPE, latent_dim=3, num_classes=4, hidden=16, enc_channels=(4, 8),
+                       dec_channels=(8, 4), label_dim=2),
+    "gan": lambda: Generator(sample_shape=SHAPE, latent_dim=3, num_classes=4, channels=(8, 4), label_dim=2),
+    "rbm": lambda: RBM(sample_shape=SHAPE, num_hidden=6, num_classes=4, default_steps=3),
+}
+
+
+@pytest.mark.parametrize("family", TINY)
+def test_sample_shape_range_and_seed(family):
+    model = TINY[family]().eval()
+    labels = torch.tensor([0, 1, 2, 3, 0])
+    a = model.sample(5, torch.Generator().manual_seed(7), labels)
+    b = model.sample(5, torch.Generator().manual_seed(7), labels)
+    c = model.sample(5, torch.Generator().manual_seed(8), labels)
+    assert a.shape == (5, *SHAPE)
+    assert 0 <= a.min() and a.max() <= 1
+    assert torch.equal(a, b) and not torch.equal(a, c)
+
+
+@pytest.mark.parametrize("family", TINY)
+def test_save_pretrained_from_pretrained_round_trip(family, tmp_path):
+    model = TINY[family]().eval()
+    model.save_pretrained(tmp_path, safe_serialization=True)
+    assert (tmp_path / "diffusion_pytorch_model.safetensors").exists()
+    assert not list(tmp_path.glob("*.bin"))
+    loaded = type(model).from_pretrained(tmp_path, low_cpu_mem_usage=False).eval()
+    public = lambda config: {k: list(v) if isinstance(v, tuple) else v for k, v in config.items() if not k.startswith('_')}
+    assert public(loaded.config) == public(model.config)
+    labels = torch.tensor([1, 3])
+    assert torch.equal(model.sample(2, torch.Generator().manual_seed(1), labels),
+                       loaded.sample(2, torch.Generator().manual_seed(1), labels))
+
+
+def _toy_batch(n=32):
+    g = torch.Generator().manual_seed(0)
+    y = torch.arange(n) % 4
+    x = torch.zeros(n, *SHAPE)
+    for i in range(n):                      # class k lights up row pair k
+        x[i, 0, 2 * y[i]: 2 * y[i] + 2] = 1
+    return (torch.rand(x.shape, generator=g) < x * 0.9 + 0.05).float(), y
+
+
+def test_vae_negative_elbo_decreases():
+    torch.manual_seed(0)
+    model, (x, y) = TINY["vae"](), _toy_batch()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+    losses = []
+    for _ in range(30):
+        loss = model(x, y, torch.Generator().manual_seed(0))[0].mean()
+        opt.zero_grad(); loss.backward(); opt.step()
+        losses.append(loss.item())
+    assert losses[-1] < 0.8 * losses[0]
+
+
+def test_iwae_bound_is_tighter_than_elbo():
+    torch.manual_seed(0)
+    model, (x, y) = TINY["vae"]().eval(), _toy_batch(8)
+    with torch.no_grad():
+        elbo = torch.stack([model(x, y, torch.Generator().manual_seed(s))[0] for s in range(200)]).mean(0)
+        iwae = iwae_nll(model, x, y, k=200, generator=torch.Generator().manual_seed(0))
+    assert (iwae <= elbo + 1e-3).all()
+
+
+def test_gan_discriminator_learns_and_generator_follows():
+    torch.manual_seed(0)
+    G, D = TINY["gan"](), Discriminator(sample_shape=SHAPE, num_classes=4, channels=(4, 8), hidden=16)
+    x, y = _toy_batch()
+    z = torch.randn(len(x), 3, generator=torch.Generator().manual_seed(1))
+    opt_d = torch.optim.Adam(D.parameters(), lr=1e-2, betas=(0.0, 0.9))
+    first = hinge_d_loss(D(x, y), D(G(z, y).detach(), y)).item()
+    for _ in range(30):
+        loss = hinge_d_loss(D(x, y), D(G(z, y).detach(), y))
+        opt_d.zero_grad(); loss.backward(); opt_d.step()
+    assert loss.item() < first
+    opt_g = torch.optim.Adam(G.parameters(), lr=1e-2, betas=(0.0, 0.9))
+    g_first = hinge_g_loss(D(G(z, y), y)).item()
+    for _ in range(20):
+        g_loss = hinge_g_loss(D(G(z, y), y))
+        opt_g.zero_grad(); g_loss.backward(); opt_g.step()
+    assert g_loss.item() < g_first
+
+
+def test_rbm_free_energy_and_label_posterior_are_exact():
+    torch.manual_seed(0)
+    model = TINY["rbm"]()
+    v = torch.bernoulli(torch.full((3, 64), 0.5))
+    y = F.one_hot(torch.tensor([0, 1, 2]), 4).float()
+    # F(v, y) = -log sum_h exp(-E(v, y, h)), by enumerating all 2^6 hidden states
+    h = torch.tensor([[(i >> j) & 1 for j in range(6)] for i in range(64)]).float()
+    energy = -(v @ model.b + y @ model.d)[:, None] - h @ model.c - (h @ model.W @ v.T).T - (h @ model.U @ y.T).T
+    assert torch.allclose(model.free_energy(v, y), -torch.logsumexp(-energy, 1), atol=1e-4)
+    log_p = model.label_log_probs(v)
+    assert torch.allclose(log_p.exp().sum(1), torch.ones(3), atol=1e-5)
+
+
+def test_rbm_pcd_raises_data_likelihood_relative_to_chains():
+    torch.manual_seed(0)
+    model, (x, y) = TINY["rbm"](), _toy_batch()
+    v, y1 = x.flatten(1), F.one_hot(y, 4).float()
+    opt = torch.optim.SGD(model.parameters(), lr=0.05)
+    chains_v, chains_y = torch.bernoulli(torch.full_like(v, 0.5)), y1.clone()
+    gen = torch.Generator().manual_seed(0)
+    log_p_y = []
+    for _ in range(200):
+        with torch.no_grad():
+            chains_v, chains_y, _ = model.gibbs_step(chains_v, chains_y, gen, clamp_labels=False)
+        loss = model.hybrid_loss(v, y1, chains_v, chains_y)
+        opt.zero_grad(); loss.backward(); opt.step()
+        log_p_y.append((model.label_log_probs(v) * y1).sum(1).mean().item())
+    assert log_p_y[-1] > log_p_y[0] + 0.5          # labels became predictable from pixels
+    with torch.no_grad():                           # and reconstructions improved over the start
+        assert (model.reconstruct(x, y) - x).pow(2).mean() < 0.2
+
+
+def test_rbm_progress_callback_counts_steps():
+    model, seen = TINY["rbm"](), []
+    model.sample(2, torch.Generator().manual_seed(0), torch.tensor([0, 1]), steps=5,
+                 callback=lambda done, total: seen.append((done, total)))
+    assert seen == [(i, 5) for i in range(1, 6)]
+
+
+def test_classifier_shapes_and_features():
+    clf = Classifier(sample_shape=SHAPE, num_classes=4, channels=(4, 8), feature_dim=16).eval()
+    x = torch.rand(5, *SHAPE)
+    assert clf(x).shape == (5, 4) and clf.features(x).shape == (5, 16)
