@@ -53,6 +53,11 @@ def evaluate(name: str, data_dir: str | None, quick: bool = False) -> dict:
         out["class_agreement"] = _metric(f"Class agreement: requested class recognised by eval-{recipe.dataset} "
                                          f"({len(labels)} samples{extra})", class_agreement(clf, samples, labels))
         print(f"  ({len(labels)} samples in {seconds:.1f} s)")
+        if recipe.family == "rbm":    # more Gibbs sweeps, better samples: the same seed at 5x the steps
+            steps = 5 * model.config.default_steps
+            samples = model.sample(len(labels), torch.Generator().manual_seed(SEED), labels, steps=steps)
+            out["class_agreement_long_chain"] = _metric(
+                f"Class agreement as above, {steps} Gibbs steps", class_agreement(clf, samples, labels))
     return out
 
 
