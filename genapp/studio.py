@@ -137,13 +137,25 @@ def generate_images(checkpoint, n=16, seed=0, label="any", steps=None, progress=
     return ImageResult(checkpoint, image, png_bytes(image, text), labels.tolist(), ms)
 
 
+def default_gibbs_steps(dataset: str = "mnist") -> int:
+    """The Gibbs sweeps an RBM checkpoint runs when not told otherwise (its config's choice)."""
+    return hub.load(f"rbm-{check_dataset(dataset)}").config.default_steps
+
+
 def compare_families(dataset, family, n=16, seed=0, label="any", steps=None, progress=None) -> list[ImageResult]:
     """What the Image tab shows: one family's grid, or all three on the same seed and labels."""
+    dataset, families = check_comparison(dataset, family, n, seed, label, steps)
+    return [generate_images(f"{f}-{dataset}", n, seed, label, steps, progress) for f in families]
+
+
+def check_comparison(dataset, family, n=16, seed=0, label="any", steps=None) -> tuple[str, tuple]:
+    """Every check of compare_families, without generating: (dataset, families) or BadRequest."""
     dataset = check_dataset(dataset)
-    families = FAMILIES if family == "all" else (family,)
     if family != "all" and family not in FAMILIES:
         raise BadRequest(f"Pick a family: {', '.join(FAMILIES)} or all; {family!r} is not one of them.")
-    return [generate_images(f"{f}-{dataset}", n, seed, label, steps, progress) for f in families]
+    check_count(n), check_seed(seed), check_steps(steps)
+    check_label(label, DATASETS[dataset].class_names)
+    return dataset, (FAMILIES if family == "all" else (family,))
 
 
 def side_by_side(results: list[ImageResult]) -> bytes:

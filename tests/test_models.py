@@ -131,6 +131,18 @@ def test_rbm_progress_callback_counts_steps():
     assert seen == [(i, 5) for i in range(1, 6)]
 
 
+def test_rbm_chains_start_from_the_requested_class_base_rates():
+    model = TINY["rbm"]()
+    with torch.no_grad():   # class 0 all ink, class 1 blank, so the start says which class was used
+        model.class_base_rates.zero_()
+        model.class_base_rates[0] = 1.0
+    g = torch.Generator().manual_seed(0)
+    assert torch.equal(model.sample(3, g, torch.tensor([0, 1, 0]), steps=0).flatten(1).mean(1),
+                       torch.tensor([1.0, 0.0, 1.0]))
+    # and the buffer is part of the saved weights, so a reloaded model starts where it did
+    assert "class_base_rates" in model.state_dict()
+
+
 def test_classifier_shapes_and_features():
     clf = Classifier(sample_shape=SHAPE, num_classes=4, channels=(4, 8), feature_dim=16).eval()
     x = torch.rand(5, *SHAPE)

@@ -57,6 +57,20 @@ def test_bad_arguments_get_a_sentence(kwargs, words):
     assert studio.generate_images("rbm-mnist", n=2, seed=0, steps=5).png   # and the next one works
 
 
+@pytest.mark.parametrize("kwargs, words", [
+    (dict(n=0), "from 1 to 64"), (dict(n="abc"), "not a number"), (dict(seed=2**63), "out of range"),
+    (dict(label="dog"), "Pick a class"), (dict(steps=10**9), "Gibbs steps"),
+    (dict(family="vqvae"), "Pick a family"), (dict(dataset="cifar"), "data set"),
+])
+def test_the_ui_precheck_refuses_what_generation_refuses(kwargs, words):
+    args = dict(dataset="mnist", family="all", n=4, seed=0, label="any", steps=5) | kwargs
+    with pytest.raises(studio.BadRequest, match=words):
+        studio.check_comparison(**args)
+    with pytest.raises(studio.BadRequest, match=words):
+        studio.compare_families(**args)
+    assert studio.check_comparison("fashion", "rbm", 4, 0, "bag", 5) == ("fashion", ("rbm",))
+
+
 def test_cli_generate_writes_the_same_bytes_as_the_ui(tmp_path):
     out = tmp_path / "grid.png"
     subprocess.run([sys.executable, "-m", "genapp", "generate", "gan-mnist", "--n", "8", "--seed", "3",

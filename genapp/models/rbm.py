@@ -6,7 +6,9 @@ level of Hinton, Osindero & Teh 2006 ("A fast learning algorithm for deep belief
 
 Trained by persistent contrastive divergence (Tieleman 2008): the negative phase comes from
 persistent Gibbs chains, which gives far better likelihoods than CD-1 (Salakhutdinov & Murray 2008).
-Sampled by block Gibbs, h | v, y then v | h (and y | h when the label is free), for `steps` sweeps.
+Sampled by block Gibbs, h | v, y then v | h (and y | h when the label is free), for `steps` sweeps,
+starting from the requested class's base rates (its mean training picture): from a blank start the
+chain needs thousands of sweeps to find the class, because an RBM's Gibbs chain mixes slowly.
 """
 import torch
 import torch.nn as nn
@@ -24,11 +26,14 @@ class RBM(ModelMixin, ConfigMixin):
         num_classes: softmax label units joined to the hidden layer; 0 for none.
         visible_type: "bernoulli" (units in {0, 1}; pictures show their means).
         default_steps: Gibbs sweeps that `sample` runs when not told otherwise.
+
+    Buffer `class_base_rates` (num_classes, num_visible): each class's mean visible vector in the
+    training data, set by training; the Gibbs chains for a class start from draws of it.
     """
 
     @register_to_config
     def __init__(self, sample_shape: tuple = (1, 28, 28), num_hidden: int = 500, num_classes: int = 10,
-                 visible_type: str = "bernoulli", default_steps: int = 200):
+                 visible_type: str = "bernoulli", default_steps: int = 100):
         super().__init__()
         assert visible_type in VISIBLE_TYPES, f"visible_type must be one of {VISIBLE_TYPES}"
         num_visible = int(torch.tensor(sample_shape).prod())
@@ -37,6 +42,7 @@ class RBM(ModelMixin, ConfigMixin):
         self.c = nn.Parameter(torch.zeros(num_hidden))             # hidden bias
         self.U = nn.Parameter(torch.randn(num_hidden, max(num_classes, 1)) * 0.01)
         self.d = nn.Parameter(torch.zeros(max(num_classes, 1)))    # label bias
+        self.register_buffer("class_base_rates", torch.full((max(num_classes, 1), num_visible), 0.5))
 
     # conditionals (v is flat: (B, num_visible); y one-hot (B, num_classes) or None)
 
@@ -95,19 +101,28 @@ class RBM(ModelMixin, ConfigMixin):
         return self.visible_mean(h).view_as(x)
 
     @torch.no_grad()
+    def start_means(self, labels):
+        """Mean of the chains' first visible state: the class's base rates when there are label
+        units, else the base rates that the visible biases encode."""
+        if self.config.num_classes == 0:
+            return torch.sigmoid(self.b).expand(len(labels), -1)
+        return self.class_base_rates[labels]
+
+    @torch.no_grad()
     def sample(self, n, generator=None, labels=None, steps=None, callback=None):
-        """n samples (n, C, H, W) in [0, 1] after `steps` Gibbs sweeps from the visible biases'
-        base rates. With labels the label units are clamped; without, they are sampled too.
-        callback(step, steps) is called after each sweep (for progress bars)."""
+        """n samples (n, C, H, W) in [0, 1] after `steps` Gibbs sweeps from the class's base rates.
+        With labels the label units are clamped; without, a class is drawn uniformly for the start
+        and the label units are then sampled too. callback(step, steps) is called after each sweep
+        (for progress bars)."""
         steps = self.config.default_steps if steps is None else steps
-        v = torch.bernoulli(torch.sigmoid(self.b).expand(n, -1), generator=generator)
-        y = self.one_hot(labels)
-        if self.config.num_classes > 0 and y is None:
-            idx = torch.randint(self.config.num_classes, (n,), generator=generator)
-            y = F.one_hot(idx, self.config.num_classes).float()
-        mean = torch.sigmoid(self.b).expand(n, -1)
+        clamp = labels is not None
+        if labels is None:
+            labels = torch.randint(max(self.config.num_classes, 1), (n,), generator=generator)
+        mean = self.start_means(labels)
+        v = torch.bernoulli(mean, generator=generator)
+        y = self.one_hot(labels) if self.config.num_classes > 0 else None
         for step in range(steps):
-            v, y, mean = self.gibbs_step(v, y, generator, clamp_labels=labels is not None)
+            v, y, mean = self.gibbs_step(v, y, generator, clamp_labels=clamp)
             if callback is not None:
                 callback(step + 1, steps)
         return mean.reshape(n, *self.config.sample_shape)

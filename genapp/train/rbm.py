@@ -21,6 +21,8 @@ def fit(recipe, split, device, generator, steps):
     with torch.no_grad():   # visible biases at the data's log-odds (Hinton 2010, section 8)
         p = split.x.flatten(1).mean(0).clamp(1e-3, 1 - 1e-3)
         model.b.copy_(torch.log(p / (1 - p)))
+        for k in range(model.config.num_classes):   # where sampling chains start (see RBM.sample)
+            model.class_base_rates[k] = split.x[split.y == k].flatten(1).mean(0)
     opt = torch.optim.SGD(model.parameters(), lr=recipe.lr, momentum=0.9, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1 - s / steps)
     k = model.config.num_classes

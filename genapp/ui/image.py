@@ -20,9 +20,11 @@ sharper than the VAE's, but nothing forces the GAN to cover every kind of pictur
 itself (mode collapse, in the *Limits* lessons).
 
 **RBM (restricted Boltzmann machine).** It gives every picture an energy, low for likely ones, and
-samples by *Gibbs sampling*: it starts from noise and repeatedly updates its hidden and visible units.
-Watch the progress bar; with few steps the pictures are smudges, with more steps they get sharper.
-Try 5, 50 and 500 steps on the same seed.
+samples by *Gibbs sampling*: it starts from a noisy copy of the class's average picture and
+repeatedly updates its hidden and visible units, each step a small random move towards pictures it
+finds likely. Watch the progress bar, and try 1, 10 and 1000 steps on the same seed: the first step
+is a blur, later steps wander to new shapes. RBM chains move slowly; from pure noise they would
+need thousands of steps to find the class you asked for.
 
 The same seed and settings always give exactly the same picture, so you can share a seed with a class.
 """
@@ -32,9 +34,23 @@ The same seed and settings always give exactly the same picture, so you can shar
 def generate(dataset, family, label, n, seed, steps, progress=None):
     results = studio.compare_families(dataset, family, n=n, seed=seed, label=label, steps=steps,
                                       progress=None if progress is None else progress_callback(progress, "Gibbs sampling (RBM)"))
-    gallery = [(r.image, r.title) for r in results]
-    png = studio.side_by_side(results)
-    return gallery, download_file(png, f"{dataset}-{family}-seed{seed}.png")
+    return gallery_items(results), download_file(studio.side_by_side(results), f"{dataset}-{family}-seed{seed}.png")
+
+
+def gallery_items(results) -> list:
+    return [(r.image, r.title) for r in results]
+
+
+def fit_gallery(items) -> gr.Gallery:
+    """One grid per family in a single row (as many columns as grids), tall enough that no grid is
+    cropped: a lone grid spans the column's width (about 740 px on a laptop), three share it."""
+    count = max(len(items or []), 1)
+    return gr.Gallery(columns=count, height=780 if count == 1 else 330)
+
+
+@speaks_errors
+def check(dataset, family, label, n, seed, steps):
+    studio.check_comparison(dataset, family, n, seed, label, steps)
 
 
 @speaks_errors
@@ -54,15 +70,17 @@ def build():
                 with gr.Row():
                     seed = gr.Number(0, precision=0, minimum=0, label="Seed", scale=3)
                     dice = gr.Button("New seed", scale=1, size="sm")
-                steps = gr.Slider(1, studio.MAX_GIBBS_STEPS, value=200, step=1, label="RBM Gibbs steps",
+                steps = gr.Slider(1, studio.MAX_GIBBS_STEPS, value=studio.default_gibbs_steps(), step=1,
+                                  label="RBM Gibbs steps",
                                   info="more steps, sharper samples, more time")
                 button = gr.Button("Generate", variant="primary")
                 with gr.Accordion("What to notice", open=False):
                     gr.Markdown(WHAT_TO_NOTICE)
             with gr.Column(scale=2):
-                first, first_png = generate("mnist", "all", "any", 16, 0, 200)   # shown before any click
-                gallery = gr.Gallery(first, label="Samples", columns=3, height="auto", format="png",
-                                     object_fit="contain", preview=False)
+                first = studio.compare_families("mnist", "all", 16, 0, "any", steps.value)   # shown before any click
+                gallery = gr.Gallery(gallery_items(first), label="Samples", format="png", object_fit="contain",
+                                     preview=False, columns=3, height=330)
+                first_png = download_file(studio.side_by_side(first), "mnist-all-seed0.png")
                 download = gr.DownloadButton("Download PNG", value=first_png, variant="secondary")
 
         inputs = [dataset, family, label, n, seed, steps]
@@ -70,8 +88,10 @@ def build():
         def generate_with_progress(dataset, family, label, n, seed, steps, progress=gr.Progress()):
             return generate(dataset, family, label, n, seed, steps, progress)
 
-        button.click(generate_with_progress, inputs, [gallery, download], api_name="generate_image", preprocess=False,
-                     concurrency_limit=2)
+        # a refused request is checked first, in a step with no outputs, so the pictures on screen stay
+        button.click(check, inputs, None, preprocess=False, api_visibility="private").success(
+            generate_with_progress, inputs, [gallery, download], api_name="generate_image", preprocess=False,
+            concurrency_limit=2).then(fit_gallery, gallery, gallery, api_visibility="private", queue=False)
         dataset.change(class_menu, dataset, label, api_name="image_classes", preprocess=False)
         dice.click(lambda: random.randrange(1_000_000), None, seed, api_visibility="private")
         family.change(lambda f: gr.Slider(visible=f in ("rbm", "all")), family, steps, api_visibility="private")
