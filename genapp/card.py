@@ -24,6 +24,14 @@ LIKELIHOOD = {
 }
 
 
+def _value(m: dict) -> str:
+    text = f"{m['value']}" + (f" ± {m['spread']}" if "spread" in m else "")
+    if "interval" in m:
+        low, high = m["interval"]
+        text += f" (AIS ±3 sd: {low} to {'+inf' if high is None else high})"
+    return text
+
+
 def read_metrics(folder: Path) -> dict:
     path = Path(folder) / "metrics.json"
     return json.loads(path.read_text()) if path.exists() else {}
@@ -31,7 +39,7 @@ def read_metrics(folder: Path) -> dict:
 
 def write_metrics(folder: Path, metrics: dict):
     """Write metrics.json (with the checkpoint's `name`) and re-render the card from it."""
-    (Path(folder) / "metrics.json").write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
+    (Path(folder) / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     write_card(folder)
 
 
@@ -58,7 +66,9 @@ def write_card(folder: Path):
         "    metrics:",
     ]
     for key, m in measured.items():
-        yaml += [f"    - type: {key}", f"      name: {m['name']}", f"      value: {m['value']}"]
+        # names hold ': ', so they are quoted (a JSON string is a YAML string)
+        yaml += [f"    - type: {key}", f"      name: {json.dumps(m['name'], ensure_ascii=False)}",
+                 f"      value: {m['value']}"]
     if not measured:
         yaml[-1] = "    metrics: []"
     yaml.append("---")
@@ -81,18 +91,25 @@ def write_card(folder: Path):
         f"- {recipe.notes}",
         f"- {recipe.steps:,} steps of batch {recipe.batch_size}, learning rate {recipe.lr}.",
     ]
+    if recipe.options:
+        body.append(f"- Options: `{json.dumps(recipe.options, sort_keys=True)}`.")
     if recipe.family in LIKELIHOOD:
         body.append(f"- Likelihood: {LIKELIHOOD[recipe.family]}")
     body += ["", "## Training", "```", command, "```"]
     if training:
         body.append(f"Trained on {training['device']} in {training['seconds']:.0f} s "
                     f"(seed {training['seed']}, torch {training['torch']}).")
+        if training.get("options"):
+            body.append(f"- training options: `{json.dumps(training['options'])}`")
         for key, value in training.get("metrics", {}).items():
             body.append(f"- {key.replace('_', ' ')}: {value}")
-    body += ["", "## Measured", f"Printed by `python -m genapp eval {name}` (test split):", ""]
+    body += ["", "## Measured", f"Printed and written here by `python -m genapp eval {name} --write-card` "
+             "(test split). *Real data* is the same metric for real training images against the test "
+             "images: the scale a generator's number is read on. ± is one standard error.", ""]
     if measured:
-        body += ["| metric | value |", "| --- | --- |"]
-        body += [f"| {m['name']} | {m['value']} |" for m in measured.values()]
+        body += ["| metric | value | real data | literature |", "| --- | --- | --- | --- |"]
+        body += [f"| {m['name']} | {_value(m)} | {m.get('reference', '')} | {m.get('anchor', '')} |"
+                 for m in measured.values()]
     else:
         body.append("Not measured yet.")
     body += ["", "## Use", "```", f"python -m genapp generate {name} --n 16 --seed 0 --out grid.png"

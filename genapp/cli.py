@@ -1,5 +1,6 @@
 """Command line: python -m genapp train|eval|generate|bench."""
 import argparse
+import json
 import sys
 
 
@@ -16,11 +17,18 @@ def main(argv=None):
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--steps", type=int, default=None, help="override the recipe's step count")
     p.add_argument("--out", "-o", default=None, help="output folder (default: checkpoints/<name>)")
+    p.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                   help="override one of the recipe's training options, e.g. weight_decay=1e-3")
+    p.add_argument("--model", action="append", default=[], metavar="KEY=VALUE",
+                   help="override one of the model's config values, e.g. latent_dim=32")
 
-    p = sub.add_parser("eval", help="measure checkpoints; writes the figures into their cards", formatter_class=fmt)
+    p = sub.add_parser("eval", help="measure checkpoints on the test split, print a table per checkpoint",
+                       formatter_class=fmt)
     p.add_argument("names", nargs="+", help="checkpoint names, or 'all'")
     p.add_argument("--data", "-d", default=None, help="data directory (default: the recipe's)")
-    p.add_argument("--quick", action="store_true", help="fewer samples, for a smoke test; writes no card")
+    p.add_argument("--quick", action="store_true", help="fewer IWAE images and AIS temperatures (a smoke test)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    p.add_argument("--write-card", action="store_true", help="write the figures into metrics.json and the model card")
 
     p = sub.add_parser("generate", help="write the grid the Image tab shows", formatter_class=fmt)
     p.add_argument("name", help="checkpoint name, e.g. gan-mnist")
@@ -37,10 +45,15 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.command == "train":
         from .train import train
-        train(args.name, args.data, args.device, args.seed, args.steps, args.out)
+        try:
+            parse = lambda pairs: {k: json.loads(v) for k, v in (o.split("=", 1) for o in pairs)}
+            train(args.name, args.data, args.device, args.seed, args.steps, args.out, parse(args.option),
+                  parse(args.model))
+        except ValueError as e:   # includes a malformed KEY=VALUE
+            sys.exit(f"error: {e}")
     elif args.command == "eval":
         from .eval.run import main as eval_main
-        eval_main(args.names, args.data, args.quick)
+        eval_main(args.names, args.data, args.quick, args.json, args.write_card)
     elif args.command == "generate":
         from . import studio
         try:

@@ -13,6 +13,7 @@ import os
 import re
 from pathlib import Path
 
+import torch
 from huggingface_hub import snapshot_download
 
 CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
@@ -67,7 +68,9 @@ def load(name: str, subfolder: str = ""):
     cls = _model_classes().get(config.get("_class_name"))
     if cls is None:
         raise UnknownCheckpoint(f"{name}: config.json names no genapp model class")
-    return cls.from_pretrained(folder, use_safetensors=True, low_cpu_mem_usage=False).eval()
+    model = cls.from_pretrained(folder, use_safetensors=True, low_cpu_mem_usage=False).eval()
+    # channels-last lets oneDNN run the transposed convolutions: 2x faster decoding on the CPU
+    return model.to(memory_format=torch.channels_last)
 
 
 @functools.cache

@@ -1,81 +1,221 @@
-"""`python -m genapp eval <name|all>`: measure checkpoints on the test split, print a table and
-write the figures into each checkpoint's metrics.json and model card."""
+"""`python -m genapp eval <names|all> [--quick] [--json] [--write-card]`: measure checkpoints on the
+test split and print one table per checkpoint (metric, value, the same metric on real data, a
+literature anchor). `--write-card` writes the figures into metrics.json and the model card, so every
+number on a card comes from this command. `--quick` shrinks only the costly estimators (fewer IWAE
+images, fewer AIS temperatures); each figure records how far a quick run may stray from it."""
+import json
+import math
+import sys
 import time
 
 import torch
+from tqdm.auto import tqdm
 
 from .. import hub
 from ..card import read_metrics, write_metrics
-from ..data.image import DATASETS, load_tensors
-from ..models.vae import negative_elbo
-from ..train.loop import binarize
+from ..models.vae import iwae_nll
 from ..train.recipes import RECIPES
-from .metrics import accuracy, class_agreement, free_energy_gap
+from .ais import ais_log_partition, free_energy_gap, rbm_log_likelihood
+from .reference import NUM_NEIGHBOUR, SEED, evaluator_outputs, reference
+from .sample_metrics import (class_histogram, class_kl, classes_covered, frechet_distance,
+                             nearest_neighbour_distance, precision_recall)
 
-SAMPLES_PER_CLASS = 100        # 1,000 samples per generator
-SEED = 0
+IWAE_K = 1000
+IWAE_IMAGES = {False: 500, True: 25}       # test images (full, quick); quick's are full's first 25
+IWAE_CHUNK = 25
+AIS_SETTINGS = {False: (30_000, 100), True: (10_000, 10)}   # (temperatures, runs); S&M 2008: 14,500 x 100
+AIS_QUICK_TOLERANCE = 5.0                  # nats: fewer temperatures and runs bias log Z low (3.5 on rbm-mnist)
+LONG_CHAIN = 5                             # x the default Gibbs steps, for the RBM's long-chain agreement
+ANCHORS = {   # (metric, data set) -> a published figure on the same footing (MNIST only)
+    ("iwae_nll", "mnist"): "86.76 nats: 1-layer VAE, 60,000 training digits (Burda et al. 2016, Table 1)",
+    ("ais_log_likelihood", "mnist"): "-86.34 nats: 500 hidden units, CD-25, 60,000 digits; CD-1: -125.53 "
+                                     "(Salakhutdinov & Murray 2008)",
+}
 
 
-def _metric(name, value, digits=4):
-    return {"name": name, "value": round(float(value), digits)}
+def metric(name, value, digits=4, *, reference=None, anchor=None, tolerance=None, spread=None, **extra):
+    """One measured figure. tolerance: how far `eval --quick` may land from it (rounding, unless the
+    quick run estimates it from less data)."""
+    record = {"name": name, "value": round(float(value), digits) if digits else int(round(float(value)))}
+    if reference is not None:
+        record["reference"] = round(float(reference), digits)
+    if anchor:
+        record["anchor"] = anchor
+    if spread is not None:
+        record["spread"] = round(float(spread), digits)
+    record["tolerance"] = round(tolerance, digits) if tolerance is not None else 2 * 10.0 ** -digits
+    return record | extra
 
 
-def evaluate(name: str, data_dir: str | None, quick: bool = False) -> dict:
-    recipe = RECIPES[name]
-    data_dir = data_dir or DATASETS[recipe.dataset].default_dir
-    x, y = load_tensors(recipe.dataset, data_dir, "test")
-    if quick:
-        x, y = x[:500], y[:500]
-    model = hub.load(name)
-    generator = torch.Generator().manual_seed(SEED)
-    out = {}
-    with torch.inference_mode():
-        if recipe.family == "classifier":
-            return {"test_accuracy": _metric("Test accuracy", accuracy(model, x, y))}
-        if recipe.family == "vae":
-            nelbo = torch.cat([model(binarize(x[i:i + 500], generator), y[i:i + 500], generator)[0]
-                               for i in range(0, len(x), 500)])
-            out["test_neg_elbo"] = _metric("Test negative ELBO (nats, dynamically binarized, 1 sample)", nelbo.mean(), 2)
-        if recipe.family == "rbm":
-            out["test_reconstruction_mse"] = _metric(
-                "Test reconstruction error (mean squared error per pixel, one up-down pass)",
-                (model.reconstruct(x, y) - x).pow(2).mean(), 5)
-            x_train, y_train = load_tensors(recipe.dataset, data_dir, "train")
-            out["free_energy_gap"] = _metric("Free-energy gap, test minus train (nats)",
-                                             free_energy_gap(model, x_train, y_train, x, y), 2)
-        per_class = 10 if quick else SAMPLES_PER_CLASS
-        labels = torch.arange(10).repeat_interleave(per_class)
-        t0 = time.perf_counter()
-        samples = model.sample(len(labels), generator, labels)
-        seconds = time.perf_counter() - t0
-        clf = hub.load(f"eval-{recipe.dataset}")
-        extra = f", {model.config.default_steps} Gibbs steps" if recipe.family == "rbm" else ""
-        out["class_agreement"] = _metric(f"Class agreement: requested class recognised by eval-{recipe.dataset} "
-                                         f"({len(labels)} samples{extra})", class_agreement(clf, samples, labels))
-        print(f"  ({len(labels)} samples in {seconds:.1f} s)")
-        if recipe.family == "rbm":    # more Gibbs sweeps, better samples: the same seed at 5x the steps
-            steps = 5 * model.config.default_steps
-            samples = model.sample(len(labels), torch.Generator().manual_seed(SEED), labels, steps=steps)
-            out["class_agreement_long_chain"] = _metric(
-                f"Class agreement as above, {steps} Gibbs steps", class_agreement(clf, samples, labels))
+def progress(desc, total):
+    return tqdm(total=total, desc=desc, leave=False, file=sys.stderr, mininterval=0.5)
+
+
+# likelihoods
+
+@torch.no_grad()
+def vae_likelihoods(model, ref, quick) -> dict:
+    g = torch.Generator().manual_seed(SEED)
+    x, y = ref.x_test_binary, ref.y_test
+    nelbo = torch.cat([model(x[i:i + 500], y[i:i + 500], g)[0] for i in range(0, len(x), 500)])   # (N,)
+    idx = torch.randperm(len(x), generator=g)[:IWAE_IMAGES[quick]]
+    per_image = []
+    with progress(f"IWAE k={IWAE_K}", len(idx)) as bar:
+        for i in range(0, len(idx), IWAE_CHUNK):
+            j = idx[i:i + IWAE_CHUNK]
+            per_image.append(iwae_nll(model, x[j], y[j], k=IWAE_K, generator=g))
+            bar.update(len(j))
+    conditional = torch.cat(per_image)                            # -log p(x | y), upper bounds
+    log_prior = torch.log(torch.bincount(ref.y_train, minlength=ref.num_classes).float() / len(ref.y_train))
+    marginal = conditional - log_prior[y[idx]]                     # -log p(x) <= -log p(x | y) - log p(y)
+    quick_sd = lambda v: 4 * v.std().item() / math.sqrt(IWAE_IMAGES[True])
+    what = f"k={IWAE_K}, {len(idx)} test images binarized once, nats"
+    return {
+        "test_neg_elbo": metric(f"Test negative ELBO -log p(x|y) (1 sample, all {len(x)} test images binarized once, nats)",
+                                nelbo.mean(), 2),
+        "iwae_nll_conditional": metric(f"Test NLL -log p(x|y), IWAE bound ({what})", conditional.mean(), 2,
+                                       spread=conditional.std() / math.sqrt(len(idx)), tolerance=quick_sd(conditional)),
+        "iwae_nll": metric(f"Test NLL -log p(x) <= IWAE bound of -log p(x|y) - log p(y) ({what})", marginal.mean(), 2,
+                           spread=marginal.std() / math.sqrt(len(idx)), tolerance=quick_sd(marginal),
+                           anchor=ANCHORS.get(("iwae_nll", ref.dataset))),
+    }
+
+
+@torch.no_grad()
+def rbm_likelihoods(model, ref, quick) -> dict:
+    betas, runs = AIS_SETTINGS[quick]
+    with progress(f"AIS, {betas} temperatures x {runs} runs", betas) as bar:
+        ais = ais_log_partition(model, ref.x_train.flatten(1).mean(0), num_betas=betas, runs=runs,
+                                generator=torch.Generator().manual_seed(SEED),
+                                callback=lambda done, total: bar.update(done - bar.n))
+    ll = rbm_log_likelihood(model, ref.x_test_binary.flatten(1), log_z=ais.log_z).mean().item()
+    # the +-3 standard deviations of AIS's mean weight, as an interval on the log-likelihood
+    # (the upper end is None when the weights' mean minus 3 sd is not positive, as S&M report it)
+    interval = [round(ll + ais.log_z - ais.log_z_high, 2),
+                round(ll + ais.log_z - ais.log_z_low, 2) if math.isfinite(ais.log_z_low) else None]
+    return {
+        "ais_log_likelihood": metric(
+            f"Test log-likelihood log p(x) by AIS ({betas:,} temperatures x {runs} runs; "
+            f"all {len(ref.x_test)} test images binarized once, nats)", ll, 2,
+            anchor=ANCHORS.get(("ais_log_likelihood", ref.dataset)), tolerance=AIS_QUICK_TOLERANCE, interval=interval,
+            log_z=round(ais.log_z, 3)),
+        "test_reconstruction_mse": metric(
+            "Test reconstruction error (mean squared error per pixel, one up-down pass)",
+            (model.reconstruct(ref.x_test, ref.y_test) - ref.x_test).pow(2).mean(), 5),
+        "free_energy_gap": metric("Free-energy gap, test minus train (nats)",
+                                  free_energy_gap(model, ref.x_train, ref.y_train, ref.x_test, ref.y_test), 2),
+    }
+
+
+# samples
+
+@torch.no_grad()
+def draw(model, labels, generator, steps=None, batch=500, desc="sampling"):
+    out = []
+    with progress(desc, len(labels)) as bar:
+        for i in range(0, len(labels), batch):
+            kwargs = {} if steps is None else {"steps": steps}
+            out.append(model.sample(len(labels[i:i + batch]), generator, labels[i:i + batch], **kwargs))
+            bar.update(len(out[-1]))
+    return torch.cat(out)
+
+
+@torch.no_grad()
+def sample_metrics(model, family, ref) -> dict:
+    clf = hub.load(f"eval-{ref.dataset}")
+    floors, n = ref.floors, len(ref.labels)
+    samples = draw(model, ref.labels, torch.Generator().manual_seed(SEED))
+    feats, predicted = evaluator_outputs(clf, samples)
+    hist = class_histogram(predicted, ref.num_classes)
+    precision, recall = precision_recall(ref.test_features, feats)
+    steps = f", {model.config.default_steps} Gibbs steps" if family == "rbm" else ""
+    vs = f"{n} samples{steps} for the classes of {n} test images"
+    out = {
+        "fd_eval": metric(f"FD-eval: Fréchet distance of eval-{ref.dataset} features ({vs})",
+                          frechet_distance(feats, ref.test_features), 3, reference=floors["fd_eval"]),
+        "precision": metric(f"Precision, k=3 ({vs})", precision, 3, reference=floors["precision"]),
+        "recall": metric(f"Recall, k=3 ({vs})", recall, 3, reference=floors["recall"]),
+        "class_agreement": metric(f"Class agreement: requested class recognised by eval-{ref.dataset} ({vs})",
+                                  (predicted == ref.labels).float().mean(), 3, reference=floors["class_agreement"]),
+        "classes_covered": metric(f"Classes covered: recognised at least once ({vs})", classes_covered(hist), 0,
+                                  reference=floors["classes_covered"]),
+        "class_kl": metric(f"Class KL: KL(recognised histogram || requested), nats ({vs})",
+                           class_kl(hist, ref.label_histogram), 4, reference=floors["class_kl"],
+                           histogram=[round(h, 4) for h in hist.tolist()]),
+        "nearest_train_distance": metric(
+            f"Median pixel L2 distance to the nearest training image ({NUM_NEIGHBOUR} samples; "
+            "reference: test images)", nearest_neighbour_distance(samples[:NUM_NEIGHBOUR], ref.x_train).median(), 3,
+            reference=floors["nearest_train_distance"]),
+    }
     return out
 
 
-def main(names, data_dir=None, quick=False):
+@torch.no_grad()
+def long_chain_agreement(model, ref) -> dict:
+    """The RBM with more Gibbs sweeps: more compute, better samples (full runs only)."""
+    steps = LONG_CHAIN * model.config.default_steps
+    labels = ref.labels[:1000]
+    samples = draw(model, labels, torch.Generator().manual_seed(SEED), steps=steps, desc=f"{steps} Gibbs steps")
+    _, predicted = evaluator_outputs(hub.load(f"eval-{ref.dataset}"), samples)
+    return {"class_agreement_long_chain": metric(
+        f"Class agreement as above, {steps} Gibbs steps ({len(labels)} samples)",
+        (predicted == labels).float().mean(), 3, full_only=True)}
+
+
+def evaluate(name: str, data_dir: str | None = None, quick: bool = False) -> dict:
+    recipe = RECIPES[name]
+    ref = reference(recipe.dataset, data_dir)
+    model = hub.load(name)
+    if recipe.family == "classifier":
+        _, predicted = evaluator_outputs(model, ref.x_test)
+        return {"test_accuracy": metric(f"Test accuracy ({len(ref.x_test)} test images)",
+                                        (predicted == ref.y_test).float().mean(), 4)}
+    out = {}
+    if recipe.family == "vae":
+        out |= vae_likelihoods(model, ref, quick)
+    if recipe.family == "rbm":
+        out |= rbm_likelihoods(model, ref, quick)
+    out |= sample_metrics(model, recipe.family, ref)
+    if recipe.family == "rbm" and not quick:
+        out |= long_chain_agreement(model, ref)
+    return out
+
+
+# output
+
+def print_table(name, measured, seconds):
+    rows = [(m["name"], f"{m['value']:g}" + (f" ± {m['spread']:g}" if "spread" in m else ""),
+             f"{m['reference']:g}" if "reference" in m else "", m.get("anchor", "")) for m in measured.values()]
+    head = ("metric", "value", "real data", "literature")
+    widths = [max(len(r[i]) for r in rows + [head]) for i in range(4)]
+    print(f"\n{name}  ({seconds:.0f} s)")
+    for row in [head] + rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+
+
+def main(names, data_dir=None, quick=False, as_json=False, write_card=False):
+    if quick and write_card:
+        sys.exit("error: --quick figures do not go on cards; run without --quick to write them")
     if names == ["all"]:
         names = [n for n in RECIPES if n.startswith("eval-")] + [n for n in RECIPES if not n.startswith("eval-")]
+    unknown = [n for n in names if n not in RECIPES]
+    if unknown:
+        sys.exit(f"error: no recipe named {', '.join(unknown)}; known: {', '.join(RECIPES)}")
     torch.set_num_threads(2)
-    rows = []
+    results, t_all = {}, time.perf_counter()
     for name in names:
-        print(f"{name} ...", flush=True)
+        t0 = time.perf_counter()
         measured = evaluate(name, data_dir, quick)
-        rows += [(name, m["name"], m["value"]) for m in measured.values()]
-        if not quick:
+        results[name] = measured
+        if not as_json:
+            print_table(name, measured, time.perf_counter() - t0)
+        if write_card:
             folder = hub.resolve(name)
             metrics = read_metrics(folder)
             metrics["eval"] = measured
             write_metrics(folder, metrics)
-    width = max(len(r[1]) for r in rows)
-    print(f"\n{'checkpoint':<14} {'metric':<{width}} value")
-    for name, metric, value in rows:
-        print(f"{name:<14} {metric:<{width}} {value}")
+    if as_json:
+        print(json.dumps(results, indent=2))
+    else:
+        print(f"\n{len(names)} checkpoint(s) in {time.perf_counter() - t_all:.0f} s"
+              + (" (--quick)" if quick else "") + (", cards written" if write_card else ""))

@@ -1,4 +1,5 @@
 """`python -m genapp train <name>`: rebuild a checkpoint from data with its recipe."""
+import dataclasses
 import importlib
 import shlex
 import sys
@@ -17,9 +18,19 @@ VALIDATION = {"mnist": 1000, "fashion": 5000}   # held out of the training split
 
 
 def train(name: str, data_dir: str | None = None, device: str = "cpu", seed: int = 0,
-          steps: int | None = None, out: str | Path | None = None) -> Path:
+          steps: int | None = None, out: str | Path | None = None, options: dict | None = None,
+          model: dict | None = None) -> Path:
+    """options override the recipe's family-specific training settings, model its model's config
+    (for experiments; the card records the command)."""
     from ..card import write_metrics   # card imports the recipes: import here, not at the top
+    if name not in RECIPES:
+        raise ValueError(f"no recipe named {name!r}; known: {', '.join(RECIPES)}")
     recipe = RECIPES[name]
+    unknown = set(options or {}) - set(recipe.options)
+    if unknown:
+        raise ValueError(f"{name} has no training option {', '.join(sorted(unknown))}; "
+                         f"it has {', '.join(sorted(recipe.options)) or 'none'}")
+    recipe = dataclasses.replace(recipe, options=recipe.options | (options or {}), model=recipe.model | (model or {}))
     data_dir = data_dir or DATASETS[recipe.dataset].default_dir
     steps = steps or recipe.steps
     torch.manual_seed(seed)                      # weight initialisation
@@ -43,6 +54,6 @@ def train(name: str, data_dir: str | None = None, device: str = "cpu", seed: int
         "command": "python -m genapp train " + " ".join(shlex.quote(a) for a in sys.argv[2:])
                    if sys.argv[1:2] == ["train"] else f"python -m genapp train {name}",
         "device": f"{device} ({device_name})", "seconds": round(seconds, 1), "steps": steps, "seed": seed,
-        "torch": torch.__version__, "metrics": metrics}})
+        "torch": torch.__version__, "options": recipe.options, "metrics": metrics}})
     print(f"{name}: saved to {folder} after {seconds:.0f} s")
     return folder

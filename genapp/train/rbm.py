@@ -6,10 +6,6 @@ import torch.nn.functional as F
 from ..models.rbm import RBM
 from .loop import Log, binarize, minibatch
 
-NUM_CHAINS = 100
-DISCRIMINATIVE_WEIGHT = 1.0   # weight of -log p(y | v) in the hybrid loss
-
-
 @torch.no_grad()
 def reconstruction_error(model, x, y):
     """Mean squared error per pixel of one up-down pass (a training monitor, not a likelihood)."""
@@ -23,11 +19,14 @@ def fit(recipe, split, device, generator, steps):
         model.b.copy_(torch.log(p / (1 - p)))
         for k in range(model.config.num_classes):   # where sampling chains start (see RBM.sample)
             model.class_base_rates[k] = split.x[split.y == k].flatten(1).mean(0)
-    opt = torch.optim.SGD(model.parameters(), lr=recipe.lr, momentum=0.9, weight_decay=1e-4)
+    # recipe.options: num_chains (persistent chains), discriminative_weight (of -log p(y | v) in
+    # the hybrid loss), weight_decay
+    chains, alpha = recipe.options["num_chains"], recipe.options["discriminative_weight"]
+    opt = torch.optim.SGD(model.parameters(), lr=recipe.lr, momentum=0.9, weight_decay=recipe.options["weight_decay"])
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1 - s / steps)
     k = model.config.num_classes
-    chains_v = binarize(split.x[:NUM_CHAINS], generator).flatten(1)
-    chains_y = F.one_hot(split.y[:NUM_CHAINS], k).float() if k else None
+    chains_v = binarize(split.x[:chains], generator).flatten(1)
+    chains_y = F.one_hot(split.y[:chains], k).float() if k else None
     # the chains' draws happen where the model is, so they need a generator on that device
     chain_gen = torch.Generator(device).manual_seed(int(torch.randint(2**62, (1,), generator=generator)))
     log = Log(steps)
@@ -37,7 +36,7 @@ def fit(recipe, split, device, generator, steps):
         y = F.one_hot(y, k).float() if k else None
         with torch.no_grad():
             chains_v, chains_y, _ = model.gibbs_step(chains_v, chains_y, chain_gen, clamp_labels=False)
-        loss = model.hybrid_loss(v, y, chains_v, chains_y, alpha=DISCRIMINATIVE_WEIGHT)
+        loss = model.hybrid_loss(v, y, chains_v, chains_y, alpha=alpha)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()

@@ -23,8 +23,8 @@ itself (mode collapse, in the *Limits* lessons).
 samples by *Gibbs sampling*: it starts from a noisy copy of the class's average picture and
 repeatedly updates its hidden and visible units, each step a small random move towards pictures it
 finds likely. Watch the progress bar, and try 1, 10 and 1000 steps on the same seed: the first step
-is a blur, later steps wander to new shapes. RBM chains move slowly; from pure noise they would
-need thousands of steps to find the class you asked for.
+is a blur, later steps wander to new shapes, and after many steps a few wander off to another class.
+RBM chains move slowly; from pure noise they would need thousands of steps to find your class.
 
 The same seed and settings always give exactly the same picture, so you can share a seed with a class.
 """

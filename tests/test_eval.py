@@ -1,0 +1,63 @@
+"""`python -m genapp eval`: its tables and JSON, and the bundled cards' figures reproduced by a quick run."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from huggingface_hub import ModelCard
+
+from genapp.card import read_metrics
+
+MNIST_GENERATORS = ["vae-mnist", "gan-mnist", "rbm-mnist"]
+
+
+def run_eval(*args):
+    return subprocess.run([sys.executable, "-m", "genapp", "eval", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def quick_figures():
+    run = run_eval("eval-mnist", *MNIST_GENERATORS, "--quick", "--json")
+    assert run.returncode == 0, run.stderr[-2000:]
+    return json.loads(run.stdout)
+
+
+@pytest.mark.parametrize("name", ["eval-mnist"] + MNIST_GENERATORS)
+def test_quick_eval_reproduces_the_card_within_its_stated_tolerance(quick_figures, name):
+    card = read_metrics(ROOT / "checkpoints" / name)["eval"]
+    # the card's YAML, read by huggingface_hub as the Hub reads it, holds every measured number
+    index = ModelCard.load(ROOT / "checkpoints" / name / "README.md").data.to_dict()["model-index"]
+    on_card = {m["type"]: m["value"] for m in index[0]["results"][0]["metrics"]}
+    assert on_card == {key: figure["value"] for key, figure in card.items()}
+    for key, figure in card.items():
+        if figure.get("full_only"):
+            continue
+        quick = quick_figures[name][key]["value"]
+        assert abs(quick - figure["value"]) <= figure["tolerance"], \
+            f"{name} {key}: quick run gave {quick}, the card says {figure['value']} ± {figure['tolerance']}"
+
+
+def test_every_generator_is_measured_on_every_metric_with_a_real_data_reference(quick_figures):
+    for name in MNIST_GENERATORS:
+        figures = quick_figures[name]
+        for key in ("fd_eval", "precision", "recall", "class_agreement", "classes_covered", "class_kl",
+                    "nearest_train_distance"):
+            assert "reference" in figures[key], f"{name} {key} has no real-data reference"
+        assert len(figures["class_kl"]["histogram"]) == 10
+    assert "iwae_nll" in quick_figures["vae-mnist"] and "ais_log_likelihood" in quick_figures["rbm-mnist"]
+    # the real-data floor is a floor: samples are never closer to the test set than training images are
+    for name in MNIST_GENERATORS:
+        assert quick_figures[name]["fd_eval"]["value"] >= quick_figures[name]["fd_eval"]["reference"]
+
+
+def test_eval_prints_a_table_per_checkpoint_and_refuses_quick_cards():
+    run = run_eval("eval-mnist", "--quick")
+    assert run.returncode == 0 and "metric" in run.stdout and "real data" in run.stdout
+    assert "Test accuracy" in run.stdout
+    run = run_eval("eval-mnist", "--quick", "--write-card")
+    assert run.returncode != 0 and "do not go on cards" in run.stderr
+    run = run_eval("vae-cifar")
+    assert run.returncode != 0 and "no recipe named vae-cifar" in run.stderr

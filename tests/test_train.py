@@ -1,0 +1,30 @@
+"""`python -m genapp train`: a few steps of a real recipe write a loadable Hub folder and its card."""
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+from genapp.models.rbm import RBM
+
+
+def train(*args):
+    return subprocess.run([sys.executable, "-m", "genapp", "train", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_a_short_run_writes_a_checkpoint_with_its_command_and_options(tmp_path):
+    run = train("rbm-mnist", "--steps", "20", "--out", str(tmp_path), "--option", "weight_decay=0.002")
+    assert run.returncode == 0, run.stderr[-2000:]
+    model = RBM.from_pretrained(tmp_path)
+    # the chains' starting points are the training digits' class means: a 1 has less ink than a 0
+    assert model.class_base_rates.shape == (10, 784)
+    assert model.class_base_rates[1].sum() < model.class_base_rates[0].sum()
+    training = json.loads((tmp_path / "metrics.json").read_text())["training"]
+    assert training["options"]["weight_decay"] == 0.002 and training["steps"] == 20
+    card = (tmp_path / "README.md").read_text()
+    assert "--option weight_decay=0.002" in card and '"weight_decay": 0.002' in card
+
+
+def test_an_unknown_training_option_is_refused(tmp_path):
+    run = train("rbm-mnist", "--steps", "2", "--out", str(tmp_path), "--option", "learning_rate=1")
+    assert run.returncode != 0 and "no training option learning_rate" in run.stderr
