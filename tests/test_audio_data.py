@@ -1,0 +1,63 @@
+"""Spoken digits: the official FSDD split, spectrogram pictures, Griffin-Lim, WAV bytes and metadata."""
+import io
+
+import pytest
+import soundfile as sf
+import torch
+
+from conftest import ROOT
+from genapp.data import audio
+
+DATA = ROOT.parent / "shared" / "data" / "fsdd" / "recordings"
+
+
+@pytest.fixture(scope="module")
+def test_clips():
+    return audio.load_clips(DATA, "test")
+
+
+def test_official_split_and_fixed_length_clips(test_clips):
+    waves, digits, speakers = test_clips
+    assert waves.shape == (300, audio.CLIP_SAMPLES) and waves.dtype == torch.float32
+    assert torch.equal(torch.bincount(digits), torch.full((10,), 30))      # 6 speakers x takes 0-4
+    assert len(set(speakers)) == 6
+    assert waves.abs().amax(1).sub(audio.PEAK).abs().max() < 1e-6           # peak-normalised
+    train, _, _ = audio.load_clips(DATA, "train")
+    assert len(train) == 2700
+
+
+def test_fixed_length_centres_short_and_long_clips():
+    short = audio.fixed_length(torch.ones(4).numpy(), 8)
+    assert short.tolist() == [0, 0, 1, 1, 1, 1, 0, 0]
+    assert audio.fixed_length(torch.arange(10.).numpy(), 4).tolist() == [3, 4, 5, 6]
+
+
+def test_mel_filterbank_is_triangles_that_cover_the_band():
+    fb = audio.mel_filterbank()
+    assert fb.shape == (audio.N_MELS, audio.N_FFT // 2 + 1) and fb.min() >= 0
+    assert (fb.amax(1) > 0.5).all()                   # every filter reaches near its peak of 1 on the grid
+    peaks = fb.argmax(1)
+    assert (peaks[1:] >= peaks[:-1]).all()            # ordered from low to high frequencies
+
+
+def test_spectrogram_is_a_picture_and_griffin_lim_brings_it_back(test_clips):
+    waves = test_clips[0][::30]                        # one clip of each digit
+    picture = audio.spectrogram(waves)
+    assert picture.shape == (10, *audio.SHAPE) and picture.min() >= 0 and picture.max() <= 1
+    assert picture.max() < 1                          # the decibel range leaves headroom: nothing clips
+    rebuilt = audio.spectrogram(audio.waveform(picture))
+    assert (rebuilt - picture).abs().mean() < 0.03    # phase was reconstructed, the spectrogram survives
+    silence = audio.spectrogram(torch.zeros(1, audio.CLIP_SAMPLES))
+    assert silence.max() == 0
+
+
+def test_wav_bytes_are_reproducible_and_carry_their_provenance(test_clips):
+    waves = audio.waveform(audio.spectrogram(test_clips[0][:3]))
+    data = audio.wav_bytes(waves, {"checkpoint": "vae-fsdd", "seed": 7})
+    assert data == audio.wav_bytes(audio.waveform(audio.spectrogram(test_clips[0][:3])),
+                                   {"checkpoint": "vae-fsdd", "seed": 7})
+    assert data[:4] == b"RIFF" and audio.wav_metadata(data) == {"checkpoint": "vae-fsdd", "seed": "7"}
+    n_samples = 3 * audio.CLIP_SAMPLES + 2 * int(0.25 * audio.SAMPLE_RATE)
+
+    pcm, rate = sf.read(io.BytesIO(data), dtype="int16")
+    assert rate == audio.SAMPLE_RATE and len(pcm) == n_samples
