@@ -3,17 +3,21 @@ which holds only numbers that a command measured (training facts from `train`, f
 import json
 from pathlib import Path
 
-from .data.image import DATASETS
+from .data import DATASETS
 from .train.recipes import RECIPES
 
-HUB_DATASETS = {"mnist": "ylecun/mnist", "fashion": "zalando-datasets/fashion_mnist"}
+HUB_DATASETS = {"mnist": "ylecun/mnist", "fashion": "zalando-datasets/fashion_mnist"}   # FSDD has no Hub id
 FAMILY_TITLES = {"vae": "variational autoencoder", "gan": "generative adversarial network",
                  "rbm": "restricted Boltzmann machine", "classifier": "evaluator classifier"}
 SPLITS = {"mnist": "`mnist10k.npz` (10,000 digits). The file is sorted by label, so the test split is "
                    "the last 200 of each digit (2,000 held out), and training uses the other 8,000 "
                    "(a fixed random 1,000 of them for validation during training)",
           "fashion": "the official split: 60,000 training images (a fixed random 5,000 of them for "
-                     "validation during training), 10,000 test images"}
+                     "validation during training), 10,000 test images",
+          "fsdd": "3,000 recordings (6 speakers x 10 digits x 50 takes) at 8 kHz, official split: takes 0-4 "
+                  "are the test set (300 clips), takes 5-49 training (2,700; a fixed random 300 of them for "
+                  "validation during training). Each clip is centred in 1 s, peak-normalised, and seen as a "
+                  "64 x 64 log-mel picture (`genapp/data/audio.py`)"}
 LIKELIHOOD = {
     "vae": "Bernoulli likelihood on dynamically binarized pixels: the convention of the MNIST "
            "likelihood literature (Burda et al. 2016), so its NLL in nats compares with published "
@@ -51,17 +55,19 @@ def write_card(folder: Path):
     data = DATASETS[recipe.dataset]
     training = metrics.get("training", {})
     measured = metrics.get("eval", {})
+    task = (f"{data.modality}-classification" if recipe.family == "classifier" else
+            "text-to-audio" if data.modality == "audio" else "unconditional-image-generation")
     yaml = [
         "---",
-        "license: mit",
+        f"license: {data.hub_licence}",
         "library_name: pytorch",
-        "pipeline_tag: unconditional-image-generation" if recipe.family != "classifier" else "pipeline_tag: image-classification",
-        "datasets:", f"- {HUB_DATASETS[recipe.dataset]}",
+        f"pipeline_tag: {task}",
+        *(["datasets:", f"- {HUB_DATASETS[recipe.dataset]}"] if recipe.dataset in HUB_DATASETS else []),
         "tags:", "- genapp", f"- {recipe.family}", f"- {recipe.dataset}",
         "- class-conditional" if recipe.family != "classifier" else "- evaluator",
         "model-index:", f"- name: {name}", "  results:",
-        "  - task:", f"      type: {'image-classification' if recipe.family == 'classifier' else 'image-generation'}",
-        "    dataset:", f"      name: {data.title}", f"      type: {HUB_DATASETS[recipe.dataset]}",
+        "  - task:", f"      type: {task}",
+        "    dataset:", f"      name: {data.title}", f"      type: {HUB_DATASETS.get(recipe.dataset, recipe.dataset)}",
         "      split: test",
         "    metrics:",
     ]

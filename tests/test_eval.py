@@ -20,12 +20,12 @@ def run_eval(*args):
 
 @pytest.fixture(scope="module")
 def quick_figures():
-    run = run_eval("eval-mnist", *MNIST_GENERATORS, "--quick", "--json")
+    run = run_eval("eval-mnist", "eval-fsdd", *MNIST_GENERATORS, "--quick", "--json")
     assert run.returncode == 0, run.stderr[-2000:]
     return json.loads(run.stdout)
 
 
-@pytest.mark.parametrize("name", ["eval-mnist"] + MNIST_GENERATORS)
+@pytest.mark.parametrize("name", ["eval-mnist", "eval-fsdd"] + MNIST_GENERATORS)
 def test_quick_eval_reproduces_the_card_within_its_stated_tolerance(quick_figures, name):
     card = read_metrics(ROOT / "checkpoints" / name)["eval"]
     # the card's YAML, read by huggingface_hub as the Hub reads it, holds every measured number

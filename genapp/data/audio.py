@@ -15,6 +15,8 @@ import numpy as np
 import soundfile as sf
 import torch
 
+from .dataset import Dataset
+
 DEFAULT_DIR = "../shared/data/fsdd/recordings"
 LICENCE = "CC BY-SA 4.0, Free Spoken Digit Dataset (Jakobovski et al.)"
 SAMPLE_RATE = 8000
@@ -25,6 +27,8 @@ SHAPE = (1, N_MELS, FRAMES)
 PEAK = 0.5                          # every clip's largest sample after loading
 TOP_DB, RANGE_DB = 40.0, 80.0       # picture 1 = +40 dB mel power (the loudest training clip: +34.5), 0 = -40 dB
 FILE = re.compile(r"(\d)_([a-z]+)_(\d+)\.wav")
+DATASET = Dataset("fsdd", "Free Spoken Digit Dataset", tuple(str(i) for i in range(10)), DEFAULT_DIR, LICENCE,
+                  modality="audio", hub_licence="cc-by-sa-4.0")   # share-alike: what is built on it too
 
 
 # loading
@@ -57,6 +61,12 @@ def load_clips(data_dir: str | Path = DEFAULT_DIR, split: str = "train"):
         speakers.append(match[2])
     assert waves, f"no FSDD recordings in {data_dir}"
     return torch.from_numpy(np.stack(waves)).float(), torch.tensor(digits), speakers
+
+
+def load_tensors(data_dir: str | Path = DEFAULT_DIR, split: str = "train", device="cpu"):
+    """(x, y) as the nets take them: x (N, 1, N_MELS, FRAMES) log-mel pictures in [0, 1], y (N,) digits."""
+    waves, digits, _ = load_clips(data_dir, split)
+    return spectrogram(waves).to(device), digits.to(device)
 
 
 # spectrograms

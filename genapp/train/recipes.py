@@ -41,10 +41,17 @@ def _image_recipes(dataset: str, *, vae_steps: int, gan_steps: int, rbm_steps: i
     ]
 
 
+AUDIO_RECIPES = [
+    Recipe("eval-fsdd", "classifier", "fsdd", dict(num_classes=10), steps=3000, batch_size=64, lr=2e-3,
+           notes="AdamW, one-cycle learning rate, random shifts of up to 2 pixels (16 ms in time, "
+                 "a mel band or two in pitch)."),
+]
+
 RECIPES = {r.name: r for r in
            _image_recipes("mnist", vae_steps=20_000, gan_steps=15_000, rbm_steps=30_000, clf_steps=8_000,
                             # 8,000 digits overfit: more weight decay and chains, a lighter label term
                             # (AIS log-likelihood +1.2 nats over the fashion settings, at 10,000 x 20)
                             rbm_options=dict(num_chains=500, discriminative_weight=0.3, weight_decay=1e-3))
            + _image_recipes("fashion", vae_steps=20_000, gan_steps=20_000, rbm_steps=20_000, clf_steps=10_000,
-                              rbm_options=dict(num_chains=100, discriminative_weight=1.0, weight_decay=1e-4))}
+                              rbm_options=dict(num_chains=100, discriminative_weight=1.0, weight_decay=1e-4))
+           + AUDIO_RECIPES}
