@@ -84,10 +84,14 @@ def check_label(label, class_names) -> int | None:
 
 
 def check_checkpoint(name) -> str:
+    """An image generator's checkpoint name (the audio ones have their own tab)."""
     try:
         hub.resolve(hub.check_name(name))
     except hub.UnknownCheckpoint as e:
         raise BadRequest(str(e)) from None
+    if name.split("-")[0] not in FAMILIES or checkpoint_dataset(name) not in DATASETS:
+        images = [n for n in hub.bundled() if n.split("-")[0] in FAMILIES and checkpoint_dataset(n) in DATASETS]
+        raise BadRequest(f"{name} is not an image generator; pick one of {', '.join(images)}.")
     return name
 
 

@@ -48,7 +48,8 @@ def test_all_three_share_seed_and_labels():
     (dict(label=10), "Pick a class"), (dict(label="dog"), "Pick a class"),
     (dict(seed=2**63), "out of range"), (dict(seed=-1), "out of range"), (dict(seed="12345678901234567890123"), "out of range"),
     (dict(steps=10**9), "Gibbs steps"), (dict(steps=0), "Gibbs steps"),
-    (dict(name="vae-cifar"), "no checkpoint named"), (dict(name="../../etc/passwd"), "not a checkpoint name"),
+    (dict(name="vae-cifar"), "no checkpoint named"), (dict(name="gan-fsdd"), "not an image generator"),
+    (dict(name="eval-mnist"), "not an image generator"), (dict(name="../../etc/passwd"), "not a checkpoint name"),
 ])
 def test_bad_arguments_get_a_sentence(kwargs, words):
     args = dict(name="rbm-mnist", n=4, seed=0, label="any", steps=5) | kwargs

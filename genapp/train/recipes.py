@@ -41,7 +41,22 @@ def _image_recipes(dataset: str, *, vae_steps: int, gan_steps: int, rbm_steps: i
     ]
 
 
+# 64 x 64 log-mel pictures of 2,700 clips: narrower nets than for images keep each checkpoint under
+# 10 MB (a Space needs no LFS) and fit the smaller data set
 AUDIO_RECIPES = [
+    Recipe("vae-fsdd", "vae", "fsdd", dict(latent_dim=32, num_classes=10, hidden=128, enc_channels=(16, 32),
+                                           dec_channels=(32, 16)), steps=10_000, batch_size=64, lr=1e-3,
+           notes="Adam, cosine-decayed learning rate; the picture's values in [0, 1] dynamically binarized, "
+                 "as for the images (a Bernoulli on a [0, 1] scaling of the log-mel power)."),
+    Recipe("gan-fsdd", "gan", "fsdd", dict(latent_dim=64, num_classes=10, channels=(64, 32)), steps=10_000,
+           batch_size=64, lr=2e-4, options=dict(discriminator=dict(channels=(32, 32), hidden=64)),
+           notes="Hinge loss, spectral norm in D, projection discriminator, Adam(0.0, 0.9), one D step per "
+                 "G step, EMA of G's weights with decay 0.999 (the EMA is shipped)."),
+    Recipe("rbm-fsdd", "rbm", "fsdd", dict(num_hidden=500, num_classes=10), steps=20_000, batch_size=100, lr=0.01,
+           options=dict(num_chains=100, discriminative_weight=1.0, weight_decay=1e-4),
+           notes="Bernoulli visible units on a [0, 1] scaling of the log-mel power (dynamically binarized): "
+                 "the same RBM as for pictures, so the family is written once. PCD-1 plus the hybrid "
+                 "discriminative term; SGD with momentum 0.9, learning rate decayed linearly to 0."),
     Recipe("eval-fsdd", "classifier", "fsdd", dict(num_classes=10), steps=3000, batch_size=64, lr=2e-3,
            notes="AdamW, one-cycle learning rate, random shifts of up to 2 pixels (16 ms in time, "
                  "a mel band or two in pitch)."),
