@@ -40,6 +40,24 @@ def image_grids(repeats: int) -> list[dict]:
     return rows
 
 
+def audio_clips(repeats: int) -> list[dict]:
+    """In process: one 1-second clip, sampling and Griffin-Lim included (WAV encoding too)."""
+    rows = []
+    for family in studio.FAMILIES:
+        name = f"{family}-fsdd"
+        if name not in hub.bundled():
+            continue
+        studio.generate_audio(name, 1, seed=0)                         # warm-up
+        ms = []
+        for seed in range(repeats):
+            t0 = time.perf_counter()
+            studio.generate_audio(name, 1, seed=seed)
+            ms.append((time.perf_counter() - t0) * 1000)
+        steps = f" ({hub.load(name).config.default_steps} Gibbs steps)" if family == "rbm" else ""
+        rows.append({"operation": f"1-s clip with vocoder{steps}", "checkpoint": name, **_percentiles(ms)})
+    return rows
+
+
 def cold_start() -> dict:
     """Seconds from `python app.py` to the first successful request through gradio_client."""
     from gradio_client import Client
@@ -68,13 +86,13 @@ def cold_start() -> dict:
 
 def main(quick: bool = False, as_json: bool = False):
     torch.set_num_threads(2)
-    rows = image_grids(5 if quick else 30) + [cold_start()]
+    rows = image_grids(5 if quick else 30) + audio_clips(5 if quick else 30) + [cold_start()]
     info = {"torch_threads": torch.get_num_threads(), "cpus": os.cpu_count(), "rows": rows}
     if as_json:
         print(json.dumps(info, indent=2))
         return
     print(f"genapp bench: {info['cpus']} CPUs, torch threads {info['torch_threads']}")
-    print(f"{'operation':<36} {'checkpoint':<12} {'median ms':>10} {'p95 ms':>8} {'png ms':>7} {'seconds':>8}")
+    print(f"{'operation':<40} {'checkpoint':<12} {'median ms':>10} {'p95 ms':>8} {'png ms':>7} {'seconds':>8}")
     for r in rows:
-        print(f"{r['operation']:<36} {r['checkpoint']:<12} {r.get('median_ms', ''):>10} {r.get('p95_ms', ''):>8} "
+        print(f"{r['operation']:<40} {r['checkpoint']:<12} {r.get('median_ms', ''):>10} {r.get('p95_ms', ''):>8} "
               f"{r.get('png_and_checks_ms', ''):>7} {r.get('seconds', ''):>8}")

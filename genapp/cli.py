@@ -30,13 +30,14 @@ def main(argv=None):
     p.add_argument("--json", action="store_true", help="print JSON instead of tables")
     p.add_argument("--write-card", action="store_true", help="write the figures into metrics.json and the model card")
 
-    p = sub.add_parser("generate", help="write the grid the Image tab shows", formatter_class=fmt)
+    p = sub.add_parser("generate", help="write the grid the Image tab shows (.png), or clips of a sound "
+                       "checkpoint (.wav)", formatter_class=fmt)
     p.add_argument("name", help="checkpoint name, e.g. gan-mnist")
-    p.add_argument("--n", "-n", type=int, default=16, help="how many samples (1-64)")
+    p.add_argument("--n", "-n", type=int, default=16, help="how many samples (1-64 pictures, 1-8 clips)")
     p.add_argument("--seed", "-s", type=int, default=0)
     p.add_argument("--label", "-l", default="any", help="class: 'any', an index 0-9 or a class name")
     p.add_argument("--steps", type=int, default=None, help="Gibbs steps (RBM only)")
-    p.add_argument("--out", "-o", required=True, help="PNG file to write")
+    p.add_argument("--out", "-o", required=True, help="file to write: .png for pictures, .wav for sound")
 
     p = sub.add_parser("bench", help="time the app's operations on this machine", formatter_class=fmt)
     p.add_argument("--quick", action="store_true", help="fewer repetitions")
@@ -56,12 +57,14 @@ def main(argv=None):
         eval_main(args.names, args.data, args.quick, args.json, args.write_card)
     elif args.command == "generate":
         from . import studio
+        sound = args.out.lower().endswith(".wav")
         try:
-            result = studio.generate_images(args.name, args.n, args.seed, args.label, args.steps)
+            make = studio.generate_audio if sound else studio.generate_images
+            result = make(args.name, args.n, args.seed, args.label, args.steps)
         except studio.BadRequest as e:
             sys.exit(f"error: {e}")
         with open(args.out, "wb") as f:
-            f.write(result.png)
+            f.write(result.wav if sound else result.png)
         print(f"{args.out}: {args.n} samples of {args.name}, seed {args.seed}, {result.ms:.0f} ms")
     elif args.command == "bench":
         from .bench import main as bench_main

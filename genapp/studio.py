@@ -6,15 +6,18 @@ import os
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
 import torch
 from PIL import Image
 
 from . import hub
+from .data import audio
 from .data.image import DATASETS, png_bytes, png_text, to_grid
 
 FAMILIES = ("vae", "gan", "rbm")
 FAMILY_TITLES = {"vae": "VAE", "gan": "GAN", "rbm": "RBM"}
 MAX_IMAGES = 64
+MAX_CLIPS = 8
 MAX_SEED = 2**63 - 1
 MAX_GIBBS_STEPS = 2000
 GRID_SCALE = 2
@@ -114,14 +117,11 @@ class ImageResult:
         return f"{FAMILY_TITLES.get(self.checkpoint.split('-')[0], self.checkpoint)} · {self.ms:.0f} ms"
 
 
-def generate_images(checkpoint, n=16, seed=0, label="any", steps=None, progress=None) -> ImageResult:
-    """A grid of n samples of `checkpoint`; the same arguments give the same PNG bytes.
-    progress(done, total) is called during Gibbs sampling (RBM)."""
-    checkpoint, n, seed, steps = check_checkpoint(checkpoint), check_count(n), check_seed(seed), check_steps(steps)
-    class_names = DATASETS[checkpoint_dataset(checkpoint)].class_names
+def _draw(checkpoint, n, seed, label, steps, class_names, progress):
+    """(samples (n, C, H, W) in [0, 1], labels (n,), Gibbs steps run or None, provenance dict):
+    the same arguments give the same samples."""
     label = check_label(label, class_names)
     model = hub.load(checkpoint)
-    t0 = time.perf_counter()
     generator = torch.Generator().manual_seed(seed)
     with torch.inference_mode():
         labels = (torch.randint(len(class_names), (n,), generator=generator) if label is None
@@ -130,15 +130,61 @@ def generate_images(checkpoint, n=16, seed=0, label="any", steps=None, progress=
             steps = steps or model.config.default_steps
             x = model.sample(n, generator, labels, steps=steps, callback=progress)
         else:
+            steps = None
             x = model.sample(n, generator, labels)
-        image = to_grid(x, scale=GRID_SCALE)
-    ms = (time.perf_counter() - t0) * 1000
     text = {"software": "genapp", "checkpoint": checkpoint, "weights_sha256": hub.weights_sha256(checkpoint),
             "seed": seed, "n": n, "label": "any" if label is None else class_names[label],
             "labels": " ".join(map(str, labels.tolist()))}
-    if steps is not None and checkpoint.startswith("rbm-"):
+    if steps is not None:
         text["gibbs_steps"] = steps
+    return x, labels, text
+
+
+def generate_images(checkpoint, n=16, seed=0, label="any", steps=None, progress=None) -> ImageResult:
+    """A grid of n samples of `checkpoint`; the same arguments give the same PNG bytes.
+    progress(done, total) is called during Gibbs sampling (RBM)."""
+    checkpoint, n, seed, steps = check_checkpoint(checkpoint), check_count(n), check_seed(seed), check_steps(steps)
+    t0 = time.perf_counter()
+    x, labels, text = _draw(checkpoint, n, seed, label, steps,
+                            DATASETS[checkpoint_dataset(checkpoint)].class_names, progress)
+    image = to_grid(x, scale=GRID_SCALE)
+    ms = (time.perf_counter() - t0) * 1000
     return ImageResult(checkpoint, image, png_bytes(image, text), labels.tolist(), ms)
+
+
+@dataclass
+class AudioResult:
+    checkpoint: str
+    sample_rate: int
+    pcm: np.ndarray               # (samples,) int16: the clips in a row, short silences between
+    wav: bytes                    # the same as a WAV, with provenance in its INFO chunk
+    spectrograms: Image.Image     # the clips' log-mel pictures side by side, low pitches at the bottom
+    labels: list = field(default_factory=list)
+    ms: float = 0.0
+
+
+def check_audio_checkpoint(name) -> str:
+    try:
+        hub.resolve(hub.check_name(name))
+    except hub.UnknownCheckpoint as e:
+        raise BadRequest(str(e)) from None
+    if name.split("-")[0] not in FAMILIES or checkpoint_dataset(name) != audio.DATASET.name:
+        sounds = [f"{f}-{audio.DATASET.name}" for f in FAMILIES]
+        raise BadRequest(f"{name} is not a sound generator; pick one of {', '.join(sounds)}.")
+    return name
+
+
+def generate_audio(checkpoint, n=4, seed=0, label="any", steps=None, progress=None) -> AudioResult:
+    """n one-second clips of a spoken digit from `checkpoint`: its log-mel pictures turned into sound
+    by Griffin-Lim. The same arguments give the same WAV bytes."""
+    checkpoint, seed, steps = check_audio_checkpoint(checkpoint), check_seed(seed), check_steps(steps)
+    n = _integer(n, "The number of clips", 1, MAX_CLIPS)
+    t0 = time.perf_counter()
+    x, labels, text = _draw(checkpoint, n, seed, label, steps, audio.DATASET.class_names, progress)
+    pcm = audio.pcm16(audio.waveform(x))
+    ms = (time.perf_counter() - t0) * 1000
+    return AudioResult(checkpoint, audio.SAMPLE_RATE, pcm, audio.wav_bytes(pcm, text),
+                       to_grid(x.flip(2), scale=GRID_SCALE, columns=n), labels.tolist(), ms)
 
 
 def default_gibbs_steps(dataset: str = "mnist") -> int:

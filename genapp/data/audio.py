@@ -123,12 +123,16 @@ def waveform(picture: torch.Tensor, iterations: int = 32) -> torch.Tensor:
 
 # files
 
-def wav_bytes(waves: torch.Tensor, metadata: dict[str, str], gap: float = 0.25) -> bytes:
-    """One 16-bit mono WAV of the clips (B, samples) in a row, `gap` seconds of silence between them;
-    metadata goes into the RIFF INFO chunk (comment: key=value lines; software)."""
+def pcm16(waves: torch.Tensor, gap: float = 0.25) -> np.ndarray:
+    """(B, samples) in [-1, 1] -> (samples,) int16: the clips in a row, `gap` seconds of silence between."""
     silence = torch.zeros(int(gap * SAMPLE_RATE))
     parts = [p for w in waves for p in (w, silence)][:-1]
-    pcm = (torch.cat(parts).clamp(-1, 1) * 32767).round().short().numpy()
+    return (torch.cat(parts).clamp(-1, 1) * 32767).round().short().numpy()
+
+
+def wav_bytes(pcm: np.ndarray, metadata: dict[str, str]) -> bytes:
+    """A 16-bit mono WAV of int16 samples; metadata goes into the RIFF INFO chunk (comment:
+    key=value lines; software)."""
     buffer = io.BytesIO()
     with sf.SoundFile(buffer, "w", samplerate=SAMPLE_RATE, channels=1, format="WAV", subtype="PCM_16") as f:
         f.software = "genapp"

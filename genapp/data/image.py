@@ -67,11 +67,11 @@ def load_tensors(dataset: str, data_dir: str | Path, split: str, device="cpu"):
 
 # pictures
 
-def to_grid(x: torch.Tensor, scale: int = 2, pad: int = 1) -> Image.Image:
-    """(N, 1, H, W) in [0, 1] -> one greyscale PIL picture, ceil(sqrt(N)) columns, each pixel
-    scale x scale, white ink on black as in the data."""
+def to_grid(x: torch.Tensor, scale: int = 2, pad: int = 1, columns: int | None = None) -> Image.Image:
+    """(N, 1, H, W) in [0, 1] -> one greyscale PIL picture, `columns` (default ceil(sqrt(N)))
+    columns, each pixel scale x scale, white ink on black as in the data."""
     n, _, h, w = x.shape
-    cols = math.ceil(math.sqrt(n))
+    cols = columns or math.ceil(math.sqrt(n))
     rows = math.ceil(n / cols)
     pixels = (x.clamp(0, 1) * 255).round().to(torch.uint8).squeeze(1).cpu().numpy()  # (N, H, W)
     canvas = np.full((rows * (h + pad) + pad, cols * (w + pad) + pad), 40, np.uint8)
