@@ -134,7 +134,7 @@ def sample_metrics(model, family, ref) -> dict:
     hist = class_histogram(predicted, ref.num_classes)
     precision, recall = precision_recall(ref.test_features, feats)
     steps = f", {model.config.default_steps} Gibbs steps" if family == "rbm" else ""
-    vs = f"{n} samples{steps} for the classes of {n} test images"
+    vs = f"{n} samples{steps} for the classes of {n} test {examples(ref)}"
     out = {
         "fd_eval": metric(f"FD-eval: Fréchet distance of eval-{ref.dataset} features ({vs})",
                           frechet_distance(feats, ref.test_features), 3, reference=floors["fd_eval"]),
@@ -152,6 +152,11 @@ def sample_metrics(model, family, ref) -> dict:
             "reference: test images)", nearest_neighbour_distance(samples[:NUM_NEIGHBOUR], ref.x_train).median(), 3,
             reference=floors["nearest_train_distance"]),
     }
+    if DATASETS[ref.dataset].modality == "audio":   # what a listener gets: the clip after Griffin-Lim
+        _, heard = evaluator_outputs(clf, audio.spectrogram(audio.waveform(samples)))
+        out["class_agreement_heard"] = metric(
+            f"Class agreement after the vocoder (samples -> Griffin-Lim -> log-mel picture; {vs})",
+            (heard == ref.labels).float().mean(), 3, reference=floors["class_agreement"])
     return out
 
 
