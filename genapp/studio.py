@@ -1,9 +1,11 @@
 """The seam between models and UI: plain values in (checkpoint names, counts, seeds, labels), plain
 values out (PIL pictures, PNG bytes, numbers). Every argument is checked here, so the UI, the API,
 the CLI and the benchmarks share one path and one set of messages."""
+import io
 import math
 import os
 import time
+import zipfile
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -185,6 +187,33 @@ def generate_audio(checkpoint, n=4, seed=0, label="any", steps=None, progress=No
     ms = (time.perf_counter() - t0) * 1000
     return AudioResult(checkpoint, audio.SAMPLE_RATE, pcm, audio.wav_bytes(pcm, text),
                        to_grid(x.flip(2), scale=GRID_SCALE, columns=n), labels.tolist(), ms)
+
+
+def compare_sounds(family, n=4, seed=0, label="any", steps=None, progress=None) -> list[AudioResult]:
+    """What the Audio tab shows: one family's clips, or all three on the same seed and digits."""
+    families = check_sound_comparison(family, n, seed, label, steps)
+    return [generate_audio(f"{f}-{audio.DATASET.name}", n, seed, label, steps, progress) for f in families]
+
+
+def check_sound_comparison(family, n=4, seed=0, label="any", steps=None) -> tuple:
+    """Every check of compare_sounds, without generating: the families, or BadRequest."""
+    if family != "all" and family not in FAMILIES:
+        raise BadRequest(f"Pick a family: {', '.join(FAMILIES)} or all; {family!r} is not one of them.")
+    _integer(n, "The number of clips", 1, MAX_CLIPS), check_seed(seed), check_steps(steps)
+    check_label(label, audio.DATASET.class_names)
+    return FAMILIES if family == "all" else (family,)
+
+
+def sounds_zip(results: list[AudioResult]) -> bytes:
+    """One WAV, or a zip of one WAV per family when there are several."""
+    if len(results) == 1:
+        return results[0].wav
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        for r in results:
+            info = zipfile.ZipInfo(f"{r.checkpoint}.wav", date_time=(2026, 1, 1, 0, 0, 0))   # fixed: same bytes
+            z.writestr(info, r.wav)
+    return buffer.getvalue()
 
 
 def default_gibbs_steps(dataset: str = "mnist") -> int:

@@ -4,6 +4,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from gradio_client import Client
@@ -74,3 +75,26 @@ def test_bad_request_gets_a_sentence_then_a_good_one_succeeds(client, args, word
 def test_class_menu_follows_the_data_set(client):
     menu = client.predict("fashion", api_name="/image_classes")
     assert menu is not None
+
+
+def test_generate_audio_plays_each_family_and_downloads_a_zip_with_provenance(client):
+    import io
+    import zipfile
+
+    import soundfile as sf
+
+    from genapp.data import audio
+    *slots, download = client.predict("all", "7", 2, 3, 20, api_name="/generate_audio")
+    players, spectrograms = slots[0::2], slots[1::2]
+    for path in players:                          # three players, each two 1-s clips and a gap
+        pcm, rate = sf.read(path, dtype="int16")
+        assert rate == audio.SAMPLE_RATE and len(pcm) == 2 * audio.CLIP_SAMPLES + int(0.25 * audio.SAMPLE_RATE)
+    assert all(Path(p).is_file() for p in spectrograms)
+    with zipfile.ZipFile(download) as z:
+        assert sorted(z.namelist()) == ["gan-fsdd.wav", "rbm-fsdd.wav", "vae-fsdd.wav"]
+        meta = audio.wav_metadata(z.read("rbm-fsdd.wav"))
+    assert meta["seed"] == "3" and meta["labels"] == "7 7" and meta["gibbs_steps"] == "20"
+    with pytest.raises(Exception, match="from 1 to 8"):
+        client.predict("gan", "7", 9, 0, 20, api_name="/generate_audio")
+    *_, single = client.predict("gan", "7", 1, 0, 20, api_name="/generate_audio")
+    assert audio.wav_metadata(Path(single).read_bytes())["checkpoint"] == "gan-fsdd"

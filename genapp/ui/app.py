@@ -1,11 +1,12 @@
 """The whole app: a header and one tab per lesson."""
 import gradio as gr
 
-from . import image
+from . import audio, image
 
 INTRO = """# genapp: see how generative models work
-Generate pictures with three classic families of generative models (a **VAE**, a **GAN** and an
-**RBM**), each trained on handwritten digits and on clothing, and compare them on the same seed."""
+Generate pictures and sounds with three classic families of generative models (a **VAE**, a **GAN**
+and an **RBM**), each trained on handwritten digits, clothing and spoken digits, and compare them on
+the same seed."""
 
 
 def build_app() -> gr.Blocks:
@@ -13,4 +14,5 @@ def build_app() -> gr.Blocks:
         gr.Markdown(INTRO)
         with gr.Tabs():
             image.build()
+            audio.build()
     return demo

@@ -1,0 +1,78 @@
+"""The Audio tab: a family (or all three), a digit to say, how many clips and a seed; hear each
+family's clips and see their spectrograms."""
+import gradio as gr
+
+from .. import studio
+from .common import download_file, progress_callback, speaks_errors
+
+FAMILIES = [("VAE", "vae"), ("GAN", "gan"), ("RBM", "rbm"), ("All three side by side", "all")]
+DIGITS = ["any"] + [str(d) for d in range(10)]
+
+WHAT_TO_NOTICE = """
+**What you see.** A *spectrogram* draws sound as a picture: time runs left to right, pitch bottom to
+top, and brightness is loudness. Each family here learned to draw spectrograms of people saying a
+digit, exactly as it learned to draw handwritten digits, and the app turns the pictures into sound.
+
+**Why it sounds a little robotic.** A spectrogram keeps how loud each pitch is but throws away the
+*phase* (how the waves line up). The app guesses the phase with the Griffin-Lim algorithm; the guess
+is good enough to understand the digit, not to sound natural. Real recordings through the same round
+trip are still recognised 99% of the time, so what you hear wrong is mostly the model's.
+
+**The families.** The VAE's clips are smooth and a bit muffled (it averages); the GAN's are crisper,
+with speckles of noise in their spectrograms; the RBM's chain starts from the digit's average
+spectrogram and mostly stays there: a blur that says no clear digit. Sound is harder for it than
+pictures.
+"""
+
+
+@speaks_errors
+def check(family, label, n, seed, steps):
+    studio.check_sound_comparison(family, n, seed, label, steps)
+
+
+@speaks_errors
+def generate(family, label, n, seed, steps, progress=None):
+    results = studio.compare_sounds(family, n, seed, label, steps,
+                                    None if progress is None else progress_callback(progress, "Gibbs sampling (RBM)"))
+    by_family = {r.checkpoint.split("-")[0]: r for r in results}
+    outputs = []
+    for f in studio.FAMILIES:
+        r = by_family.get(f)
+        outputs += [None if r is None else (r.sample_rate, r.pcm), None if r is None else r.spectrograms]
+    name = f"fsdd-{family}-seed{seed}." + ("wav" if len(results) == 1 else "zip")
+    return *outputs, download_file(studio.sounds_zip(results), name)
+
+
+def build():
+    with gr.Tab("Audio", id="audio"):
+        with gr.Row():
+            with gr.Column(scale=1, min_width=300):
+                family = gr.Radio(FAMILIES, value="all", label="Family")
+                label = gr.Dropdown(DIGITS, value="7", label="Digit to say",
+                                    info="'any' lets the seed pick a digit for each clip")
+                n = gr.Slider(1, studio.MAX_CLIPS, value=2, step=1, label="How many clips")
+                seed = gr.Number(0, precision=0, minimum=0, label="Seed")
+                steps = gr.Slider(1, studio.MAX_GIBBS_STEPS, value=studio.default_gibbs_steps(), step=1,
+                                  label="RBM Gibbs steps")
+                button = gr.Button("Generate", variant="primary")
+                with gr.Accordion("What to notice", open=False):
+                    gr.Markdown(WHAT_TO_NOTICE)
+            with gr.Column(scale=2):
+                slots = []
+                for title, f in FAMILIES[:3]:
+                    with gr.Row():
+                        slots.append(gr.Audio(label=f"{title}: clips in a row", type="numpy", interactive=False,
+                                              scale=1))
+                        slots.append(gr.Image(label=f"{title}: spectrograms (time across, pitch up)",
+                                              type="pil", interactive=False, scale=2, height=180))
+                download = gr.DownloadButton("Download WAV", variant="secondary")
+
+        inputs = [family, label, n, seed, steps]
+
+        def generate_with_progress(family, label, n, seed, steps, progress=gr.Progress()):
+            return generate(family, label, n, seed, steps, progress)
+
+        # refused requests are checked in a step with no outputs, so the clips on screen stay
+        button.click(check, inputs, None, preprocess=False, api_visibility="private").success(
+            generate_with_progress, inputs, [*slots, download], api_name="generate_audio", preprocess=False,
+            concurrency_limit=2)
