@@ -24,9 +24,7 @@ def _percentiles(ms: list[float]) -> dict:
 def image_grids(repeats: int) -> list[dict]:
     """In process: a 64-image grid (sampling and the grid picture; PNG encoding timed apart)."""
     rows = []
-    for name in hub.bundled():
-        if name.split("-")[0] not in studio.FAMILIES or studio.checkpoint_dataset(name) not in studio.DATASETS:
-            continue                                                   # evaluators, audio
+    for name in studio.generators("image"):
         studio.generate_images(name, 64, seed=0)                       # warm-up
         ms, png_ms = [], []
         for seed in range(repeats):
@@ -43,17 +41,14 @@ def image_grids(repeats: int) -> list[dict]:
 def audio_clips(repeats: int) -> list[dict]:
     """In process: one 1-second clip, sampling and Griffin-Lim included (WAV encoding too)."""
     rows = []
-    for family in studio.FAMILIES:
-        name = f"{family}-fsdd"
-        if name not in hub.bundled():
-            continue
+    for name in studio.generators("audio"):
         studio.generate_audio(name, 1, seed=0)                         # warm-up
         ms = []
         for seed in range(repeats):
             t0 = time.perf_counter()
             studio.generate_audio(name, 1, seed=seed)
             ms.append((time.perf_counter() - t0) * 1000)
-        steps = f" ({hub.load(name).config.default_steps} Gibbs steps)" if family == "rbm" else ""
+        steps = f" ({hub.load(name).config.default_steps} Gibbs steps)" if name.startswith("rbm-") else ""
         rows.append({"operation": f"1-s clip with vocoder{steps}", "checkpoint": name, **_percentiles(ms)})
     return rows
 

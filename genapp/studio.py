@@ -13,7 +13,7 @@ import torch
 from PIL import Image
 
 from . import hub
-from .data import audio
+from .data import DATASETS as ALL_DATASETS, audio
 from .data.image import DATASETS, png_bytes, png_text, to_grid
 
 FAMILIES = ("vae", "gan", "rbm")
@@ -88,20 +88,37 @@ def check_label(label, class_names) -> int | None:
                          f"{', '.join(class_names)}; {label!r} is not one of them.") from None
 
 
-def check_checkpoint(name) -> str:
-    """An image generator's checkpoint name (the audio ones have their own tab)."""
+def checkpoint_dataset(name: str) -> str:
+    return name.split("-")[1]
+
+
+def generators(modality: str) -> list[str]:
+    """The bundled generator checkpoints of a modality ("image" or "audio"), in bundled order."""
+    return [n for n in hub.bundled() if n.split("-")[0] in FAMILIES and checkpoint_dataset(n) in ALL_DATASETS
+            and ALL_DATASETS[checkpoint_dataset(n)].modality == modality]
+
+
+def check_checkpoint(name, modality: str = "image") -> str:
+    """A generator's checkpoint name of the given modality (each modality has its own tab)."""
     try:
         hub.resolve(hub.check_name(name))
     except hub.UnknownCheckpoint as e:
         raise BadRequest(str(e)) from None
-    if name.split("-")[0] not in FAMILIES or checkpoint_dataset(name) not in DATASETS:
-        images = [n for n in hub.bundled() if n.split("-")[0] in FAMILIES and checkpoint_dataset(n) in DATASETS]
-        raise BadRequest(f"{name} is not an image generator; pick one of {', '.join(images)}.")
+    if name not in generators(modality):
+        what = "an image generator" if modality == "image" else "a sound generator"
+        raise BadRequest(f"{name} is not {what}; pick one of {', '.join(generators(modality))}.")
     return name
 
 
-def checkpoint_dataset(name: str) -> str:
-    return name.split("-")[1]
+def check_family(family) -> tuple:
+    """'all' or one family -> the families to run."""
+    if family != "all" and family not in FAMILIES:
+        raise BadRequest(f"Pick a family: {', '.join(FAMILIES)} or all; {family!r} is not one of them.")
+    return FAMILIES if family == "all" else (family,)
+
+
+def check_clip_count(n) -> int:
+    return _integer(n, "The number of clips", 1, MAX_CLIPS)
 
 
 # generation
@@ -120,8 +137,8 @@ class ImageResult:
 
 
 def _draw(checkpoint, n, seed, label, steps, class_names, progress):
-    """(samples (n, C, H, W) in [0, 1], labels (n,), Gibbs steps run or None, provenance dict):
-    the same arguments give the same samples."""
+    """(samples (n, C, H, W) in [0, 1], labels (n,), provenance dict for the file's metadata, with
+    the Gibbs steps run for an RBM): the same arguments give the same samples."""
     label = check_label(label, class_names)
     model = hub.load(checkpoint)
     generator = torch.Generator().manual_seed(seed)
@@ -165,22 +182,11 @@ class AudioResult:
     ms: float = 0.0
 
 
-def check_audio_checkpoint(name) -> str:
-    try:
-        hub.resolve(hub.check_name(name))
-    except hub.UnknownCheckpoint as e:
-        raise BadRequest(str(e)) from None
-    if name.split("-")[0] not in FAMILIES or checkpoint_dataset(name) != audio.DATASET.name:
-        sounds = [f"{f}-{audio.DATASET.name}" for f in FAMILIES]
-        raise BadRequest(f"{name} is not a sound generator; pick one of {', '.join(sounds)}.")
-    return name
-
-
 def generate_audio(checkpoint, n=4, seed=0, label="any", steps=None, progress=None) -> AudioResult:
     """n one-second clips of a spoken digit from `checkpoint`: its log-mel pictures turned into sound
     by Griffin-Lim. The same arguments give the same WAV bytes."""
-    checkpoint, seed, steps = check_audio_checkpoint(checkpoint), check_seed(seed), check_steps(steps)
-    n = _integer(n, "The number of clips", 1, MAX_CLIPS)
+    checkpoint, n = check_checkpoint(checkpoint, "audio"), check_clip_count(n)
+    seed, steps = check_seed(seed), check_steps(steps)
     t0 = time.perf_counter()
     x, labels, text = _draw(checkpoint, n, seed, label, steps, audio.DATASET.class_names, progress)
     pcm = audio.pcm16(audio.waveform(x))
@@ -197,11 +203,10 @@ def compare_sounds(family, n=4, seed=0, label="any", steps=None, progress=None) 
 
 def check_sound_comparison(family, n=4, seed=0, label="any", steps=None) -> tuple:
     """Every check of compare_sounds, without generating: the families, or BadRequest."""
-    if family != "all" and family not in FAMILIES:
-        raise BadRequest(f"Pick a family: {', '.join(FAMILIES)} or all; {family!r} is not one of them.")
-    _integer(n, "The number of clips", 1, MAX_CLIPS), check_seed(seed), check_steps(steps)
+    families = check_family(family)
+    check_clip_count(n), check_seed(seed), check_steps(steps)
     check_label(label, audio.DATASET.class_names)
-    return FAMILIES if family == "all" else (family,)
+    return families
 
 
 def sounds_zip(results: list[AudioResult]) -> bytes:
@@ -229,12 +234,10 @@ def compare_families(dataset, family, n=16, seed=0, label="any", steps=None, pro
 
 def check_comparison(dataset, family, n=16, seed=0, label="any", steps=None) -> tuple[str, tuple]:
     """Every check of compare_families, without generating: (dataset, families) or BadRequest."""
-    dataset = check_dataset(dataset)
-    if family != "all" and family not in FAMILIES:
-        raise BadRequest(f"Pick a family: {', '.join(FAMILIES)} or all; {family!r} is not one of them.")
+    dataset, families = check_dataset(dataset), check_family(family)
     check_count(n), check_seed(seed), check_steps(steps)
     check_label(label, DATASETS[dataset].class_names)
-    return dataset, (FAMILIES if family == "all" else (family,))
+    return dataset, families
 
 
 def side_by_side(results: list[ImageResult]) -> bytes:

