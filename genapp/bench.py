@@ -1,4 +1,5 @@
-"""`python -m genapp bench`: time the app's operations on this machine and print one table.
+"""`python -m genapp bench`: time the app's operations on this machine (pictures, clips, names, cold
+start) and print one table.
 Figures depend on the machine and its load; they are printed, never asserted by tests."""
 import json
 import os
@@ -53,6 +54,17 @@ def audio_clips(repeats: int) -> list[dict]:
     return rows
 
 
+def name_lists(repeats: int) -> list[dict]:
+    """In process: 20 names, each looked up among the training names' fingerprints."""
+    rows = []
+    for name in studio.generators("text"):
+        studio.generate_names(name, 20, seed=0)                        # warm-up
+        ms = [studio.generate_names(name, 20, seed=seed).ms for seed in range(repeats)]
+        steps = f" ({hub.load(name).config.default_steps} Gibbs steps)" if name.startswith("rbm-") else ""
+        rows.append({"operation": f"20 names{steps}", "checkpoint": name, **_percentiles(ms)})
+    return rows
+
+
 def cold_start() -> dict:
     """Seconds from `python app.py` to the first successful request through gradio_client."""
     from gradio_client import Client
@@ -81,7 +93,8 @@ def cold_start() -> dict:
 
 def main(quick: bool = False, as_json: bool = False):
     torch.set_num_threads(2)
-    rows = image_grids(5 if quick else 30) + audio_clips(5 if quick else 30) + [cold_start()]
+    repeats = 5 if quick else 30
+    rows = image_grids(repeats) + audio_clips(repeats) + name_lists(repeats) + [cold_start()]
     info = {"torch_threads": torch.get_num_threads(), "cpus": os.cpu_count(), "rows": rows}
     if as_json:
         print(json.dumps(info, indent=2))

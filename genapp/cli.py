@@ -16,6 +16,7 @@ def main(argv=None):
     p.add_argument("--device", default="cpu", help="cpu or cuda")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--steps", type=int, default=None, help="override the recipe's step count")
+    p.add_argument("--lr", type=float, default=None, help="override the recipe's learning rate")
     p.add_argument("--out", "-o", default=None, help="output folder (default: checkpoints/<name>)")
     p.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
                    help="override one of the recipe's training options, e.g. weight_decay=1e-3")
@@ -30,14 +31,16 @@ def main(argv=None):
     p.add_argument("--json", action="store_true", help="print JSON instead of tables")
     p.add_argument("--write-card", action="store_true", help="write the figures into metrics.json and the model card")
 
-    p = sub.add_parser("generate", help="write the grid the Image tab shows (.png), or clips of a sound "
-                       "checkpoint (.wav)", formatter_class=fmt)
+    p = sub.add_parser("generate", help="write the grid the Image tab shows (.png), clips of a sound "
+                       "checkpoint (.wav), or names of a text checkpoint (.txt)", formatter_class=fmt)
     p.add_argument("name", help="checkpoint name, e.g. gan-mnist")
-    p.add_argument("--n", "-n", type=int, default=16, help="how many samples (1-64 pictures, 1-8 clips)")
+    p.add_argument("--n", "-n", type=int, default=16, help="how many samples (1-64 pictures, 1-8 clips, 1-50 names)")
     p.add_argument("--seed", "-s", type=int, default=0)
     p.add_argument("--label", "-l", default="any", help="class: 'any', an index 0-9 or a class name")
     p.add_argument("--steps", type=int, default=None, help="Gibbs steps (RBM only)")
-    p.add_argument("--out", "-o", required=True, help="file to write: .png for pictures, .wav for sound")
+    p.add_argument("--temperature", "-t", type=float, default=1.0, help="letter temperature (text VAE only)")
+    p.add_argument("--out", "-o", required=True, help="file to write: .png for pictures, .wav for sound, "
+                   ".txt for names")
 
     p = sub.add_parser("bench", help="time the app's operations on this machine", formatter_class=fmt)
     p.add_argument("--quick", action="store_true", help="fewer repetitions")
@@ -49,7 +52,7 @@ def main(argv=None):
         try:
             parse = lambda pairs: {k: json.loads(v) for k, v in (o.split("=", 1) for o in pairs)}
             train(args.name, args.data, args.device, args.seed, args.steps, args.out, parse(args.option),
-                  parse(args.model))
+                  parse(args.model), args.lr)
         except ValueError as e:   # includes a malformed KEY=VALUE
             sys.exit(f"error: {e}")
     elif args.command == "eval":
@@ -57,14 +60,21 @@ def main(argv=None):
         eval_main(args.names, args.data, args.quick, args.json, args.write_card)
     elif args.command == "generate":
         from . import studio
-        sound = args.out.lower().endswith(".wav")
+        kind = args.out.lower().rsplit(".", 1)[-1]
         try:
-            make = studio.generate_audio if sound else studio.generate_images
-            result = make(args.name, args.n, args.seed, args.label, args.steps)
+            if kind == "txt":
+                result = studio.generate_names(args.name, args.n, args.seed, args.temperature, args.steps)
+                data = result.text.encode()
+            elif kind == "wav":
+                result = studio.generate_audio(args.name, args.n, args.seed, args.label, args.steps)
+                data = result.wav
+            else:
+                result = studio.generate_images(args.name, args.n, args.seed, args.label, args.steps)
+                data = result.png
         except studio.BadRequest as e:
             sys.exit(f"error: {e}")
         with open(args.out, "wb") as f:
-            f.write(result.wav if sound else result.png)
+            f.write(data)
         print(f"{args.out}: {args.n} samples of {args.name}, seed {args.seed}, {result.ms:.0f} ms")
     elif args.command == "bench":
         from .bench import main as bench_main

@@ -28,10 +28,11 @@ class UnknownCheckpoint(ValueError):
 
 def _model_classes():
     from .eval.classifier import Classifier
+    from .eval.language_model import CharLM
     from .models.gan import Discriminator, Generator
     from .models.rbm import RBM
     from .models.vae import VAE
-    return {cls.__name__: cls for cls in (VAE, Generator, Discriminator, RBM, Classifier)}
+    return {cls.__name__: cls for cls in (VAE, Generator, Discriminator, RBM, Classifier, CharLM)}
 
 
 def bundled() -> list[str]:

@@ -98,3 +98,17 @@ def test_generate_audio_plays_each_family_and_downloads_a_zip_with_provenance(cl
         client.predict("gan", "7", 9, 0, 20, api_name="/generate_audio")
     *_, single = client.predict("gan", "7", 1, 0, 20, api_name="/generate_audio")
     assert audio.wav_metadata(Path(single).read_bytes())["checkpoint"] == "gan-fsdd"
+
+
+def test_generate_text_lists_each_familys_names_marked_and_downloads_them(client):
+    *slots, download = client.predict("all", 8, 4, 1.0, 30, api_name="/generate_text")
+    for slot in slots:
+        names = [(entry["token"], entry["class_or_confidence"]) for entry in slot["value"]]
+        assert len(names) == 8
+        assert {mark for _, mark in names} <= {"new", "in the training data"}
+    listing = Path(download).read_text()
+    assert "# vae-names, seed 4" in listing and "# rbm-names, seed 4" in listing
+    with pytest.raises(Exception, match="from 0.1 to 2.0"):
+        client.predict("vae", 8, 4, 9.0, 30, api_name="/generate_text")
+    *_, again = client.predict("all", 8, 4, 1.0, 30, api_name="/generate_text")
+    assert Path(again).read_text() == listing

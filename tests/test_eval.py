@@ -11,6 +11,7 @@ from huggingface_hub import ModelCard
 from genapp.card import read_metrics
 
 MNIST_GENERATORS = ["vae-mnist", "gan-mnist", "rbm-mnist"]
+TEXT = ["eval-names", "vae-names", "gan-names", "rbm-names"]
 
 
 def run_eval(*args):
@@ -20,12 +21,12 @@ def run_eval(*args):
 
 @pytest.fixture(scope="module")
 def quick_figures():
-    run = run_eval("eval-mnist", "eval-fsdd", *MNIST_GENERATORS, "--quick", "--json")
+    run = run_eval("eval-mnist", "eval-fsdd", *MNIST_GENERATORS, *TEXT, "--quick", "--json")
     assert run.returncode == 0, run.stderr[-2000:]
     return json.loads(run.stdout)
 
 
-@pytest.mark.parametrize("name", ["eval-mnist", "eval-fsdd"] + MNIST_GENERATORS)
+@pytest.mark.parametrize("name", ["eval-mnist", "eval-fsdd"] + MNIST_GENERATORS + TEXT)
 def test_quick_eval_reproduces_the_card_within_its_stated_tolerance(quick_figures, name):
     card = read_metrics(ROOT / "checkpoints" / name)["eval"]
     # the card's YAML, read by huggingface_hub as the Hub reads it, holds every measured number

@@ -4,7 +4,8 @@ import pytest
 import torch
 
 from genapp.eval.sample_metrics import (class_histogram, class_kl, classes_covered, frechet_distance,
-                                        nearest_neighbour_distance, precision_recall)
+                                        length_distance, nearest_neighbour_distance, novelty,
+                                        precision_recall, uniqueness)
 
 
 def whitened(n, d, generator):
@@ -130,3 +131,34 @@ def test_nearest_neighbour_distance_matches_brute_force(generator):
     s, t = samples.flatten(1).double(), train.flatten(1).double()
     expected = (s[:, None] - t[None]).square().sum(-1).sqrt().min(1).values
     torch.testing.assert_close(nearest_neighbour_distance(samples, train, batch=10), expected, rtol=0, atol=1e-6)
+
+
+# text
+
+def test_novelty_is_the_share_not_seen():
+    assert novelty([True, False, False, False]) == 0.75
+    assert novelty([True] * 3) == 0.0 and novelty([False]) == 1.0
+
+
+def test_uniqueness_is_distinct_over_total():
+    assert uniqueness(["ann", "bob", "ann", "eve"]) == 0.75
+    assert uniqueness(["ann"] * 5) == pytest.approx(0.2)
+    assert uniqueness(["ann", "bob"]) == 1.0
+
+
+def test_length_distance_by_hand():
+    reference = ["ab", "abc", "abcd", "abcd"]                      # lengths 2, 3, 4, 4: shares 1/4, 1/4, 1/2
+    assert length_distance(["xy", "xyz", "wxyz", "vwxy"], reference) == 0.0   # same lengths, other letters
+    assert length_distance(["a", "a"], reference) == 1.0               # no length in common
+    # shares 1/2, 1/2 at lengths 2, 3 vs 1/4, 1/4, 1/2: |1/4| + |1/4| + |-1/2| = 1, halved
+    assert length_distance(["xy", "xyz"], reference) == pytest.approx(0.5)
+    assert length_distance(["", "xy"], ["ab", "cd"]) == pytest.approx(0.5)   # empty names have length 0
+    assert length_distance(reference, ["xy", "xyz"]) == pytest.approx(0.5)   # symmetric
+
+
+def test_inception_score_is_k_for_confident_even_classes_and_1_for_one_class():
+    from genapp.eval.sample_metrics import inception_score
+    confident = torch.eye(4).repeat(5, 1)                     # 20 samples, each class 5 times, certain
+    assert abs(inception_score(confident) - 4.0) < 1e-6
+    assert abs(inception_score(torch.eye(4)[[2] * 10]) - 1.0) < 1e-6   # one class only
+    assert abs(inception_score(torch.full((8, 4), 0.25)) - 1.0) < 1e-6  # no confidence

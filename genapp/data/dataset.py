@@ -9,5 +9,5 @@ class Dataset:
     class_names: tuple
     default_dir: str
     licence: str
-    modality: str = "image"     # image | audio (audio examples are log-mel pictures)
+    modality: str = "image"     # image | audio (audio examples are log-mel pictures) | text
     hub_licence: str = "mit"    # the licence id a checkpoint trained on it carries on the Hub

@@ -9,8 +9,8 @@ import torch
 from .. import hub
 from ..data import DATASETS, load_tensors
 from ..train.loop import binarize
-from .sample_metrics import (class_histogram, class_kl, frechet_distance, nearest_neighbour_distance,
-                             precision_recall)
+from .sample_metrics import (class_histogram, class_kl, frechet_distance, inception_score,
+                             nearest_neighbour_distance, precision_recall)
 
 NUM_SAMPLES = 2000      # images per side in FD, precision/recall and coverage: all of MNIST's test split
 NUM_NEIGHBOUR = 1000    # images whose nearest training example is looked up
@@ -71,6 +71,7 @@ def reference(dataset: str, data_dir: str | None = None) -> Reference:
         "class_kl": class_kl(class_histogram(test_pred, k), class_histogram(labels, k)),
         "classes_covered": int((class_histogram(test_pred, k) > 0).sum()),
         "class_agreement": (test_pred == labels).float().mean().item(),
+        "inception_score": inception_score(clf.head(test_feats).softmax(1)),
         "nearest_train_distance": nearest_neighbour_distance(x_test[test_idx[:NUM_NEIGHBOUR]], x_train).median().item(),
     }
     return Reference(dataset, x_train, y_train, x_test, y_test, x_test_binary, labels, test_feats, floors)

@@ -9,7 +9,6 @@ import sys
 import time
 
 import torch
-from tqdm.auto import tqdm
 
 from .. import hub
 from ..data import DATASETS, audio
@@ -18,8 +17,10 @@ from ..models.vae import iwae_nll
 from ..train.recipes import RECIPES
 from .ais import ais_log_partition, free_energy_gap, rbm_log_likelihood
 from .reference import NUM_NEIGHBOUR, SEED, evaluator_outputs, reference
-from .sample_metrics import (class_histogram, class_kl, classes_covered, frechet_distance,
+from .sample_metrics import (class_histogram, class_kl, classes_covered, frechet_distance, inception_score,
                              nearest_neighbour_distance, precision_recall)
+from .figure import metric, progress
+from .text import evaluate_text
 
 IWAE_K = 1000
 IWAE_IMAGES = {False: 500, True: 25}       # test images (full, quick); quick's are full's first 25
@@ -34,26 +35,8 @@ ANCHORS = {   # (metric, data set) -> a published figure on the same footing (MN
 }
 
 
-def metric(name, value, digits=4, *, reference=None, anchor=None, tolerance=None, spread=None, **extra):
-    """One measured figure. tolerance: how far `eval --quick` may land from it (rounding, unless the
-    quick run estimates it from less data)."""
-    record = {"name": name, "value": round(float(value), digits) if digits else int(round(float(value)))}
-    if reference is not None:
-        record["reference"] = round(float(reference), digits)
-    if anchor:
-        record["anchor"] = anchor
-    if spread is not None:
-        record["spread"] = round(float(spread), digits)
-    record["tolerance"] = round(tolerance, digits) if tolerance is not None else 2 * 10.0 ** -digits
-    return record | extra
-
-
 def examples(ref) -> str:
     return "clips" if DATASETS[ref.dataset].modality == "audio" else "images"
-
-
-def progress(desc, total):
-    return tqdm(total=total, desc=desc, leave=False, file=sys.stderr, mininterval=0.5)
 
 
 # likelihoods
@@ -157,6 +140,10 @@ def sample_metrics(model, family, ref) -> dict:
         out["class_agreement_heard"] = metric(
             f"Class agreement after the vocoder (samples -> Griffin-Lim -> log-mel picture; {vs})",
             (heard == ref.labels).float().mean(), 3, reference=floors["class_agreement"])
+        out["inception_score"] = metric(
+            f"Inception-style score exp(E KL(p(y|x) || p(y))) with eval-{ref.dataset} as the classifier, "
+            f"at most {ref.num_classes} ({vs}; reference: the test clips)",
+            inception_score(clf.head(feats).softmax(1)), 3, reference=floors["inception_score"])
     return out
 
 
@@ -174,6 +161,8 @@ def long_chain_agreement(model, ref) -> dict:
 
 def evaluate(name: str, data_dir: str | None = None, quick: bool = False) -> dict:
     recipe = RECIPES[name]
+    if DATASETS[recipe.dataset].modality == "text":
+        return evaluate_text(name, recipe, data_dir, quick)
     ref = reference(recipe.dataset, data_dir)
     model = hub.load(name)
     if recipe.family == "classifier":

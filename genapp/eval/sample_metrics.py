@@ -1,12 +1,16 @@
 """Sample-quality metrics on plain tensors: features (N, D) from the evaluator CNN, images
-(N, 1, 28, 28) in [0, 1]. Numbers in nats. Nothing here draws random numbers.
+(N, 1, 28, 28) in [0, 1]; for text, on lists of names. Numbers in nats. Nothing here draws random
+numbers.
 
 - Heusel et al. 2017, "GANs Trained by a Two Time-Scale Update Rule Converge to a Local Nash
   Equilibrium" (FID), here on our own evaluator's features ("FD-eval").
 - Kynkäänniemi et al. 2019, "Improved Precision and Recall Metric for Assessing Generative Models".
 - Metz et al. 2017, "Unrolled Generative Adversarial Networks" (KL of the mode histogram).
 - Theis et al. 2016, "A note on the evaluation of generative models" (nearest neighbours in pixels).
+- Levin, Peres & Wilmer 2009, "Markov Chains and Mixing Times", Prop. 4.2 (total variation distance).
 """
+from collections import Counter
+
 import torch
 
 # helpers
@@ -98,3 +102,36 @@ def nearest_neighbour_distance(samples, train, batch: int = 256) -> torch.Tensor
     # so recompute the winner's distance directly in float64: copies then come out exactly 0
     idx = torch.cat([d.argmin(1) for _, d in _row_blocks(s, t, batch)])  # (N,)
     return (s.double() - t[idx].double()).norm(dim=1)
+
+
+# text
+
+
+def novelty(seen: list[bool]) -> float:
+    """Share of samples that are not training names (`seen` from the text evaluator, CharLM.seen)."""
+    assert len(seen) > 0, "need at least one sample"
+    return 1 - sum(map(bool, seen)) / len(seen)
+
+
+def uniqueness(names: list[str]) -> float:
+    """Distinct samples / samples: 1 when no name repeats, 1/N when all N are the same."""
+    assert len(names) > 0, "need at least one sample"
+    return len(set(names)) / len(names)
+
+
+def length_distance(names: list[str], reference_names: list[str]) -> float:
+    """Total variation distance between the length histograms of two lists of names, half the L1
+    distance between the shares (Levin, Peres & Wilmer 2009, Prop. 4.2): 0 for the same histogram,
+    1 when no length is shared. Empty names (a row that ends at once) count as length 0."""
+    assert len(names) > 0 and len(reference_names) > 0, "need names on both sides"
+    p, q = Counter(map(len, names)), Counter(map(len, reference_names))
+    return 0.5 * sum(abs(p[n] / len(names) - q[n] / len(reference_names)) for n in p.keys() | q.keys())
+
+
+def inception_score(probs) -> float:
+    """exp(E_x KL(p(y|x) || p(y))) of an evaluator's class probabilities (N, K): high when each
+    sample is recognised confidently and the classes are used evenly; at most K (Salimans et al.
+    2016, "Improved Techniques for Training GANs", with the evaluator standing in for Inception)."""
+    probs = probs.detach().double().clamp(min=1e-12)
+    marginal = probs.mean(0, keepdim=True)
+    return float((probs * (probs.log() - marginal.log())).sum(1).mean().exp())

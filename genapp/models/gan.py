@@ -7,6 +7,11 @@ trained with the recipe that made GANs stable enough to teach with:
   Discriminator") and a label embedding concatenated to z in the generator,
 - an exponential moving average of the generator's weights (Yazici et al. 2019), which is what is
   shipped and sampled.
+
+For text the GAN works in a latent space (Donahue & Rumshisky 2018, "Adversarial Text Generation
+without Reinforcement Learning"; Zhao et al. 2018, ARAE): letters are discrete, so no gradient flows
+from a discriminator through the choice of a letter. An autoencoder's codes are continuous: body_type
+"mlp" generates codes, the discriminator judges codes, and the autoencoder's decoder spells them out.
 """
 import torch
 import torch.nn as nn
@@ -15,7 +20,9 @@ from diffusers.configuration_utils import ConfigMixin, register_to_config
 from diffusers.models.modeling_utils import ModelMixin
 from torch.nn.utils.parametrizations import spectral_norm
 
-from .nets import ConvDecoder, ConvEncoder, label_embedding
+from .nets import MLP, ConvDecoder, ConvEncoder, label_embedding
+
+BODIES = ("conv", "mlp")
 
 # losses
 
@@ -32,34 +39,43 @@ def hinge_g_loss(fake_scores):
 # models
 
 class Generator(ModelMixin, ConfigMixin):
-    """z (and a class label) -> picture in [0, 1].
+    """z (and a class label) -> picture in [0, 1] (body_type "conv"), or a code vector (body_type "mlp").
 
     Parameters:
-        sample_shape: (channels, height, width) of one sample; height and width divisible by 4.
+        sample_shape: (channels, height, width) of one picture, height and width divisible by 4;
+            (code size,) for body_type "mlp".
         latent_dim: size of z ~ N(0, I).
         num_classes: labels to condition on; 0 for an unconditional generator.
         channels: widths of the two up-convolutions (batch-normalized, as in DCGAN).
+        body_type: "conv" or "mlp"; hidden: the MLP's width.
+        decoder: for codes, the checkpoint subfolder holding the autoencoder that spells them out.
     """
 
     @register_to_config
     def __init__(self, sample_shape: tuple = (1, 28, 28), latent_dim: int = 64, num_classes: int = 10,
-                 channels: tuple = (128, 64), label_dim: int = 16):
+                 channels: tuple = (128, 64), label_dim: int = 16, body_type: str = "conv", hidden: int = 256,
+                 decoder: str = ""):
         super().__init__()
+        assert body_type in BODIES, f"body_type must be one of {BODIES}"
         self.label_emb = label_embedding(num_classes, label_dim)
         cond = label_dim if num_classes > 0 else 0
-        self.body = ConvDecoder(sample_shape=sample_shape, in_features=latent_dim + cond,
-                                channels=channels, batch_norm=True)
+        if body_type == "mlp":
+            self.body = MLP(latent_dim + cond, sample_shape[0], hidden)
+        else:
+            self.body = ConvDecoder(sample_shape=sample_shape, in_features=latent_dim + cond,
+                                    channels=channels, batch_norm=True)
 
     @property
     def latent_dim(self) -> int:
         return self.config.latent_dim
 
     def decode(self, z, labels=None):
-        """(B, latent_dim) -> (B, C, H, W) in [0, 1]."""
+        """(B, latent_dim) -> (B, C, H, W) in [0, 1], or (B, code size) codes."""
         if self.label_emb is not None:
             assert labels is not None, "this generator is class-conditional: pass labels"
             z = torch.cat([z, self.label_emb(labels)], 1)
-        return torch.sigmoid(self.body(z))
+        out = self.body(z)
+        return out if self.config.body_type == "mlp" else torch.sigmoid(out)
 
     def forward(self, z, labels=None):
         return self.decode(z, labels)
@@ -71,25 +87,31 @@ class Generator(ModelMixin, ConfigMixin):
 
 
 class Discriminator(ModelMixin, ConfigMixin):
-    """Picture in [0, 1] (and its label) -> realness score (B,), unbounded (hinge loss).
+    """Picture in [0, 1] or code (and its label) -> realness score (B,), unbounded (hinge loss).
 
     Parameters:
         sample_shape: as the generator's.
         num_classes: labels; the score adds <embed(y), features> (projection discriminator).
         channels, hidden: conv widths and feature size, every layer spectrally normalized.
+        body_type: "conv" (pictures) or "mlp" (codes).
     """
 
     @register_to_config
     def __init__(self, sample_shape: tuple = (1, 28, 28), num_classes: int = 10,
-                 channels: tuple = (64, 128), hidden: int = 256):
+                 channels: tuple = (64, 128), hidden: int = 256, body_type: str = "conv"):
         super().__init__()
-        self.features = ConvEncoder(sample_shape=sample_shape, channels=channels, out_features=hidden,
-                                    spectral=True, activation="leaky")
+        assert body_type in BODIES, f"body_type must be one of {BODIES}"
+        if body_type == "mlp":
+            self.features = nn.Sequential(MLP(sample_shape[0], hidden, hidden, spectral=True, activation="leaky"),
+                                          nn.LeakyReLU(0.2))
+        else:
+            self.features = ConvEncoder(sample_shape=sample_shape, channels=channels, out_features=hidden,
+                                        spectral=True, activation="leaky")
         self.score = spectral_norm(nn.Linear(hidden, 1))
         self.projection = spectral_norm(nn.Embedding(num_classes, hidden)) if num_classes > 0 else None
 
     def forward(self, x, labels=None):
-        h = self.features(x * 2 - 1)                             # (B, hidden), input centred on 0
+        h = self.features(x if self.config.body_type == "mlp" else x * 2 - 1)   # (B, hidden); pictures centred on 0
         score = self.score(h).squeeze(1)
         if self.projection is not None:
             score = score + (self.projection(labels) * h).sum(1)

@@ -1,11 +1,12 @@
-"""Body nets shared by the families: small conv nets for one-channel pictures (28x28 images now,
-log-mel spectrograms later). A family picks its bodies by configuration; nothing here knows which
-family uses it.
+"""Body nets shared by the families: small conv nets for one-channel pictures (28x28 images and
+64x64 log-mel spectrograms), GRUs for character rows, MLPs for latent codes. A family picks its
+bodies by configuration; nothing here knows which family uses it.
 
 Sizes are chosen for serving on 2 CPU cores: a 64-image grid must decode in a few milliseconds.
 """
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 from torch.nn.utils.parametrizations import spectral_norm
 
 # helpers
@@ -58,3 +59,93 @@ class ConvDecoder(nn.Module):
 
     def forward(self, h):
         return self.net(h)
+
+
+# character sequences: rows (B, T, V) one-hot over a vocabulary of V symbols
+
+def symbol_mask(x, end_symbol: int):
+    """(B, T) float: 1 at the positions a row's likelihood counts (up to and including its first
+    end symbol), 0 at the padding after it."""
+    ended = x[..., end_symbol].cumsum(1) - x[..., end_symbol]     # end symbols strictly before t
+    return (ended == 0).float()
+
+
+def categorical_log_likelihood(logits, x, end_symbol: int):
+    """(B,) log p(x) of one-hot rows under per-position logits (B, T, V), padding excluded."""
+    return ((F.log_softmax(logits, -1) * x).sum(-1) * symbol_mask(x, end_symbol)).sum(1)
+
+
+class TextEncoder(nn.Module):
+    """(B, T, V) one-hot rows -> (B, out_features): a GRU reads the row, its last state is the summary."""
+
+    def __init__(self, *, sample_shape, embed_dim=32, hidden=256, out_features=256):
+        super().__init__()
+        _, vocab = sample_shape
+        self.embed = nn.Linear(vocab, embed_dim, bias=False)      # one-hot @ table: an embedding
+        self.gru = nn.GRU(embed_dim, hidden, batch_first=True)
+        self.out = nn.Sequential(nn.Linear(hidden, out_features), nn.ReLU())
+
+    def forward(self, x):
+        _, h = self.gru(self.embed(x))
+        return self.out(h[-1])
+
+
+class TextDecoder(nn.Module):
+    """(B, in_features) code -> symbol logits (B, T, V), one symbol at a time: the code sets the GRU's
+    first state and is fed beside every input symbol (Bowman et al. 2016, "Generating Sentences from
+    a Continuous Space"). The first input is the start symbol, which is the end symbol."""
+
+    def __init__(self, *, sample_shape, in_features, embed_dim=32, hidden=256, end_symbol=1):
+        super().__init__()
+        self.length, self.vocab = sample_shape
+        self.end_symbol = end_symbol
+        self.embed = nn.Linear(self.vocab, embed_dim, bias=False)
+        self.init = nn.Linear(in_features, hidden)
+        self.gru = nn.GRU(embed_dim + in_features, hidden, batch_first=True)
+        self.out = nn.Linear(hidden, self.vocab)
+
+    def start(self, n, device):
+        return F.one_hot(torch.full((n, 1), self.end_symbol, device=device), self.vocab).float()
+
+    def forward(self, code, x):
+        """Teacher forcing: logits of x's symbols, each given the code and x's symbols before it
+        (x may have some input symbols zeroed: word dropout)."""
+        inputs = torch.cat([self.start(len(x), x.device), x[:, :-1]], 1)           # (B, T, V)
+        cond = code.unsqueeze(1).expand(-1, self.length, -1)
+        out, _ = self.gru(torch.cat([self.embed(inputs), cond], -1), torch.tanh(self.init(code)).unsqueeze(0))
+        return self.out(out)
+
+    def generate(self, code, generator=None, temperature: float | None = 1.0):
+        """(B, T, V) one-hot rows drawn symbol by symbol at `temperature`; None picks the likeliest
+        symbol each time (greedy). After the end symbol the row is padding (symbol 0)."""
+        n = len(code)
+        h = torch.tanh(self.init(code)).unsqueeze(0)
+        symbol, rows = self.start(n, code.device), []
+        done = torch.zeros(n, dtype=torch.bool, device=code.device)
+        for _ in range(self.length):
+            out, h = self.gru(torch.cat([self.embed(symbol), code.unsqueeze(1)], -1), h)
+            logits = self.out(out[:, 0])
+            if temperature is None:
+                idx = logits.argmax(1)
+            else:
+                idx = torch.multinomial(F.softmax(logits / temperature, 1), 1, generator=generator).squeeze(1)
+            idx = torch.where(done, torch.zeros_like(idx), idx)
+            done = done | (idx == self.end_symbol)
+            symbol = F.one_hot(idx, self.vocab).float().unsqueeze(1)
+            rows.append(symbol)
+        return torch.cat(rows, 1)
+
+
+class MLP(nn.Module):
+    """(B, in_features) -> (B, out_features): two hidden layers, for codes of a latent space."""
+
+    def __init__(self, in_features, out_features, hidden=256, spectral=False, activation="relu"):
+        super().__init__()
+        wrap = spectral_norm if spectral else (lambda m: m)
+        act = (lambda: nn.LeakyReLU(0.2)) if activation == "leaky" else nn.ReLU
+        self.net = nn.Sequential(wrap(nn.Linear(in_features, hidden)), act(),
+                                 wrap(nn.Linear(hidden, hidden)), act(),
+                                 wrap(nn.Linear(hidden, out_features)))
+
+    def forward(self, x):
+        return self.net(x)

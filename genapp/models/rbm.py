@@ -2,7 +2,10 @@
 units of a configurable type, and optional softmax label units in the joint model, as in the top
 level of Hinton, Osindero & Teh 2006 ("A fast learning algorithm for deep belief nets"):
 
-    E(v, y, h) = -b.v - d.y - c.h - h'Wv - h'Uy,     y one-hot over num_classes.
+    E(v, y, h) = -b.v - d.y - c.h - h'Wv - h'Uy,     y one-hot over num_classes,
+
+with -b.v replaced by |v - b|^2 / 2 for gaussian visible units of unit variance (Welling et al. 2005;
+Hinton 2010, section 13.2) and v one-hot per position for categorical (softmax) visible units.
 
 Trained by persistent contrastive divergence (Tieleman 2008): the negative phase comes from
 persistent Gibbs chains, which gives far better likelihoods than CD-1 (Salakhutdinov & Murray 2008).
@@ -16,7 +19,7 @@ import torch.nn.functional as F
 from diffusers.configuration_utils import ConfigMixin, register_to_config
 from diffusers.models.modeling_utils import ModelMixin
 
-VISIBLE_TYPES = ("bernoulli",)
+VISIBLE_TYPES = ("bernoulli", "gaussian", "categorical")
 
 
 class RBM(ModelMixin, ConfigMixin):
@@ -24,11 +27,15 @@ class RBM(ModelMixin, ConfigMixin):
         sample_shape: shape of one visible sample, e.g. (1, 28, 28); flattened inside.
         num_hidden: binary hidden units.
         num_classes: softmax label units joined to the hidden layer; 0 for none.
-        visible_type: "bernoulli" (units in {0, 1}; pictures show their means).
+        visible_type: "bernoulli" (units in {0, 1}; pictures show their means), "gaussian" (real
+            units of unit variance on data standardized per pixel, Hinton 2010 section 13.2; pictures
+            show their means, un-standardized), or "categorical" (one softmax over the last axis of
+            sample_shape per position, e.g. a character per place in a name; samples are one-hot).
         default_steps: Gibbs sweeps that `sample` runs when not told otherwise.
 
-    Buffer `class_base_rates` (num_classes, num_visible): each class's mean visible vector in the
-    training data, set by training; the Gibbs chains for a class start from draws of it.
+    Buffers, set by training: `class_base_rates` (num_classes, num_visible), each class's mean
+    training example, where the Gibbs chains for a class start; for gaussian units `visible_offset` and
+    `visible_scale` (num_visible), the per-pixel mean and spread that standardize the data.
     """
 
     @register_to_config
@@ -43,6 +50,32 @@ class RBM(ModelMixin, ConfigMixin):
         self.U = nn.Parameter(torch.randn(num_hidden, max(num_classes, 1)) * 0.01)
         self.d = nn.Parameter(torch.zeros(max(num_classes, 1)))    # label bias
         self.register_buffer("class_base_rates", torch.full((max(num_classes, 1), num_visible), 0.5))
+        if visible_type == "gaussian":
+            self.register_buffer("visible_offset", torch.zeros(num_visible))
+            self.register_buffer("visible_scale", torch.ones(num_visible))
+
+    # visible units of each type (v is flat: (B, num_visible))
+
+    def to_visible(self, x):
+        """Data (B, *sample_shape) -> flat visible values (standardized for gaussian units)."""
+        v = x.flatten(1)
+        return (v - self.visible_offset) / self.visible_scale if self.config.visible_type == "gaussian" else v
+
+    def to_data(self, v):
+        """Flat visible values -> data (B, *sample_shape)."""
+        if self.config.visible_type == "gaussian":
+            v = (v * self.visible_scale + self.visible_offset).clamp(0, 1)
+        return v.reshape(len(v), *self.config.sample_shape)
+
+    def sample_visible(self, mean, generator=None):
+        kind = self.config.visible_type
+        if kind == "gaussian":
+            return mean + torch.randn(mean.shape, generator=generator, device=mean.device)
+        if kind == "categorical":
+            probs = mean.reshape(-1, self.config.sample_shape[-1])
+            idx = torch.multinomial(probs, 1, generator=generator).squeeze(1)
+            return F.one_hot(idx, probs.shape[1]).to(mean.dtype).reshape(mean.shape)
+        return torch.bernoulli(mean, generator=generator)
 
     # conditionals (v is flat: (B, num_visible); y one-hot (B, num_classes) or None)
 
@@ -51,7 +84,14 @@ class RBM(ModelMixin, ConfigMixin):
         return x if y is None or self.config.num_classes == 0 else x + y @ self.U.T
 
     def visible_mean(self, h):
-        return torch.sigmoid(F.linear(h, self.W.T, self.b))        # (B, num_visible) in [0, 1]
+        """E[v | h], (B, num_visible): probabilities (bernoulli, categorical) or real means (gaussian)."""
+        x = F.linear(h, self.W.T, self.b)
+        kind = self.config.visible_type
+        if kind == "gaussian":
+            return x
+        if kind == "categorical":
+            return F.softmax(x.reshape(len(x), -1, self.config.sample_shape[-1]), -1).reshape_as(x)
+        return torch.sigmoid(x)
 
     def label_logits(self, h):
         return F.linear(h, self.U.T, self.d)                       # (B, num_classes)
@@ -59,7 +99,8 @@ class RBM(ModelMixin, ConfigMixin):
     def free_energy(self, v, y=None):
         """F(v, y) = -b.v - d.y - sum_j softplus(c_j + W_j v + U_j y), so p(v, y) ∝ exp(-F)
         (Hinton 2010, "A Practical Guide to Training RBMs", eq. 11)."""
-        fe = -v @ self.b - F.softplus(self.hidden_input(v, y)).sum(1)
+        visible = 0.5 * (v - self.b).pow(2).sum(1) if self.config.visible_type == "gaussian" else -v @ self.b
+        fe = visible - F.softplus(self.hidden_input(v, y)).sum(1)
         return fe if y is None or self.config.num_classes == 0 else fe - y @ self.d
 
     def label_log_probs(self, v):
@@ -68,7 +109,7 @@ class RBM(ModelMixin, ConfigMixin):
         return F.log_softmax(self.d + F.softplus(x).sum(2), 1)
 
     def one_hot(self, labels):
-        return None if labels is None else F.one_hot(labels, self.config.num_classes).float()
+        return None if labels is None or self.config.num_classes == 0 else F.one_hot(labels, self.config.num_classes).float()
 
     def gibbs_step(self, v, y, generator=None, clamp_labels=True):
         """One block-Gibbs sweep; returns new (v sample, y, visible mean)."""
@@ -77,7 +118,7 @@ class RBM(ModelMixin, ConfigMixin):
             idx = torch.multinomial(F.softmax(self.label_logits(h), 1), 1, generator=generator)
             y = F.one_hot(idx.squeeze(1), self.config.num_classes).float()
         mean = self.visible_mean(h)
-        return torch.bernoulli(mean, generator=generator), y, mean
+        return self.sample_visible(mean, generator), y, mean
 
     def forward(self, v, y_data, v_model, y_model):
         """PCD surrogate loss: mean F(data) - mean F(model samples); its gradient is the
@@ -95,22 +136,27 @@ class RBM(ModelMixin, ConfigMixin):
 
     @torch.no_grad()
     def reconstruct(self, x, labels=None):
-        """(B, C, H, W) in [0, 1] -> mean of v after one up-down pass through p(h | v, y)."""
-        v = x.flatten(1)
-        h = torch.sigmoid(self.hidden_input(v, self.one_hot(labels)))
-        return self.visible_mean(h).view_as(x)
+        """(B, *sample_shape) data -> mean of v after one up-down pass through p(h | v, y)."""
+        h = torch.sigmoid(self.hidden_input(self.to_visible(x), self.one_hot(labels)))
+        return self.to_data(self.visible_mean(h))
 
     @torch.no_grad()
     def start_means(self, labels):
-        """Mean of the chains' first visible state: the class's base rates when there are label
-        units, else the base rates that the visible biases encode."""
-        if self.config.num_classes == 0:
-            return torch.sigmoid(self.b).expand(len(labels), -1)
-        return self.class_base_rates[labels]
+        """Mean of the chains' first visible state: the class's mean example when there are label
+        units, else the base rates that the visible biases encode (gaussian: the data's mean)."""
+        if self.config.num_classes > 0:
+            return self.to_visible(self.class_base_rates[labels])
+        kind = self.config.visible_type
+        if kind == "gaussian":
+            return self.b.expand(len(labels), -1)
+        if kind == "categorical":
+            return self.visible_mean(torch.zeros(len(labels), self.config.num_hidden, device=self.device))
+        return torch.sigmoid(self.b).expand(len(labels), -1)
 
     @torch.no_grad()
     def sample(self, n, generator=None, labels=None, steps=None, callback=None):
-        """n samples (n, C, H, W) in [0, 1] after `steps` Gibbs sweeps from the class's base rates.
+        """n samples (n, *sample_shape) after `steps` Gibbs sweeps from the class's base rates: the
+        visible means in [0, 1] (pictures), or the last one-hot draw (categorical units).
         With labels the label units are clamped; without, a class is drawn uniformly for the start
         and the label units are then sampled too. callback(step, steps) is called after each sweep
         (for progress bars)."""
@@ -119,10 +165,10 @@ class RBM(ModelMixin, ConfigMixin):
         if labels is None:
             labels = torch.randint(max(self.config.num_classes, 1), (n,), generator=generator)
         mean = self.start_means(labels)
-        v = torch.bernoulli(mean, generator=generator)
+        v = mean if self.config.visible_type == "gaussian" else self.sample_visible(mean, generator)
         y = self.one_hot(labels) if self.config.num_classes > 0 else None
         for step in range(steps):
             v, y, mean = self.gibbs_step(v, y, generator, clamp_labels=clamp)
             if callback is not None:
                 callback(step + 1, steps)
-        return mean.reshape(n, *self.config.sample_shape)
+        return self.to_data(v if self.config.visible_type == "categorical" else mean)

@@ -1,7 +1,8 @@
 """Variational autoencoder (Kingma & Welling 2014, "Auto-Encoding Variational Bayes"), optionally
 class-conditional (Sohn et al. 2015, "Learning Structured Output Representation using Deep
 Conditional Generative Models"): q(z | x, y) is a diagonal Gaussian, p(z) = N(0, I), and p(x | z, y)
-a Bernoulli per pixel.
+a Bernoulli per pixel, or, for character rows (body_type "gru"), a categorical per symbol read left to
+right by a GRU decoder that also sees z: the sentence VAE of Bowman et al. 2016.
 
 Bernoulli on dynamically binarized pixels is the convention of the MNIST likelihood literature
 (Salakhutdinov & Murray 2008; Burda et al. 2016), so the test NLL in nats is comparable with
@@ -15,16 +16,16 @@ import torch.nn.functional as F
 from diffusers.configuration_utils import ConfigMixin, register_to_config
 from diffusers.models.modeling_utils import ModelMixin
 
-from .nets import ConvDecoder, ConvEncoder, label_embedding
+from .nets import (ConvDecoder, ConvEncoder, TextDecoder, TextEncoder, categorical_log_likelihood,
+                   label_embedding)
+
+BODIES = ("conv", "gru")
 
 # helpers
 
-def negative_elbo(logits, x, mu, logvar):
-    """-ELBO per example in nats: Bernoulli reconstruction NLL + KL(q(z|x) || N(0, I)).
-    Kingma & Welling 2014, eq. 10 (the KL in closed form, appendix B)."""
-    rec = F.binary_cross_entropy_with_logits(logits, x, reduction="none").flatten(1).sum(1)
-    kl = -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(1)
-    return rec + kl, rec, kl
+def kl_divergence(mu, logvar):
+    """KL(q(z|x) || N(0, I)) per example, in closed form (Kingma & Welling 2014, appendix B)."""
+    return -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(1)
 
 
 def iwae_nll(model, x, labels=None, k=1000, batch=250, generator=None):
@@ -37,9 +38,9 @@ def iwae_nll(model, x, labels=None, k=1000, batch=250, generator=None):
         kk = min(batch, k - start)
         eps = torch.randn((kk, *mu.shape), generator=generator, device=mu.device)
         z = mu + std * eps                                                # (kk, B, D)
-        logits = model.decode_logits(z.flatten(0, 1), None if labels is None else labels.repeat(kk))
-        log_px = -F.binary_cross_entropy_with_logits(
-            logits, x.repeat(kk, 1, 1, 1), reduction="none").flatten(1).sum(1).view(kk, -1)
+        xs = x.repeat(kk, *[1] * (x.dim() - 1))
+        logits = model.decode_logits(z.flatten(0, 1), None if labels is None else labels.repeat(kk), xs)
+        log_px = model.log_likelihood(logits, xs).view(kk, -1)
         log_pz = (-0.5 * (z.pow(2) + math.log(2 * math.pi))).sum(-1)
         log_qz = (-0.5 * (eps.pow(2) + math.log(2 * math.pi)) - 0.5 * logvar).sum(-1)
         log_w.append(log_px + log_pz - log_qz)
@@ -50,27 +51,35 @@ def iwae_nll(model, x, labels=None, k=1000, batch=250, generator=None):
 # model
 
 class VAE(ModelMixin, ConfigMixin):
-    """Convolutional VAE.
-
-    Parameters:
-        sample_shape: (channels, height, width) of one sample; height and width divisible by 4.
+    """Parameters:
+        sample_shape: (channels, height, width) of a picture, height and width divisible by 4
+            (body_type "conv"); (length, vocabulary) of a one-hot row of symbols (body_type "gru").
         latent_dim: size of z.
         num_classes: number of class labels to condition on; 0 for an unconditional model.
-        hidden: width of the encoder's last layer and of the label embedding's input to it.
-        enc_channels, dec_channels: conv widths of the encoder and decoder.
+        hidden: width of the encoder's last layer (and of the GRUs).
+        body_type: "conv" (pictures, Bernoulli pixels) or "gru" (symbol rows, categorical symbols).
+        enc_channels, dec_channels: conv widths of the encoder and decoder (conv).
+        embed_dim, end_symbol: symbol embedding size and the end (and start) symbol's index (gru).
     """
 
     @register_to_config
     def __init__(self, sample_shape: tuple = (1, 28, 28), latent_dim: int = 16, num_classes: int = 10,
                  hidden: int = 256, enc_channels: tuple = (32, 64), dec_channels: tuple = (64, 32),
-                 label_dim: int = 16):
+                 label_dim: int = 16, body_type: str = "conv", embed_dim: int = 32, end_symbol: int = 1):
         super().__init__()
-        self.encoder = ConvEncoder(sample_shape=sample_shape, channels=enc_channels, out_features=hidden)
+        assert body_type in BODIES, f"body_type must be one of {BODIES}"
         self.label_emb = label_embedding(num_classes, label_dim)
         cond = label_dim if num_classes > 0 else 0
         self.to_posterior = nn.Linear(hidden + cond, 2 * latent_dim)
-        self.decoder = ConvDecoder(sample_shape=sample_shape, in_features=latent_dim + cond,
-                                   channels=dec_channels)
+        if body_type == "gru":
+            self.encoder = TextEncoder(sample_shape=sample_shape, embed_dim=embed_dim, hidden=hidden,
+                                       out_features=hidden)
+            self.decoder = TextDecoder(sample_shape=sample_shape, in_features=latent_dim + cond,
+                                       embed_dim=embed_dim, hidden=hidden, end_symbol=end_symbol)
+        else:
+            self.encoder = ConvEncoder(sample_shape=sample_shape, channels=enc_channels, out_features=hidden)
+            self.decoder = ConvDecoder(sample_shape=sample_shape, in_features=latent_dim + cond,
+                                       channels=dec_channels)
 
     @property
     def latent_dim(self) -> int:
@@ -82,27 +91,49 @@ class VAE(ModelMixin, ConfigMixin):
         assert labels is not None, "this VAE is class-conditional: pass labels"
         return torch.cat([h, self.label_emb(labels)], 1)
 
+    @property
+    def is_text(self) -> bool:
+        return self.config.body_type == "gru"
+
     def encode(self, x, labels=None):
-        """(B, C, H, W) in [0, 1] -> mean and log-variance of q(z | x, y), each (B, latent_dim)."""
+        """A sample (B, *sample_shape) -> mean and log-variance of q(z | x, y), each (B, latent_dim)."""
         mu, logvar = self.to_posterior(self._with_label(self.encoder(x), labels)).chunk(2, 1)
         return mu, logvar.clamp(-12, 8)
 
-    def decode_logits(self, z, labels=None):
-        return self.decoder(self._with_label(z, labels))
+    def decode_logits(self, z, labels=None, x=None):
+        """Logits of p(x | z, y); a text decoder reads x's symbols before each one (teacher forcing)."""
+        code = self._with_label(z, labels)
+        return self.decoder(code, x) if self.is_text else self.decoder(code)
+
+    def log_likelihood(self, logits, x):
+        """(B,) log p(x | z) in nats: Bernoulli pixels, or categorical symbols up to the row's end."""
+        if self.is_text:
+            return categorical_log_likelihood(logits, x, self.config.end_symbol)
+        return -F.binary_cross_entropy_with_logits(logits, x, reduction="none").flatten(1).sum(1)
 
     def decode(self, z, labels=None):
-        """(B, latent_dim) -> (B, C, H, W) Bernoulli means in [0, 1]."""
+        """(B, latent_dim) -> (B, C, H, W) Bernoulli means in [0, 1], or (B, T, V) one-hot rows of
+        the likeliest symbols (greedy), so a code always gives the same output."""
+        if self.is_text:
+            return self.decoder.generate(self._with_label(z, labels), temperature=None)
         return torch.sigmoid(self.decode_logits(z, labels))
 
-    def forward(self, x, labels=None, generator=None):
-        """-ELBO per example of x (B, C, H, W) in {0, 1}; returns (loss, reconstruction nll, kl)."""
+    def forward(self, x, labels=None, generator=None, decoder_input=None):
+        """-ELBO per example of x (pictures in {0, 1}, or one-hot rows), Kingma & Welling 2014 eq. 10;
+        returns (loss, reconstruction nll, kl). decoder_input: what a text decoder reads instead of x
+        (x with symbols dropped: word dropout, Bowman et al. 2016)."""
         mu, logvar = self.encode(x, labels)
         eps = torch.randn(mu.shape, generator=generator, device=mu.device)
         z = mu + (0.5 * logvar).exp() * eps                    # reparameterization trick
-        return negative_elbo(self.decode_logits(z, labels), x, mu, logvar)
+        logits = self.decode_logits(z, labels, x if decoder_input is None else decoder_input)
+        rec, kl = -self.log_likelihood(logits, x), kl_divergence(mu, logvar)
+        return rec + kl, rec, kl
 
     @torch.no_grad()
-    def sample(self, n, generator=None, labels=None):
-        """n samples (n, C, H, W) in [0, 1]; z drawn from p(z) with the given torch.Generator."""
+    def sample(self, n, generator=None, labels=None, temperature: float = 1.0):
+        """n samples; z drawn from p(z) with the given torch.Generator. Pictures (n, C, H, W) in
+        [0, 1] (the Bernoulli means); text (n, T, V) one-hot rows, each symbol drawn at `temperature`."""
         z = torch.randn((n, self.latent_dim), generator=generator, device=self.device)
+        if self.is_text:
+            return self.decoder.generate(self._with_label(z, labels), generator, temperature)
         return self.decode(z, labels)

@@ -14,12 +14,12 @@ from ..hub import CHECKPOINTS
 from .loop import Split, seed_generator
 from .recipes import RECIPES
 
-VALIDATION = {"mnist": 1000, "fashion": 5000, "fsdd": 300}   # held out of the training split
+VALIDATION = {"mnist": 1000, "fashion": 5000, "fsdd": 300, "names": 1000}   # held out of the training split
 
 
 def train(name: str, data_dir: str | None = None, device: str = "cpu", seed: int = 0,
           steps: int | None = None, out: str | Path | None = None, options: dict | None = None,
-          model: dict | None = None) -> Path:
+          model: dict | None = None, lr: float | None = None) -> Path:
     """options override the recipe's family-specific training settings, model its model's config
     (for experiments; the card records the command)."""
     from ..card import write_metrics   # card imports the recipes: import here, not at the top
@@ -30,7 +30,8 @@ def train(name: str, data_dir: str | None = None, device: str = "cpu", seed: int
     if unknown:
         raise ValueError(f"{name} has no training option {', '.join(sorted(unknown))}; "
                          f"it has {', '.join(sorted(recipe.options)) or 'none'}")
-    recipe = dataclasses.replace(recipe, options=recipe.options | (options or {}), model=recipe.model | (model or {}))
+    recipe = dataclasses.replace(recipe, options=recipe.options | (options or {}), model=recipe.model | (model or {}),
+                                 lr=lr or recipe.lr)
     data_dir = data_dir or DATASETS[recipe.dataset].default_dir
     steps = steps or recipe.steps
     torch.manual_seed(seed)                      # weight initialisation

@@ -1,10 +1,14 @@
-"""Training loop of the GAN: hinge loss, Adam(0, 0.9), one D step per G step, EMA generator."""
+"""Training loop of the GAN: hinge loss, Adam(0, 0.9), one D step per G step, EMA generator.
+With recipe.options["autoencoder"] (text), two stages as in Donahue & Rumshisky 2018: first an
+autoencoder (a VAE of the recipe's settings, low KL weight), then the GAN on its codes."""
 import copy
+import dataclasses
 
 import torch
 
 from ..models.gan import Discriminator, Generator, hinge_d_loss, hinge_g_loss
-from .loop import Log, minibatch
+from . import vae
+from .loop import Log, Split, minibatch
 
 EMA_DECAY = 0.999
 
@@ -17,10 +21,30 @@ def ema_update(ema, model, decay=EMA_DECAY):
         b_ema.copy_(b)
 
 
+@torch.no_grad()
+def codes(autoencoder, x, batch=2000):
+    """The posterior means of x: where the autoencoder puts each training example."""
+    return torch.cat([autoencoder.encode(x[i:i + batch])[0] for i in range(0, len(x), batch)])
+
+
 def fit(recipe, split, device, generator, steps):
+    if "autoencoder" in recipe.options:
+        settings = recipe.options["autoencoder"]   # model, steps, lr, batch_size, options of the VAE
+        ae_recipe = dataclasses.replace(recipe, family="vae", model=settings["model"], lr=settings["lr"],
+                                        batch_size=settings["batch_size"], options=settings["options"])
+        print(f"stage 1: autoencoder, {settings['steps']} steps")
+        autoencoder = vae.fit(ae_recipe, split, device, generator, settings["steps"])[0][""]
+        code_split = Split(codes(autoencoder, split.x), split.y, codes(autoencoder, split.x_val), split.y_val)
+        print(f"stage 2: GAN on {code_split.x.shape[1]}-dimensional codes, {steps} steps")
+        models, metrics = fit_gan(recipe, code_split, device, generator, steps, decoder="autoencoder")
+        return models | {"autoencoder": autoencoder}, metrics
+    return fit_gan(recipe, split, device, generator, steps)
+
+
+def fit_gan(recipe, split, device, generator, steps, decoder=""):
     shape = tuple(split.x.shape[1:])
     num_classes = recipe.model.get("num_classes", 10)
-    G = Generator(sample_shape=shape, **recipe.model).to(device)
+    G = Generator(sample_shape=shape, decoder=decoder, **recipe.model).to(device)
     # recipe.options may size the discriminator (its config is saved in discriminator/config.json)
     D = Discriminator(sample_shape=shape, num_classes=num_classes, **recipe.options.get("discriminator", {})).to(device)
     G_ema = copy.deepcopy(G).eval()

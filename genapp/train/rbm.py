@@ -12,27 +12,47 @@ def reconstruction_error(model, x, y):
     return (model.reconstruct(x, y) - x).pow(2).mean().item()
 
 
+def init_visible(model, x):
+    """Visible biases at the data's base rates (Hinton 2010, section 8): log-odds of each pixel's
+    mean (bernoulli), each position's log symbol frequencies (categorical); gaussian units see the
+    data standardized per pixel (spread floored at a tenth of the median, so silent pixels don't
+    blow up), so their biases start at 0."""
+    v = x.flatten(1)
+    kind = model.config.visible_type
+    if kind == "gaussian":
+        std = v.std(0)
+        model.visible_offset.copy_(v.mean(0))
+        model.visible_scale.copy_(std.clamp(min=0.1 * std.median().item()))
+    elif kind == "categorical":
+        model.b.copy_(torch.log(x.mean(0).clamp(min=1e-4)).flatten())
+    else:
+        p = v.mean(0).clamp(1e-3, 1 - 1e-3)
+        model.b.copy_(torch.log(p / (1 - p)))
+
+
 def fit(recipe, split, device, generator, steps):
     model = RBM(sample_shape=tuple(split.x.shape[1:]), **recipe.model).to(device)
-    with torch.no_grad():   # visible biases at the data's log-odds (Hinton 2010, section 8)
-        p = split.x.flatten(1).mean(0).clamp(1e-3, 1 - 1e-3)
-        model.b.copy_(torch.log(p / (1 - p)))
+    with torch.no_grad():
+        init_visible(model, split.x)
         for k in range(model.config.num_classes):   # where sampling chains start (see RBM.sample)
             model.class_base_rates[k] = split.x[split.y == k].flatten(1).mean(0)
     # recipe.options: num_chains (persistent chains), discriminative_weight (of -log p(y | v) in
-    # the hybrid loss), weight_decay
+    # the hybrid loss), weight_decay, binarize (False: the data's [0, 1] values are used as visible
+    # probabilities in the positive phase, Hinton 2010 section 3.2, for grey data such as log-mel power)
     chains, alpha = recipe.options["num_chains"], recipe.options["discriminative_weight"]
+    binary = model.config.visible_type == "bernoulli" and recipe.options.get("binarize", True)
+    visible = lambda x: model.to_visible(binarize(x, generator) if binary else x)
     opt = torch.optim.SGD(model.parameters(), lr=recipe.lr, momentum=0.9, weight_decay=recipe.options["weight_decay"])
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1 - s / steps)
     k = model.config.num_classes
-    chains_v = binarize(split.x[:chains], generator).flatten(1)
+    chains_v = visible(split.x[:chains])
     chains_y = F.one_hot(split.y[:chains], k).float() if k else None
     # the chains' draws happen where the model is, so they need a generator on that device
     chain_gen = torch.Generator(device).manual_seed(int(torch.randint(2**62, (1,), generator=generator)))
     log = Log(steps)
     for step in range(1, steps + 1):
         x, y = minibatch(split, recipe.batch_size, generator)
-        v = binarize(x, generator).flatten(1)
+        v = visible(x)
         y = F.one_hot(y, k).float() if k else None
         with torch.no_grad():
             chains_v, chains_y, _ = model.gibbs_step(chains_v, chains_y, chain_gen, clamp_labels=False)

@@ -1,4 +1,8 @@
-"""Training loop of the VAE: minimise the negative ELBO on dynamically binarized data."""
+"""Training loop of the VAE: minimise the negative ELBO on dynamically binarized data (pictures) or
+one-hot rows (text). For text, recipe.options guard against posterior collapse (Bowman et al. 2016):
+kl_warmup (steps over which the KL's weight rises linearly from 0 to kl_weight) and word_dropout
+(the share of the decoder's input symbols hidden from it, so it must lean on z); kl_weight below 1
+trains a beta-VAE, near-deterministic codes for an autoencoder."""
 import torch
 
 from ..models.vae import VAE
@@ -6,12 +10,13 @@ from .loop import Best, Log, binarize, minibatch
 
 
 @torch.no_grad()
-def validation_elbo(model, x, y, generator):
+def validation_elbo(model, x, y, generator, kl_weight=1.0):
+    """Mean reconstruction NLL + kl_weight x KL on validation data: the -ELBO when kl_weight is 1."""
     model.eval()
-    losses = [model(binarize(x[i:i + 500], generator), y[i:i + 500], generator=None)[0]
-              for i in range(0, len(x), 500)]
+    parts = [model(binarize(x[i:i + 500], generator), y[i:i + 500], generator=None)[1:]
+             for i in range(0, len(x), 500)]
     model.train()
-    return torch.cat(losses).mean().item()
+    return torch.cat([rec + kl_weight * kl for rec, kl in parts]).mean().item()
 
 
 def fit(recipe, split, device, generator, steps):
@@ -19,17 +24,25 @@ def fit(recipe, split, device, generator, steps):
     opt = torch.optim.Adam(model.parameters(), lr=recipe.lr)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps)
     log, best = Log(steps), Best(model)
+    kl_weight, warmup = recipe.options.get("kl_weight", 1.0), recipe.options.get("kl_warmup", 0)
+    dropout = recipe.options.get("word_dropout", 0.0)
+    what = "-ELBO" if kl_weight == 1 else f"reconstruction + {kl_weight} KL"
     for step in range(1, steps + 1):
         x, y = minibatch(split, recipe.batch_size, generator)
-        loss, rec, kl = model(binarize(x, generator), y)
-        loss = loss.mean()
+        x = binarize(x, generator)
+        hidden = None
+        if dropout:   # zeroed one-hot inputs: the decoder sees "some symbol" there
+            hidden = x * (torch.rand(x.shape[:2], generator=generator) >= dropout).to(x.device).unsqueeze(-1)
+        _, rec, kl = model(x, y, decoder_input=hidden)
+        loss = (rec + kl_weight * min(1.0, step / warmup if warmup else 1.0) * kl).mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
         sched.step()
         log.step(step, loss=loss.detach(), rec=rec.mean().detach(), kl=kl.mean().detach())
         if step % recipe.eval_every == 0 or step == steps:
-            val = validation_elbo(model, split.x_val, split.y_val, generator)
+            val = validation_elbo(model, split.x_val, split.y_val, generator, kl_weight)
             best.update(val, step)
-            print(f"step {step} | validation -ELBO {val:.2f} nats (best {best.loss:.2f} at {best.step})")
-    return {"": best.restore().eval()}, {"validation_neg_elbo_nats": round(best.loss, 2), "best_step": best.step}
+            print(f"step {step} | validation {what} {val:.2f} nats (best {best.loss:.2f} at {best.step})")
+    key = "validation_neg_elbo_nats" if kl_weight == 1 else f"validation_rec_plus_{kl_weight}_kl_nats"
+    return {"": best.restore().eval()}, {key: round(best.loss, 2), "best_step": best.step}

@@ -1,12 +1,12 @@
 """The whole app: a header and one tab per lesson."""
 import gradio as gr
 
-from . import audio, image
+from . import audio, image, text
 
 INTRO = """# genapp: see how generative models work
-Generate pictures and sounds with three classic families of generative models (a **VAE**, a **GAN**
-and an **RBM**), each trained on handwritten digits, clothing and spoken digits, and compare them on
-the same seed."""
+Generate pictures, sounds and names with three classic families of generative models (a **VAE**, a
+**GAN** and an **RBM**), each trained on handwritten digits, clothing, spoken digits and baby names,
+and compare them on the same seed."""
 
 
 def build_app() -> gr.Blocks:
@@ -15,4 +15,5 @@ def build_app() -> gr.Blocks:
         with gr.Tabs():
             image.build()
             audio.build()
+            text.build()
     return demo

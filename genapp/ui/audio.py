@@ -19,9 +19,10 @@ is good enough to understand the digit, not to sound natural. Real recordings th
 trip are still recognised 99% of the time, so what you hear wrong is mostly the model's.
 
 **The families.** The VAE's clips are smooth and a bit muffled (it averages); the GAN's are crisper,
-with speckles of noise in their spectrograms; the RBM's chain starts from the digit's average
-spectrogram and mostly stays there: a blur that says no clear digit. Sound is harder for it than
-pictures.
+with speckles of noise in their spectrograms. The RBM's chain starts from the digit's average
+spectrogram and wanders from there: its clips say the digit but vary less than real speakers do. For
+sound its visible units are Gaussian (a loudness is a real number), not the on/off pixels it uses for
+pictures; with on/off units it could not learn these spectrograms at all.
 """
 
 
@@ -52,7 +53,7 @@ def build():
                                     info="'any' lets the seed pick a digit for each clip")
                 n = gr.Slider(1, studio.MAX_CLIPS, value=2, step=1, label="How many clips")
                 seed = gr.Number(0, precision=0, minimum=0, label="Seed")
-                steps = gr.Slider(1, studio.MAX_GIBBS_STEPS, value=studio.default_gibbs_steps(), step=1,
+                steps = gr.Slider(1, studio.MAX_GIBBS_STEPS, value=studio.default_gibbs_steps("fsdd"), step=1,
                                   label="RBM Gibbs steps")
                 button = gr.Button("Generate", variant="primary")
                 with gr.Accordion("What to notice", open=False):

@@ -1,0 +1,34 @@
+"""The seam between models and UI: plain values in (checkpoint names, counts, seeds, labels), plain
+values out (PIL pictures, PNG bytes, numbers). Every argument is checked here, so the UI, the API,
+the CLI and the benchmarks share one path and one set of messages.
+
+One module per kind of output: checks (every argument), images, sounds, names; warm_up for serving.
+"""
+import os
+
+import torch
+
+from .. import hub
+from .checks import (FAMILIES, FAMILY_TITLES, MAX_CLIPS, MAX_GIBBS_STEPS, MAX_IMAGES, MAX_SEED, BadRequest,
+                     check_checkpoint, check_clip_count, check_count, check_dataset, check_family, check_label,
+                     check_seed, check_steps, checkpoint_dataset, class_choices, generators)
+from .images import (GRID_SCALE, ImageResult, check_comparison, compare_families, default_gibbs_steps,
+                     generate_images, side_by_side)
+from .names import (MAX_NAMES, TEMPERATURES, NamesResult, check_names_comparison, compare_names, generate_names,
+                    kl_per_char)
+from .sounds import AudioResult, check_sound_comparison, compare_sounds, generate_audio, sounds_zip
+
+
+# serving
+
+def warm_up(threads: int | None = None):
+    """Load every bundled generator once and fix torch's thread count, before serving.
+    Two threads, one per core of a free Space (GENAPP_TORCH_THREADS overrides)."""
+    torch.set_num_threads(threads or int(os.environ.get("GENAPP_TORCH_THREADS", "2")))
+    for name in hub.bundled():
+        if name.split("-")[0] in FAMILIES:
+            model = hub.load(name)
+            if getattr(model.config, "decoder", ""):      # a text GAN's autoencoder
+                hub.load(name, model.config.decoder)
+    if "eval-names" in hub.bundled():                     # marks names new or seen
+        hub.load("eval-names")

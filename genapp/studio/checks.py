@@ -1,0 +1,111 @@
+"""Every argument check of the studio: plain values a person (or the API) sends, each turned into
+what the models take, or a BadRequest whose message is written for that person."""
+import math
+
+from .. import hub
+from ..data import DATASETS as ALL_DATASETS
+from ..data.image import DATASETS
+
+FAMILIES = ("vae", "gan", "rbm")
+FAMILY_TITLES = {"vae": "VAE", "gan": "GAN", "rbm": "RBM"}
+MAX_IMAGES = 64
+MAX_CLIPS = 8
+MAX_SEED = 2**63 - 1
+MAX_GIBBS_STEPS = 2000
+
+
+class BadRequest(ValueError):
+    """An argument a person can fix; the message is written for them."""
+
+
+# argument checks
+
+def _integer(value, what: str, low: int, high: int) -> int:
+    if isinstance(value, bool):
+        raise BadRequest(f"{what} must be a whole number from {low:,} to {high:,}, not {value!r}.")
+    if isinstance(value, str):
+        value = value.strip()
+    try:
+        number = float(value) if not isinstance(value, int) else value
+    except (TypeError, ValueError):
+        raise BadRequest(f"{what} must be a whole number from {low:,} to {high:,}; {value!r} is not a number.") from None
+    if isinstance(number, float):
+        if not math.isfinite(number) or number != int(number):
+            raise BadRequest(f"{what} must be a whole number from {low:,} to {high:,}, not {value!r}.")
+        if isinstance(value, str) and value.lstrip("+-").isdigit():
+            number = int(value)          # exact, even past 2**53
+        number = int(number)
+    if not low <= number <= high:
+        raise BadRequest(f"{what} must be from {low:,} to {high:,}; {number:,} is out of range.")
+    return number
+
+
+def check_count(n) -> int:
+    return _integer(n, "The number of images", 1, MAX_IMAGES)
+
+
+def check_seed(seed) -> int:
+    return _integer(seed, "The seed", 0, MAX_SEED)
+
+
+def check_steps(steps) -> int | None:
+    return None if steps is None else _integer(steps, "The number of Gibbs steps", 1, MAX_GIBBS_STEPS)
+
+
+def check_dataset(dataset) -> str:
+    if dataset not in DATASETS:
+        raise BadRequest(f"Pick a data set: {', '.join(DATASETS)}; {dataset!r} is not one of them.")
+    return dataset
+
+
+def class_choices(dataset: str) -> list[str]:
+    """What the class menu offers: 'any' and the data set's class names."""
+    return ["any", *DATASETS[check_dataset(dataset)].class_names]
+
+
+def check_label(label, class_names) -> int | None:
+    """'any' -> None; a class name (any case) or index -> its index."""
+    if label is None or (isinstance(label, str) and label.strip().lower() in ("", "any")):
+        return None
+    lowered = [c.lower() for c in class_names]
+    if isinstance(label, str) and label.strip().lower() in lowered:
+        return lowered.index(label.strip().lower())
+    try:
+        return _integer(label, "The class", 0, len(class_names) - 1)
+    except BadRequest:
+        raise BadRequest(f"Pick a class: 'any', 0-{len(class_names) - 1} or one of "
+                         f"{', '.join(class_names)}; {label!r} is not one of them.") from None
+
+
+def checkpoint_dataset(name: str) -> str:
+    return name.split("-")[1]
+
+
+def generators(modality: str) -> list[str]:
+    """The bundled generator checkpoints of a modality ("image", "audio" or "text"), in bundled order."""
+    return [n for n in hub.bundled() if n.split("-")[0] in FAMILIES and checkpoint_dataset(n) in ALL_DATASETS
+            and ALL_DATASETS[checkpoint_dataset(n)].modality == modality]
+
+
+def check_checkpoint(name, modality: str = "image") -> str:
+    """A generator's checkpoint name of the given modality (each modality has its own tab)."""
+    try:
+        hub.resolve(hub.check_name(name))
+    except hub.UnknownCheckpoint as e:
+        raise BadRequest(str(e)) from None
+    if name not in generators(modality):
+        what = {"image": "an image generator", "audio": "a sound generator", "text": "a text generator"}[modality]
+        raise BadRequest(f"{name} is not {what}; pick one of {', '.join(generators(modality))}.")
+    return name
+
+
+def check_family(family) -> tuple:
+    """'all' or one family -> the families to run."""
+    if family != "all" and family not in FAMILIES:
+        raise BadRequest(f"Pick a family: {', '.join(FAMILIES)} or all; {family!r} is not one of them.")
+    return FAMILIES if family == "all" else (family,)
+
+
+def check_clip_count(n) -> int:
+    return _integer(n, "The number of clips", 1, MAX_CLIPS)
+

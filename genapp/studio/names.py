@@ -1,0 +1,86 @@
+"""Text: invented names from the text checkpoints, each marked new or in the training data."""
+import math
+import time
+from dataclasses import dataclass
+
+import torch
+
+from .. import hub
+from ..card import read_metrics
+from ..data import text
+from ..sampling import sample_names
+from .checks import BadRequest, _integer, check_checkpoint, check_family, check_seed, check_steps
+
+MAX_NAMES = 50
+TEMPERATURES = (0.1, 2.0)
+
+
+@dataclass
+class NamesResult:
+    checkpoint: str
+    names: list
+    seen: list                    # True where the name is in the training data
+    temperature: float | None     # the VAE's letter temperature; None for the GAN and the RBM
+    steps: int | None             # the RBM's Gibbs steps
+    ms: float = 0.0
+
+    @property
+    def text(self) -> str:
+        """The names, one per line: what `generate --out names.txt` writes."""
+        return "".join(f"{n}\n" for n in self.names)
+
+    @property
+    def novelty(self) -> float:
+        return sum(not s for s in self.seen) / len(self.seen)
+
+
+def check_name_count(n) -> int:
+    return _integer(n, "The number of names", 1, MAX_NAMES)
+
+
+def check_temperature(t) -> float:
+    low, high = TEMPERATURES
+    try:
+        value = float(t)
+    except (TypeError, ValueError):
+        raise BadRequest(f"The temperature must be a number from {low} to {high}; {t!r} is not a number.") from None
+    if isinstance(t, bool) or not math.isfinite(value) or not low <= value <= high:
+        raise BadRequest(f"The temperature must be from {low} to {high}; {t!r} is out of range.")
+    return value
+
+
+def generate_names(checkpoint, n=20, seed=0, temperature=1.0, steps=None, progress=None) -> NamesResult:
+    """n names from a text checkpoint, each marked new or seen in training; the same arguments give
+    the same names. temperature applies to the VAE's letters, steps to the RBM's Gibbs chain."""
+    checkpoint, n, seed = check_checkpoint(checkpoint, "text"), check_name_count(n), check_seed(seed)
+    temperature, steps = check_temperature(temperature), check_steps(steps)
+    family = checkpoint.split("-")[0]
+    if family == "rbm":
+        steps = steps or hub.load(checkpoint).config.default_steps
+    t0 = time.perf_counter()
+    with torch.inference_mode():
+        names = sample_names(checkpoint, n, torch.Generator().manual_seed(seed), temperature, steps, progress)
+    seen = hub.load("eval-names").seen([s for s in names if s])
+    seen_iter = iter(seen)
+    marks = [next(seen_iter) if s else False for s in names]
+    return NamesResult(checkpoint, names, marks, temperature if family == "vae" else None,
+                       steps if family == "rbm" else None, (time.perf_counter() - t0) * 1000)
+
+
+def check_names_comparison(family, n=20, seed=0, temperature=1.0, steps=None) -> tuple:
+    """Every check of compare_names, without generating: the families, or BadRequest."""
+    families = check_family(family)
+    check_name_count(n), check_seed(seed), check_temperature(temperature), check_steps(steps)
+    return families
+
+
+def compare_names(family, n=20, seed=0, temperature=1.0, steps=None, progress=None) -> list[NamesResult]:
+    """What the Text tab shows: one family's names, or all three on the same seed."""
+    families = check_names_comparison(family, n, seed, temperature, steps)
+    return [generate_names(f"{f}-{text.DATASET.name}", n, seed, temperature, steps, progress) for f in families]
+
+
+def kl_per_char(checkpoint: str = "vae-names") -> float | None:
+    """The VAE's measured KL(q(z|x) || p(z)) per character on test names (from its card's figures)."""
+    figure = read_metrics(hub.resolve(checkpoint)).get("eval", {}).get("kl_per_char")
+    return None if figure is None else figure["value"]

@@ -1,0 +1,42 @@
+"""Training loop of the text evaluator, a character-level GRU language model: teacher-forced
+cross-entropy per character, AdamW and a one-cycle learning rate (makemore trains its RNNs with
+AdamW too). The shipped model remembers the fingerprints of every training name."""
+import torch
+
+from ..data import text
+from ..eval.language_model import CharLM
+from .loop import Best, Log, minibatch
+
+
+def characters(x):
+    """Letters plus end symbols of well-formed one-hot rows (text.characters without decoding)."""
+    return x.argmax(-1).ne(text.PAD_ID).sum().item()
+
+
+@torch.no_grad()
+def nats_per_char(model, x, batch: int = 4096):
+    model.eval()
+    total = sum(model(x[i:i + batch]).sum().item() for i in range(0, len(x), batch))
+    model.train()
+    return total / characters(x)
+
+
+def fit(recipe, split, device, generator, steps):
+    model = CharLM(vocab_size=split.x.shape[2], max_length=split.x.shape[1], **recipe.model).to(device)
+    opt = torch.optim.AdamW(model.parameters(), lr=recipe.lr, weight_decay=recipe.options.get("weight_decay", 0.01))
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=recipe.lr, total_steps=steps)
+    log, best = Log(steps), Best(model)
+    for step in range(1, steps + 1):
+        x, _ = minibatch(split, recipe.batch_size, generator)
+        loss = model(x).sum() / characters(x)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        sched.step()
+        log.step(step, loss=loss.detach())
+        if step % recipe.eval_every == 0 or step == steps:
+            val = nats_per_char(model, split.x_val)
+            best.update(val, step)
+            print(f"step {step} | validation nats/char {val:.4f}")
+    model = best.restore().remember(text.decode(split.x) + text.decode(split.x_val))
+    return {"": model.eval()}, {"validation_nats_per_char": round(best.loss, 4)}

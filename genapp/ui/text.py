@@ -1,0 +1,92 @@
+"""The Text tab: a family (or all three), how many names, a seed and the VAE's temperature; invented
+names, each marked new or in the training data."""
+import gradio as gr
+
+from .. import studio
+from .common import download_file, progress_callback, speaks_errors
+
+FAMILIES = [("VAE", "vae"), ("GAN", "gan"), ("RBM", "rbm"), ("All three side by side", "all")]
+COLOURS = {"new": "#2e7d32", "in the training data": "#9e9e9e"}
+
+
+def what_to_notice() -> str:
+    kl = studio.kl_per_char()
+    kl_text = "not measured yet" if kl is None else f"{kl:.2f} nats per character"
+    return f"""
+**Is it just copying?** Each name is looked up among the 26,777 training names (by fingerprint):
+green ones are **new**, grey ones are **in the training data**. Even held-out real names are 15% "in
+the training data", because the list repeats names given to both boys and girls.
+
+**Why text is hard for a GAN.** A GAN learns by asking its discriminator "how should this output change
+to look more real?", a gradient. Letters are discrete: there is no "a little more like an e", so no
+gradient reaches the choice of a letter. This GAN goes round it (as Donahue & Rumshisky 2018 and ARAE
+did): an autoencoder first learns to squeeze names into 32 numbers and spell them back, then the GAN
+learns to make those 32 numbers, which are continuous. The autoencoder's decoder spells them out.
+
+**Why a text VAE can ignore its latent code.** The VAE's decoder reads the letters so far, and for
+names that is almost enough to guess the next one; the KL term charges it for every nat it stores in
+z, so it learns to store little: *posterior collapse* (Bowman et al. 2016). This checkpoint was trained
+with KL annealing and word dropout to fight that, and still keeps only **{kl_text}** in z. Its names
+come mostly from its letter-by-letter decoder; the temperature sharpens (low) or flattens (high) each
+letter's choice.
+
+**The RBM** has one softmax of 28 symbols per position and no notion of "next letter": it changes all
+16 positions at once, Gibbs sweep after sweep, so its names are less name-like (and slower to make).
+"""
+
+
+@speaks_errors
+def check(family, n, seed, temperature, steps):
+    studio.check_names_comparison(family, n, seed, temperature, steps)
+
+
+def highlighted(result) -> list:
+    return [(name or "(empty)", "in the training data" if seen else "new")
+            for name, seen in zip(result.names, result.seen)]
+
+
+@speaks_errors
+def generate(family, n, seed, temperature, steps, progress=None):
+    results = studio.compare_names(family, n, seed, temperature, steps,
+                                   None if progress is None else progress_callback(progress, "Gibbs sampling (RBM)"))
+    by_family = {r.checkpoint.split("-")[0]: r for r in results}
+    outputs = []
+    for f in studio.FAMILIES:
+        r = by_family.get(f)
+        outputs.append(gr.update(value=None if r is None else highlighted(r),
+                                 label=f"{f.upper()}" + ("" if r is None else
+                                                         f" · {r.novelty:.0%} new · {r.ms:.0f} ms")))
+    listing = "".join(f"# {r.checkpoint}, seed {seed}\n{r.text}" for r in results)
+    return *outputs, download_file(listing.encode(), f"names-{family}-seed{seed}.txt")
+
+
+def build():
+    with gr.Tab("Text", id="text"):
+        with gr.Row():
+            with gr.Column(scale=1, min_width=300):
+                family = gr.Radio(FAMILIES, value="all", label="Family")
+                n = gr.Slider(1, studio.MAX_NAMES, value=12, step=1, label="How many names")
+                seed = gr.Number(0, precision=0, minimum=0, label="Seed")
+                temperature = gr.Slider(*studio.TEMPERATURES, value=1.0, step=0.05, label="VAE temperature",
+                                        info="below 1: safer, commoner names; above 1: wilder ones")
+                steps = gr.Slider(1, studio.MAX_GIBBS_STEPS, value=studio.default_gibbs_steps("names"), step=1,
+                                  label="RBM Gibbs steps")
+                button = gr.Button("Generate", variant="primary")
+                with gr.Accordion("What to notice", open=False):
+                    gr.Markdown(what_to_notice())
+            with gr.Column(scale=2):
+                with gr.Row():
+                    slots = [gr.HighlightedText(label=title, color_map=COLOURS, combine_adjacent=False,
+                                                show_legend=True, interactive=False)
+                             for title, _ in FAMILIES[:3]]
+                download = gr.DownloadButton("Download names (.txt)", variant="secondary")
+
+        inputs = [family, n, seed, temperature, steps]
+
+        def generate_with_progress(family, n, seed, temperature, steps, progress=gr.Progress()):
+            return generate(family, n, seed, temperature, steps, progress)
+
+        # refused requests are checked in a step with no outputs, so the names on screen stay
+        button.click(check, inputs, None, preprocess=False, api_visibility="private").success(
+            generate_with_progress, inputs, [*slots, download], api_name="generate_text", preprocess=False,
+            concurrency_limit=2)
