@@ -1,5 +1,5 @@
-"""`python -m genapp bench`: time the app's operations on this machine (pictures, clips, names, cold
-start) and print one table.
+"""`python -m genapp bench`: time the app's operations on this machine (pictures, clips, names, latent
+walks, cold start) and print one table.
 Figures depend on the machine and its load; they are printed, never asserted by tests."""
 import json
 import os
@@ -65,6 +65,20 @@ def name_lists(repeats: int) -> list[dict]:
     return rows
 
 
+def walks(repeats: int) -> list[dict]:
+    """In process: a 16-step walk between two seeds, decoded, scored by the evaluator, with its GIF."""
+    rows = []
+    for name in studio.generators("image"):
+        studio.walk(name, 0, 1, 16, True)                              # warm-up
+        ms = []
+        for seed in range(repeats):
+            t0 = time.perf_counter()
+            studio.walk(name, seed, seed + 1, 16, True)
+            ms.append((time.perf_counter() - t0) * 1000)
+        rows.append({"operation": "16-step latent walk with GIF", "checkpoint": name, **_percentiles(ms)})
+    return rows
+
+
 def cold_start() -> dict:
     """Seconds from `python app.py` to the first successful request through gradio_client."""
     from gradio_client import Client
@@ -94,7 +108,7 @@ def cold_start() -> dict:
 def main(quick: bool = False, as_json: bool = False):
     torch.set_num_threads(2)
     repeats = 5 if quick else 30
-    rows = image_grids(repeats) + audio_clips(repeats) + name_lists(repeats) + [cold_start()]
+    rows = image_grids(repeats) + audio_clips(repeats) + name_lists(repeats) + walks(repeats) + [cold_start()]
     info = {"torch_threads": torch.get_num_threads(), "cpus": os.cpu_count(), "rows": rows}
     if as_json:
         print(json.dumps(info, indent=2))

@@ -1,4 +1,4 @@
-"""Command line: python -m genapp train|eval|generate|bench."""
+"""Command line: python -m genapp train|eval|generate|interpolate|bench."""
 import argparse
 import json
 import sys
@@ -42,6 +42,17 @@ def main(argv=None):
     p.add_argument("--out", "-o", required=True, help="file to write: .png for pictures, .wav for sound, "
                    ".txt for names")
 
+    p = sub.add_parser("interpolate", help="walk between two seeds' points of an image checkpoint's latent "
+                       "space: an animated GIF, or the captioned strip as PNG", formatter_class=fmt)
+    p.add_argument("name", help="image checkpoint name, e.g. vae-mnist")
+    p.add_argument("--from", dest="from_seed", type=int, required=True, metavar="SEED", help="seed of the start")
+    p.add_argument("--to", dest="to_seed", type=int, required=True, metavar="SEED", help="seed of the end")
+    p.add_argument("--steps", type=int, default=16, help="points on the path, ends included (2-32)")
+    p.add_argument("--slerp", action="store_true", help="spherical path instead of a straight line")
+    p.add_argument("--from-label", default="any", help="class at the start ('any': the seed picks)")
+    p.add_argument("--to-label", default="any", help="class at the end")
+    p.add_argument("--out", "-o", required=True, help="file to write: .gif (the film) or .png (the strip)")
+
     p = sub.add_parser("bench", help="time the app's operations on this machine", formatter_class=fmt)
     p.add_argument("--quick", action="store_true", help="fewer repetitions")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -76,6 +87,17 @@ def main(argv=None):
         with open(args.out, "wb") as f:
             f.write(data)
         print(f"{args.out}: {args.n} samples of {args.name}, seed {args.seed}, {result.ms:.0f} ms")
+    elif args.command == "interpolate":
+        from . import studio
+        try:
+            r = studio.walk(args.name, args.from_seed, args.to_seed, args.steps, args.slerp, args.from_label,
+                            args.to_label)
+        except studio.BadRequest as e:
+            sys.exit(f"error: {e}")
+        with open(args.out, "wb") as f:
+            f.write(r.png if args.out.lower().endswith(".png") else r.gif)
+        print(f"{args.out}: {args.steps} steps of {args.name} from seed {args.from_seed} to {args.to_seed}, "
+              f"{r.ms:.0f} ms; the evaluator sees {' -> '.join(dict.fromkeys(r.recognised))}")
     elif args.command == "bench":
         from .bench import main as bench_main
         bench_main(quick=args.quick, as_json=args.json)

@@ -112,3 +112,12 @@ def test_generate_text_lists_each_familys_names_marked_and_downloads_them(client
         client.predict("vae", 8, 4, 9.0, 30, api_name="/generate_text")
     *_, again = client.predict("all", 8, 4, 1.0, 30, api_name="/generate_text")
     assert Path(again).read_text() == listing
+
+
+def test_interpolate_endpoint_returns_the_strip_the_film_and_downloads(client):
+    strip, film, summary, png, gif = client.predict("vae-mnist", 1, 2, "3", "8", 8, True, api_name="/interpolate")
+    assert Path(strip).is_file() and Path(film).read_bytes()[:6] == b"GIF89a"
+    assert "8 steps" in summary and "3" in summary
+    assert Path(gif).read_bytes() == Path(film).read_bytes()
+    with pytest.raises(Exception, match="from 2 to 32"):
+        client.predict("vae-mnist", 1, 2, "3", "8", 64, True, api_name="/interpolate")

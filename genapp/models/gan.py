@@ -20,7 +20,7 @@ from diffusers.configuration_utils import ConfigMixin, register_to_config
 from diffusers.models.modeling_utils import ModelMixin
 from torch.nn.utils.parametrizations import spectral_norm
 
-from .nets import MLP, ConvDecoder, ConvEncoder, label_embedding
+from .nets import MLP, ConvDecoder, ConvEncoder, embed_labels, label_embedding
 
 BODIES = ("conv", "mlp")
 
@@ -73,7 +73,7 @@ class Generator(ModelMixin, ConfigMixin):
         """(B, latent_dim) -> (B, C, H, W) in [0, 1], or (B, code size) codes."""
         if self.label_emb is not None:
             assert labels is not None, "this generator is class-conditional: pass labels"
-            z = torch.cat([z, self.label_emb(labels)], 1)
+            z = torch.cat([z, embed_labels(self.label_emb, labels)], 1)
         out = self.body(z)
         return out if self.config.body_type == "mlp" else torch.sigmoid(out)
 

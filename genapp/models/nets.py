@@ -16,6 +16,12 @@ def label_embedding(num_classes: int, dim: int) -> nn.Module | None:
     return nn.Embedding(num_classes, dim) if num_classes > 0 else None
 
 
+def embed_labels(embedding: nn.Embedding, labels):
+    """Class indices (B,) -> their vectors; class weights (B, num_classes), floats summing to 1 ->
+    the weighted mix of the vectors (a point between classes, for walks in latent space)."""
+    return labels @ embedding.weight if labels.is_floating_point() else embedding(labels)
+
+
 # classes
 
 class ConvEncoder(nn.Module):

@@ -135,6 +135,18 @@ class RBM(ModelMixin, ConfigMixin):
         return loss
 
     @torch.no_grad()
+    def encode(self, x, labels=None):
+        """Data (B, *sample_shape) -> its latent code: the hidden units' probabilities p(h = 1 | v, y),
+        (B, num_hidden). labels may be class indices or class weights (rows summing to 1)."""
+        y = labels.float() if labels is not None and labels.is_floating_point() else self.one_hot(labels)
+        return torch.sigmoid(self.hidden_input(self.to_visible(x), y))
+
+    @torch.no_grad()
+    def decode(self, h):
+        """Hidden probabilities (B, num_hidden) -> data (B, *sample_shape): the visible means (mean field)."""
+        return self.to_data(self.visible_mean(h))
+
+    @torch.no_grad()
     def reconstruct(self, x, labels=None):
         """(B, *sample_shape) data -> mean of v after one up-down pass through p(h | v, y)."""
         h = torch.sigmoid(self.hidden_input(self.to_visible(x), self.one_hot(labels)))

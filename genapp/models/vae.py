@@ -17,7 +17,7 @@ from diffusers.configuration_utils import ConfigMixin, register_to_config
 from diffusers.models.modeling_utils import ModelMixin
 
 from .nets import (ConvDecoder, ConvEncoder, TextDecoder, TextEncoder, categorical_log_likelihood,
-                   label_embedding)
+                   embed_labels, label_embedding)
 
 BODIES = ("conv", "gru")
 
@@ -89,7 +89,7 @@ class VAE(ModelMixin, ConfigMixin):
         if self.label_emb is None:
             return h
         assert labels is not None, "this VAE is class-conditional: pass labels"
-        return torch.cat([h, self.label_emb(labels)], 1)
+        return torch.cat([h, embed_labels(self.label_emb, labels)], 1)
 
     @property
     def is_text(self) -> bool:

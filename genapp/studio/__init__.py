@@ -14,6 +14,7 @@ from .checks import (FAMILIES, FAMILY_TITLES, MAX_CLIPS, MAX_GIBBS_STEPS, MAX_IM
                      check_seed, check_steps, checkpoint_dataset, class_choices, generators)
 from .images import (GRID_SCALE, ImageResult, check_comparison, compare_families, default_gibbs_steps,
                      generate_images, side_by_side)
+from .latent import MAX_PATH_STEPS, MIN_PATH_STEPS, WalkResult, check_path_steps, check_walk, walk
 from .names import (MAX_NAMES, TEMPERATURES, NamesResult, check_names_comparison, compare_names, generate_names,
                     kl_per_char)
 from .sounds import AudioResult, check_sound_comparison, compare_sounds, generate_audio, sounds_zip

@@ -1,7 +1,7 @@
 """The whole app: a header and one tab per lesson."""
 import gradio as gr
 
-from . import audio, image, text
+from . import audio, image, latent, text
 
 INTRO = """# genapp: see how generative models work
 Generate pictures, sounds and names with three classic families of generative models (a **VAE**, a
@@ -16,4 +16,5 @@ def build_app() -> gr.Blocks:
             image.build()
             audio.build()
             text.build()
+            latent.build()
     return demo

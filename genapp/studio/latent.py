@@ -1,0 +1,120 @@
+"""Walks in latent space (images): two endpoints from seeds, a straight or spherical path between them,
+every step decoded and scored by the evaluator, shown as a captioned strip and an animated GIF."""
+import io
+import time
+from dataclasses import dataclass, field
+
+import torch
+import torch.nn.functional as F
+from PIL import Image, ImageDraw, ImageFont
+
+from .. import hub
+from ..data.image import DATASETS, png_bytes, to_grid
+from ..models.latent import path
+from .checks import BadRequest, _integer, check_checkpoint, check_label, check_seed, checkpoint_dataset
+
+MIN_PATH_STEPS, MAX_PATH_STEPS = 2, 32
+FRAME_SCALE = 3                   # strip pixels per data pixel
+STRIP_COLUMNS = 8
+GIF_SCALE, GIF_MS = 4, 90
+
+
+@dataclass
+class WalkResult:
+    checkpoint: str
+    strip: Image.Image            # the steps left to right, each captioned with the evaluator's verdict
+    png: bytes                    # the strip as PNG, provenance in its text chunks
+    gif: bytes                    # the walk there and back, looping
+    recognised: list = field(default_factory=list)   # the evaluator's class name at each step
+    confidence: list = field(default_factory=list)   # its probability for that class: the realism score
+    ms: float = 0.0
+
+
+def check_path_steps(steps) -> int:
+    return _integer(steps, "The number of steps", MIN_PATH_STEPS, MAX_PATH_STEPS)
+
+
+def _endpoint(model, family, seed, label, num_classes):
+    """(latent (D,), class index) of a seed: the prior draw a VAE or GAN would decode for it, or the
+    hidden probabilities of the RBM sample that seed gives."""
+    g = torch.Generator().manual_seed(seed)
+    label = int(torch.randint(num_classes, (1,), generator=g)) if label is None else label
+    labels = torch.tensor([label])
+    if family == "rbm":
+        x = model.sample(1, g, labels)
+        return model.encode(x, labels)[0], label
+    return torch.randn((1, model.latent_dim), generator=g)[0], label
+
+
+def _captioned_strip(x, names, confidence) -> Image.Image:
+    """The steps in rows of STRIP_COLUMNS, each frame captioned with the evaluator's class and its
+    confidence (green: sure, amber: hesitant, red: unsure)."""
+    n, side = len(x), x.shape[-1] * FRAME_SCALE
+    cols = min(STRIP_COLUMNS, n)
+    rows = -(-n // cols)
+    cell_w, cell_h = side + 6, side + 40
+    strip = Image.new("RGB", (cols * cell_w + 6, rows * cell_h + 6), (40, 40, 40))
+    draw, font = ImageDraw.Draw(strip), ImageFont.load_default(size=13)
+    for i in range(n):
+        r, c = divmod(i, cols)
+        left, top = 6 + c * cell_w, 6 + r * cell_h
+        frame = to_grid(x[i:i + 1], scale=FRAME_SCALE, pad=0)
+        strip.paste(frame.convert("RGB"), (left, top))
+        p = confidence[i]
+        colour = (120, 220, 120) if p >= 0.9 else (240, 200, 80) if p >= 0.5 else (240, 110, 110)
+        draw.text((left, top + side + 3), f"{i + 1}. {names[i][:9]}", fill=(230, 230, 230), font=font)
+        draw.text((left, top + side + 19), f"{p:.2f}", fill=colour, font=font)
+    return strip
+
+
+def _gif(x) -> bytes:
+    frames = [Image.fromarray((f[0].clamp(0, 1) * 255).round().byte().numpy(), "L")
+              .resize((f.shape[-1] * GIF_SCALE,) * 2, Image.NEAREST) for f in x]
+    frames = frames + frames[-2:0:-1]                                      # there and back
+    buffer = io.BytesIO()
+    frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:], duration=GIF_MS, loop=0)
+    return buffer.getvalue()
+
+
+def check_walk(checkpoint, from_seed=0, to_seed=1, steps=16, spherical=False, from_label="any", to_label="any"):
+    """Every check of walk, without walking: (checkpoint, from_seed, to_seed, steps, spherical, from
+    class index or None, to class index or None), or BadRequest."""
+    checkpoint, steps = check_checkpoint(checkpoint), check_path_steps(steps)
+    if not isinstance(spherical, bool):
+        raise BadRequest(f"'spherical' must be true or false, not {spherical!r}.")
+    classes = DATASETS[checkpoint_dataset(checkpoint)].class_names
+    return (checkpoint, check_seed(from_seed), check_seed(to_seed), steps, spherical,
+            check_label(from_label, classes), check_label(to_label, classes))
+
+
+def walk(checkpoint, from_seed=0, to_seed=1, steps=16, spherical=False, from_label="any", to_label="any") -> WalkResult:
+    """Decode `steps` points from the latent of `from_seed` to that of `to_seed`. Each end's class is
+    its label ('any': the seed picks); where the two differ, the class weights are walked too
+    (VAE, GAN). The same arguments give the same bytes."""
+    checkpoint, from_seed, to_seed, steps, spherical, from_label, to_label = check_walk(
+        checkpoint, from_seed, to_seed, steps, spherical, from_label, to_label)
+    classes = DATASETS[checkpoint_dataset(checkpoint)].class_names
+    family = checkpoint.split("-")[0]
+    model = hub.load(checkpoint)
+    t0 = time.perf_counter()
+    with torch.inference_mode():
+        a, label_a = _endpoint(model, family, from_seed, from_label, len(classes))
+        b, label_b = _endpoint(model, family, to_seed, to_label, len(classes))
+        latents = path(a, b, steps, spherical)
+        if family == "rbm":
+            x = model.decode(latents)
+        else:
+            one_hot = F.one_hot(torch.tensor([label_a, label_b]), len(classes)).float()
+            weights = path(one_hot[0], one_hot[1], steps)                # fixed when the labels agree
+            x = model.decode(latents, weights)
+        probs = hub.load(f"eval-{checkpoint_dataset(checkpoint)}")(x).softmax(1)
+        confidence, recognised = probs.max(1)
+    names = [classes[i] for i in recognised.tolist()]
+    strip = _captioned_strip(x, names, confidence.tolist())
+    text = {"software": "genapp", "checkpoint": checkpoint, "weights_sha256": hub.weights_sha256(checkpoint),
+            "from_seed": from_seed, "to_seed": to_seed, "steps": steps, "path": "slerp" if spherical else "linear",
+            "from_label": classes[label_a], "to_label": classes[label_b]}
+    gif = _gif(x)
+    ms = (time.perf_counter() - t0) * 1000
+    return WalkResult(checkpoint, strip, png_bytes(strip, text), gif, names,
+                      [round(p, 4) for p in confidence.tolist()], ms)

@@ -1,0 +1,86 @@
+"""The Latent space tab: pick an image checkpoint and two seeds, and watch the model walk from one
+point of its latent space to the other, each step scored by the evaluator."""
+import gradio as gr
+
+from .. import studio
+from .common import download_file, speaks_errors
+
+WHAT_TO_NOTICE = """
+**What you see.** Every seed names a point in the model's *latent space*: 16 numbers for the VAE, 64
+for the GAN, the 500 hidden units' probabilities for the RBM. The model turns any point into a
+picture, so a line between two points becomes a film. Under each frame, the evaluator says what it
+sees and how sure it is (green: sure, red: unsure): where it hesitates, the path has left the places
+the model learned from.
+
+**Straight or curved.** Two random points of a 16- or 64-dimensional Gaussian lie far from the
+centre, and the straight line between them dips towards it, where the model saw few examples:
+*slerp* follows the arc instead, keeping the distance from the centre typical (White 2016).
+
+**Classes.** Pick the same class at both ends to walk within it (style changes, the class stays), or
+two classes to morph one into the other: the VAE and GAN blend their class inputs along the way. The
+RBM's hidden units carry the class themselves, so its walk is between two of its samples.
+"""
+
+
+def class_names(checkpoint) -> list[str]:
+    return studio.class_choices(studio.checkpoint_dataset(checkpoint))
+
+
+@speaks_errors
+def class_menus(checkpoint):
+    choices = class_names(studio.check_checkpoint(checkpoint))
+    return gr.Dropdown(choices=choices, value=choices[4]), gr.Dropdown(choices=choices, value=choices[9])
+
+
+@speaks_errors
+def check(checkpoint, from_seed, to_seed, from_label, to_label, steps, spherical):
+    studio.check_walk(checkpoint, from_seed, to_seed, steps, spherical, from_label, to_label)
+
+
+@speaks_errors
+def walk(checkpoint, from_seed, to_seed, from_label, to_label, steps, spherical):
+    r = studio.walk(checkpoint, from_seed, to_seed, steps, spherical, from_label, to_label)
+    stem = f"{checkpoint}-walk-{from_seed}-{to_seed}"
+    gif = download_file(r.gif, stem + ".gif")
+    unsure = [i for i, p in enumerate(r.confidence) if p < 0.5]
+    summary = (f"{len(r.confidence)} steps in {r.ms:.0f} ms. The evaluator sees "
+               f"{' → '.join(dict.fromkeys(r.recognised))}; lowest confidence {min(r.confidence):.2f}"
+               + (f" (unsure at step {', '.join(str(i + 1) for i in unsure)})." if unsure else "."))
+    return r.strip, gif, summary, download_file(r.png, stem + ".png"), gif
+
+
+def build():
+    generators = studio.generators("image")
+    first = "gan-mnist" if "gan-mnist" in generators else generators[0]
+    with gr.Tab("Latent space", id="latent"):
+        with gr.Row():
+            with gr.Column(scale=1, min_width=300):
+                checkpoint = gr.Dropdown(generators, value=first, label="Checkpoint")
+                with gr.Row():
+                    from_seed = gr.Number(1, precision=0, minimum=0, label="From seed")
+                    to_seed = gr.Number(2, precision=0, minimum=0, label="To seed")
+                with gr.Row():
+                    choices = class_names(first)
+                    from_label = gr.Dropdown(choices, value=choices[4], label="From class")
+                    to_label = gr.Dropdown(choices, value=choices[9], label="To class")
+                steps = gr.Slider(studio.MIN_PATH_STEPS, studio.MAX_PATH_STEPS, value=16, step=1, label="Steps")
+                spherical = gr.Checkbox(True, label="Spherical path (slerp)", info="off: a straight line")
+                button = gr.Button("Walk", variant="primary")
+                with gr.Accordion("What to notice", open=False):
+                    gr.Markdown(WHAT_TO_NOTICE)
+            with gr.Column(scale=2):
+                strip = gr.Image(label="The walk, step by step (the evaluator's verdict under each)", type="pil",
+                                 interactive=False, height=300)
+                with gr.Row():
+                    film = gr.Image(label="As a film", type="filepath", interactive=False, height=240, scale=1)
+                    with gr.Column(scale=2):
+                        summary = gr.Markdown()
+                        png = gr.DownloadButton("Download strip (PNG)", variant="secondary")
+                        gif = gr.DownloadButton("Download film (GIF)", variant="secondary")
+
+        inputs = [checkpoint, from_seed, to_seed, from_label, to_label, steps, spherical]
+        checkpoint.change(class_menus, checkpoint, [from_label, to_label], api_visibility="private", preprocess=False)
+        # a refused request is checked in a step with no outputs, so the walk on screen stays
+        button.click(check, inputs, None, preprocess=False, api_visibility="private").success(
+            walk, inputs, [strip, film, summary, png, gif], api_name="interpolate", preprocess=False,
+            concurrency_limit=2)

@@ -1,0 +1,79 @@
+"""Walks in latent space: the path maths, the studio's walk on bundled checkpoints, its refusals, the CLI."""
+import io
+import subprocess
+import sys
+
+import pytest
+import torch
+from PIL import Image
+
+from genapp import studio
+from genapp.data.image import png_text
+from genapp.models.latent import path, slerp
+from genapp.models.rbm import RBM
+
+from conftest import ROOT
+
+
+def test_paths_run_from_end_to_end_and_slerp_keeps_the_norm():
+    a, b = torch.tensor([3.0, 0.0]), torch.tensor([0.0, 3.0])
+    for spherical in (False, True):
+        p = path(a, b, 5, spherical)
+        assert p.shape == (5, 2) and torch.allclose(p[0], a) and torch.allclose(p[-1], b, atol=1e-6)
+    assert torch.allclose(path(a, b, 3)[1], torch.tensor([1.5, 1.5]))          # the straight line dips
+    assert torch.allclose(path(a, b, 7, True).norm(dim=1), torch.full((7,), 3.0), atol=1e-5)
+    assert torch.allclose(slerp(a, b, torch.tensor([[0.5]]))[0], torch.tensor([3.0, 3.0]) / 2 ** 0.5, atol=1e-5)
+
+
+def test_rbm_decode_of_encode_is_its_reconstruction():
+    model = RBM(sample_shape=(1, 4, 4), num_hidden=6, num_classes=3)
+    x, y = torch.rand(5, 1, 4, 4), torch.tensor([0, 1, 2, 0, 1])
+    assert torch.allclose(model.decode(model.encode(x, y)), model.reconstruct(x, y))
+    soft = torch.nn.functional.one_hot(y, 3).float()                          # class weights = the labels
+    assert torch.allclose(model.encode(x, soft), model.encode(x, y))
+
+
+@pytest.mark.parametrize("name", ["vae-mnist", "gan-mnist", "rbm-mnist"])
+def test_walk_same_arguments_same_bytes_and_a_verdict_per_step(name):
+    a = studio.walk(name, 1, 2, 6, True, "3", "8")
+    b = studio.walk(name, 1, 2, 6, True, "3", "8")
+    assert a.gif == b.gif and a.png == b.png
+    assert len(a.recognised) == len(a.confidence) == 6 and all(0 <= p <= 1 for p in a.confidence)
+    gif = Image.open(io.BytesIO(a.gif))
+    assert gif.n_frames == 2 * 6 - 2                                            # there and back
+    meta = png_text(a.png)
+    assert meta["checkpoint"] == name and meta["from_label"] == "3" and meta["to_label"] == "8"
+    assert a.gif != studio.walk(name, 1, 3, 6, True, "3", "8").gif
+
+
+def test_a_walk_between_classes_starts_in_one_and_ends_in_the_other():
+    r = studio.walk("gan-mnist", 1, 2, 8, True, "3", "8")
+    assert r.recognised[0] == "3" and r.recognised[-1] == "8"
+    fixed = studio.walk("gan-mnist", 1, 2, 8, True, "5", "5")
+    assert set(fixed.recognised) == {"5"}
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    (dict(steps=1), "from 2 to 32"), (dict(steps=33), "from 2 to 32"), (dict(steps="many"), "not a number"),
+    (dict(spherical="yes"), "true or false"), (dict(from_seed=-1), "out of range"),
+    (dict(to_label="giraffe"), "Pick a class"),
+])
+def test_bad_walks_get_a_sentence(kwargs, words):
+    with pytest.raises(studio.BadRequest, match=words):
+        studio.walk("vae-mnist", **kwargs)
+    with pytest.raises(studio.BadRequest, match=words):
+        studio.check_walk("vae-mnist", **kwargs)
+
+
+def test_only_image_checkpoints_walk_for_now():
+    with pytest.raises(studio.BadRequest, match="not an image generator"):
+        studio.walk("vae-names")
+
+
+def test_cli_interpolate_writes_the_film_the_tab_shows(tmp_path):
+    out = tmp_path / "walk.gif"
+    run = subprocess.run([sys.executable, "-m", "genapp", "interpolate", "vae-mnist", "--from", "1", "--to", "2",
+                          "--steps", "8", "--slerp", "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert out.read_bytes() == studio.walk("vae-mnist", 1, 2, 8, True).gif
