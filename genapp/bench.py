@@ -79,6 +79,17 @@ def walks(repeats: int) -> list[dict]:
     return rows
 
 
+def slider_moves(repeats: int) -> list[dict]:
+    """In process: one slider move of the Latent space tab, i.e. one latent point decoded."""
+    rows = []
+    for name in [n for n in studio.generators("image") if not n.startswith("rbm-")]:
+        point = studio.seed_point(name, 0, 1)
+        studio.decode_point(name, point.z, point.label)               # warm-up
+        ms = [studio.decode_point(name, [v + 0.01 * i for v in point.z], point.label)[1] for i in range(repeats)]
+        rows.append({"operation": "slider move (one decode)", "checkpoint": name, **_percentiles(ms)})
+    return rows
+
+
 def cold_start() -> dict:
     """Seconds from `python app.py` to the first successful request through gradio_client."""
     from gradio_client import Client
@@ -108,7 +119,8 @@ def cold_start() -> dict:
 def main(quick: bool = False, as_json: bool = False):
     torch.set_num_threads(2)
     repeats = 5 if quick else 30
-    rows = image_grids(repeats) + audio_clips(repeats) + name_lists(repeats) + walks(repeats) + [cold_start()]
+    rows = (image_grids(repeats) + audio_clips(repeats) + name_lists(repeats) + walks(repeats) + slider_moves(repeats)
+            + [cold_start()])
     info = {"torch_threads": torch.get_num_threads(), "cpus": os.cpu_count(), "rows": rows}
     if as_json:
         print(json.dumps(info, indent=2))

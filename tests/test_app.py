@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from gradio_client import Client
+from gradio_client import Client, handle_file
 
 from genapp.data.image import png_text
 from conftest import ROOT
@@ -121,3 +121,19 @@ def test_interpolate_endpoint_returns_the_strip_the_film_and_downloads(client):
     assert Path(gif).read_bytes() == Path(film).read_bytes()
     with pytest.raises(Exception, match="from 2 to 32"):
         client.predict("vae-mnist", 1, 2, "3", "8", 64, True, api_name="/interpolate")
+
+
+def test_latent_point_and_map_endpoints(client):
+    import json
+    picture, note, saved, *sliders = client.predict("vae-mnist", 3, "7", api_name="/seed_point")
+    z = json.loads(Path(saved).read_text())["latent"]
+    assert Path(picture).is_file() and "Decoded in" in note and len(z) == 16
+    assert [s["value"] for s in sliders] == z[:8]
+    checkpoint, label, _, note, _, *restored = client.predict(handle_file(saved), api_name="/restore_bookmark")
+    assert (checkpoint["value"], label["value"]) == ("vae-mnist", "7") and "Restored" in note
+    assert [s["value"] for s in restored] == z[:8]
+    scatter, manifold, caption = client.predict("vae2d-fashion", api_name="/latent_map")
+    assert Path(scatter).is_file() and "2,000 test images" in caption
+    assert Path(client.predict("vae2d-mnist", 0.5, -0.5, api_name="/decode_map_point")).is_file()
+    with pytest.raises(Exception, match="from -6 to 6"):
+        client.predict("vae2d-mnist", 9.0, 0.0, api_name="/decode_map_point")

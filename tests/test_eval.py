@@ -12,6 +12,7 @@ from genapp.card import read_metrics
 
 MNIST_GENERATORS = ["vae-mnist", "gan-mnist", "rbm-mnist"]
 TEXT = ["eval-names", "vae-names", "gan-names", "rbm-names"]
+LATENT_MAP = ["vae2d-mnist"]
 
 
 def run_eval(*args):
@@ -21,12 +22,12 @@ def run_eval(*args):
 
 @pytest.fixture(scope="module")
 def quick_figures():
-    run = run_eval("eval-mnist", "eval-fsdd", *MNIST_GENERATORS, *TEXT, "--quick", "--json")
+    run = run_eval("eval-mnist", "eval-fsdd", *MNIST_GENERATORS, *TEXT, *LATENT_MAP, "--quick", "--json")
     assert run.returncode == 0, run.stderr[-2000:]
     return json.loads(run.stdout)
 
 
-@pytest.mark.parametrize("name", ["eval-mnist", "eval-fsdd"] + MNIST_GENERATORS + TEXT)
+@pytest.mark.parametrize("name", ["eval-mnist", "eval-fsdd"] + MNIST_GENERATORS + TEXT + LATENT_MAP)
 def test_quick_eval_reproduces_the_card_within_its_stated_tolerance(quick_figures, name):
     card = read_metrics(ROOT / "checkpoints" / name)["eval"]
     # the card's YAML, read by huggingface_hub as the Hub reads it, holds every measured number

@@ -77,3 +77,55 @@ def test_cli_interpolate_writes_the_film_the_tab_shows(tmp_path):
                          timeout=300)
     assert run.returncode == 0, run.stderr
     assert out.read_bytes() == studio.walk("vae-mnist", 1, 2, 8, True).gif
+
+
+def test_a_seed_point_decodes_and_its_bookmark_restores_the_same_picture():
+    point = studio.seed_point("vae-mnist", 3, "7")
+    assert len(point.z) == 16 and point.label == "7" and point.seed == 3
+    picture, ms = studio.decode_point(point.checkpoint, point.z, point.label)
+    restored = studio.restore(studio.bookmark(point))
+    assert restored == point
+    again, _ = studio.decode_point(restored.checkpoint, restored.z, restored.label)
+    assert again.tobytes() == picture.tobytes()
+    moved, _ = studio.decode_point("vae-mnist", [3.0] + point.z[1:], "7")
+    assert moved.tobytes() != picture.tobytes()
+
+
+@pytest.mark.parametrize("edit, words", [
+    (lambda b: b"not json at all", "not JSON"),
+    (lambda b: b'{"checkpoint": "vae-mnist"}', "not a genapp bookmark"),
+    (lambda b: b.replace(b'"vae-mnist"', b'"gan-mnist"'), "other weights"),
+    (lambda b: b.replace(b'"vae-mnist"', b'"rbm-mnist"'), "no Gaussian latent"),
+    (lambda b: b.replace(b'"vae-mnist"', b'"../../etc"'), "not a checkpoint name"),
+    (lambda b: b.replace(b'"label": "7"', b'"label": "seven"'), "Pick a class"),
+    (lambda b: b.replace(b'"latent": [', b'"latent": [1e9, '), "out of range|list of 16"),
+    (lambda b: b + b" " * 100_000, "small JSON"),
+])
+def test_a_bad_or_edited_bookmark_is_refused_with_a_reason(edit, words):
+    data = studio.bookmark(studio.seed_point("vae-mnist", 3, "7"))
+    with pytest.raises(studio.BadRequest, match=words):
+        studio.restore(edit(data))
+
+
+def test_slider_values_out_of_range_are_refused():
+    with pytest.raises(studio.BadRequest, match="from -6 to 6"):
+        studio.decode_point("gan-mnist", [7.0] * 64, "3")
+    with pytest.raises(studio.BadRequest, match="list of 64"):
+        studio.decode_point("gan-mnist", [0.0] * 8, "3")
+    with pytest.raises(studio.BadRequest, match="Pick a class for the point"):
+        studio.decode_point("gan-mnist", [0.0] * 64, "any")
+
+
+def test_the_2d_map_shows_the_test_codes_and_a_click_decodes_that_point():
+    assert studio.map_checkpoints()[0] == "vae2d-mnist"
+    m = studio.latent_map("vae2d-mnist")
+    assert m.points == 2000 and m.manifold.size == (15 * 28, 15 * 28)
+    centre = studio.pixel_to_latent(studio.latent_map_module.MAP_SIZE / 2, studio.latent_map_module.MAP_SIZE / 2)
+    assert centre == (0.0, 0.0)
+    a = studio.decode_map_point("vae2d-mnist", 1.0, -1.0)
+    assert a.tobytes() == studio.decode_map_point("vae2d-mnist", 1.0, -1.0).tobytes()
+    assert a.tobytes() != studio.decode_map_point("vae2d-mnist", -1.0, 1.0).tobytes()
+    with pytest.raises(studio.BadRequest, match="Click inside the map"):
+        studio.pixel_to_latent(-5, 10)
+    with pytest.raises(studio.BadRequest, match="2-D latent checkpoint"):
+        studio.latent_map("vae-mnist")

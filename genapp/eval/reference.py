@@ -37,6 +37,7 @@ class Reference:
     y_test: torch.Tensor
     x_test_binary: torch.Tensor    # one fixed Bernoulli draw of x_test: the likelihoods' test set
     labels: torch.Tensor           # (NUM_SAMPLES,) the classes of the test images the samples are set against
+    test_index: torch.Tensor       # (NUM_SAMPLES,) those test images' places in x_test
     test_features: torch.Tensor    # (NUM_SAMPLES, D) evaluator features of those test images
     floors: dict                   # metric key -> its value for real training images against the test images
 
@@ -74,4 +75,4 @@ def reference(dataset: str, data_dir: str | None = None) -> Reference:
         "inception_score": inception_score(clf.head(test_feats).softmax(1)),
         "nearest_train_distance": nearest_neighbour_distance(x_test[test_idx[:NUM_NEIGHBOUR]], x_train).median().item(),
     }
-    return Reference(dataset, x_train, y_train, x_test, y_test, x_test_binary, labels, test_feats, floors)
+    return Reference(dataset, x_train, y_train, x_test, y_test, x_test_binary, labels, test_idx, test_feats, floors)

@@ -58,6 +58,14 @@ def vae_likelihoods(model, ref, quick) -> dict:
     marginal = conditional - log_prior[y[idx]]                     # -log p(x) <= -log p(x | y) - log p(y)
     quick_sd = lambda v: 4 * v.std().item() / math.sqrt(IWAE_IMAGES[True])
     what = f"k={IWAE_K}, {len(idx)} test images binarized once, nats"
+    if model.config.num_classes == 0:      # unconditional: the IWAE bound is of -log p(x) itself
+        return {
+            "test_neg_elbo": metric(f"Test negative ELBO (1 sample, all {len(x)} test images binarized once, nats)",
+                                    nelbo.mean(), 2),
+            "iwae_nll": metric(f"Test NLL -log p(x), IWAE bound ({what})", conditional.mean(), 2,
+                               spread=conditional.std() / math.sqrt(len(idx)), tolerance=quick_sd(conditional),
+                               anchor=ANCHORS.get(("iwae_nll", ref.dataset))),
+        }
     return {
         "test_neg_elbo": metric(f"Test negative ELBO -log p(x|y) (1 sample, all {len(x)} test images binarized once, nats)",
                                 nelbo.mean(), 2),
@@ -95,6 +103,15 @@ def rbm_likelihoods(model, ref, quick) -> dict:
     }
 
 
+@torch.no_grad()
+def write_latent_map(name, model, ref):
+    """latent_map.json beside a 2-D latent VAE's weights: where its encoder puts the test images the
+    sample metrics use (means of q(z|x), and their classes), for the Latent space tab's map."""
+    mu, _ = model.encode(ref.x_test[ref.test_index])
+    points = {"z": [[round(a, 3), round(b, 3)] for a, b in mu.tolist()], "label": ref.labels.tolist()}
+    (hub.resolve(name) / "latent_map.json").write_text(json.dumps(points, separators=(",", ":")) + "\n")
+
+
 # samples
 
 @torch.no_grad()
@@ -118,6 +135,9 @@ def sample_metrics(model, family, ref) -> dict:
     precision, recall = precision_recall(ref.test_features, feats)
     steps = f", {model.config.default_steps} Gibbs steps" if family == "rbm" else ""
     vs = f"{n} samples{steps} for the classes of {n} test {examples(ref)}"
+    conditional = model.config.num_classes > 0
+    if not conditional:
+        vs = f"{n} samples{steps}"
     out = {
         "fd_eval": metric(f"FD-eval: Fréchet distance of eval-{ref.dataset} features ({vs})",
                           frechet_distance(feats, ref.test_features), 3, reference=floors["fd_eval"]),
@@ -127,7 +147,8 @@ def sample_metrics(model, family, ref) -> dict:
                                   (predicted == ref.labels).float().mean(), 3, reference=floors["class_agreement"]),
         "classes_covered": metric(f"Classes covered: recognised at least once ({vs})", classes_covered(hist), 0,
                                   reference=floors["classes_covered"]),
-        "class_kl": metric(f"Class KL: KL(recognised histogram || requested), nats ({vs})",
+        "class_kl": metric(f"Class KL: KL(recognised histogram || {'requested' if conditional else 'test labels'}), "
+                           f"nats ({vs})",
                            class_kl(hist, ref.label_histogram), 4, reference=floors["class_kl"],
                            histogram=[round(h, 4) for h in hist.tolist()]),
         "nearest_train_distance": metric(
@@ -135,6 +156,8 @@ def sample_metrics(model, family, ref) -> dict:
             "reference: test images)", nearest_neighbour_distance(samples[:NUM_NEIGHBOUR], ref.x_train).median(), 3,
             reference=floors["nearest_train_distance"]),
     }
+    if not conditional:                               # no class was asked for: nothing to agree with
+        del out["class_agreement"]
     if DATASETS[ref.dataset].modality == "audio":   # what a listener gets: the clip after Griffin-Lim
         _, heard = evaluator_outputs(clf, audio.spectrogram(audio.waveform(samples)))
         out["class_agreement_heard"] = metric(
@@ -221,6 +244,9 @@ def main(names, data_dir=None, quick=False, as_json=False, write_card=False):
             metrics = read_metrics(folder)
             metrics["eval"] = measured
             write_metrics(folder, metrics)
+            model = hub.load(name)
+            if RECIPES[name].family == "vae" and getattr(model, "latent_dim", 0) == 2:
+                write_latent_map(name, model, reference(RECIPES[name].dataset, data_dir))
     if as_json:
         print(json.dumps(results, indent=2))
     else:

@@ -15,6 +15,9 @@ from .checks import (FAMILIES, FAMILY_TITLES, MAX_CLIPS, MAX_GIBBS_STEPS, MAX_IM
 from .images import (GRID_SCALE, ImageResult, check_comparison, compare_families, default_gibbs_steps,
                      generate_images, side_by_side)
 from .latent import MAX_PATH_STEPS, MIN_PATH_STEPS, WalkResult, check_path_steps, check_walk, walk
+from . import latent_map as latent_map_module, latent_point
+from .latent_map import LatentMap, decode_map_point, latent_map, map_checkpoints, pixel_to_latent
+from .latent_point import SLIDER_DIMS, Point, bookmark, decode_point, restore, seed_point
 from .names import (MAX_NAMES, TEMPERATURES, NamesResult, check_names_comparison, compare_names, generate_names,
                     kl_per_char)
 from .sounds import AudioResult, check_sound_comparison, compare_sounds, generate_audio, sounds_zip

@@ -21,9 +21,14 @@ def _image_recipes(dataset: str, *, vae_steps: int, gan_steps: int, rbm_steps: i
                    rbm_options: dict):
     return [
         Recipe(f"vae-{dataset}", "vae", dataset, dict(latent_dim=16, num_classes=10), steps=vae_steps,
-               batch_size=128, lr=1e-3,
+               batch_size=128, lr=1e-3, options=dict(kl_weight=1.0),
                notes="Adam, cosine-decayed learning rate; pixels dynamically binarized (a fresh "
                      "Bernoulli draw of each pixel every time it is seen)."),
+        Recipe(f"vae2d-{dataset}", "vae", dataset, dict(latent_dim=2, num_classes=0), steps=vae_steps,
+               batch_size=128, lr=1e-3,
+               notes="An unconditional VAE with a 2-dimensional latent, for the Latent space tab's map: "
+                     "the test set encoded as a scatter and the decoded manifold grid (Kingma & Welling "
+                     "2014, figure 4). Adam, cosine-decayed learning rate; pixels dynamically binarized."),
         Recipe(f"gan-{dataset}", "gan", dataset, dict(latent_dim=64, num_classes=10), steps=gan_steps,
                batch_size=64, lr=2e-4,
                notes="Hinge loss, spectral norm in D, projection discriminator, Adam(0.0, 0.9), "

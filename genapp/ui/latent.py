@@ -3,6 +3,7 @@ point of its latent space to the other, each step scored by the evaluator."""
 import gradio as gr
 
 from .. import studio
+from . import latent_map, latent_point
 from .common import download_file, speaks_errors
 
 WHAT_TO_NOTICE = """
@@ -52,8 +53,8 @@ def walk(checkpoint, from_seed, to_seed, from_label, to_label, steps, spherical)
 def build():
     generators = studio.generators("image")
     first = "gan-mnist" if "gan-mnist" in generators else generators[0]
-    with gr.Tab("Latent space", id="latent"):
-        with gr.Row():
+    with gr.Tab("Latent space", id="latent"), gr.Tabs():
+        with gr.Tab("Walk between two seeds", id="walk"), gr.Row():
             with gr.Column(scale=1, min_width=300):
                 checkpoint = gr.Dropdown(generators, value=first, label="Checkpoint")
                 with gr.Row():
@@ -77,6 +78,11 @@ def build():
                         summary = gr.Markdown()
                         png = gr.DownloadButton("Download strip (PNG)", variant="secondary")
                         gif = gr.DownloadButton("Download film (GIF)", variant="secondary")
+
+        with gr.Tab("One point by hand", id="point"):
+            latent_point.build()
+        with gr.Tab("2-D latent map", id="map"):
+            latent_map.build()
 
         inputs = [checkpoint, from_seed, to_seed, from_label, to_label, steps, spherical]
         checkpoint.change(class_menus, checkpoint, [from_label, to_label], api_visibility="private", preprocess=False)

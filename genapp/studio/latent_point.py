@@ -1,0 +1,107 @@
+"""One point of a VAE's or GAN's latent space (images): from a seed, moved dimension by dimension,
+decoded, and saved as a bookmark (a small JSON) that restores the exact picture."""
+import json
+import math
+import time
+from dataclasses import dataclass
+
+import torch
+from PIL import Image
+
+from .. import hub
+from ..data.image import DATASETS, to_grid
+from .checks import BadRequest, check_checkpoint, check_label, check_seed, checkpoint_dataset
+
+SLIDER_DIMS = 8                   # dimensions a person moves by hand
+LATENT_BOUND = 6.0                # a coordinate beyond this is 6 standard deviations out: refused
+PICTURE_SCALE = 8
+MAX_BOOKMARK_BYTES = 100_000
+BOOKMARK_VERSION = 1
+
+
+@dataclass
+class Point:
+    checkpoint: str
+    z: list                       # the whole latent vector
+    label: str                    # class name
+    seed: int | None = None       # where it started, if from a seed
+
+
+def check_point_checkpoint(name) -> str:
+    name = check_checkpoint(name)
+    if name.split("-")[0] == "rbm":
+        raise BadRequest(f"{name} has no Gaussian latent to move by hand (its hidden units are 0/1 switches); "
+                         "pick a VAE or GAN checkpoint.")
+    return name
+
+
+def check_latent(z, size: int) -> list:
+    if not isinstance(z, (list, tuple)) or len(z) != size:
+        raise BadRequest(f"The latent point must be a list of {size} numbers.")
+    out = []
+    for v in z:
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise BadRequest(f"Every latent coordinate must be a number; {v!r} is not.")
+        if abs(v) > LATENT_BOUND:
+            raise BadRequest(f"Latent coordinates must be from -{LATENT_BOUND:g} to {LATENT_BOUND:g}; {v!r} is out of range.")
+        out.append(float(v))
+    return out
+
+
+def seed_point(checkpoint, seed=0, label="any") -> Point:
+    """The latent point a seed gives (the first draw of its generator), and its class ('any': the seed
+    picks, as the Image tab does)."""
+    checkpoint, seed = check_point_checkpoint(checkpoint), check_seed(seed)
+    classes = DATASETS[checkpoint_dataset(checkpoint)].class_names
+    index = check_label(label, classes)
+    g = torch.Generator().manual_seed(seed)
+    index = int(torch.randint(len(classes), (1,), generator=g)) if index is None else index
+    z = torch.randn((1, hub.load(checkpoint).latent_dim), generator=g)[0]
+    return Point(checkpoint, [round(v, 4) for v in z.tolist()], classes[index], seed)
+
+
+def decode_point(checkpoint, z, label) -> tuple[Image.Image, float]:
+    """(the picture of one latent point, milliseconds): what a slider move shows."""
+    checkpoint = check_point_checkpoint(checkpoint)
+    model = hub.load(checkpoint)
+    z = check_latent(z, model.latent_dim)
+    index = check_label(label, DATASETS[checkpoint_dataset(checkpoint)].class_names)
+    if index is None:
+        raise BadRequest("Pick a class for the point: a latent point is decoded for one class.")
+    t0 = time.perf_counter()
+    with torch.inference_mode():
+        x = model.decode(torch.tensor([z]), torch.tensor([index]))
+    return to_grid(x, scale=PICTURE_SCALE, pad=0), (time.perf_counter() - t0) * 1000
+
+
+def bookmark(point: Point) -> bytes:
+    """The JSON a teacher saves: checkpoint, weights sha256, latent vector, class, seed."""
+    return (json.dumps({"genapp_bookmark": BOOKMARK_VERSION, "checkpoint": point.checkpoint,
+                        "weights_sha256": hub.weights_sha256(point.checkpoint), "latent": point.z,
+                        "label": point.label, "seed": point.seed}, indent=1) + "\n").encode()
+
+
+def restore(data) -> Point:
+    """A bookmark's point, after checking everything in it: that it is a genapp bookmark, that its
+    checkpoint is here with the very same weights, and that its latent fits that checkpoint."""
+    if isinstance(data, str):
+        data = data.encode()
+    if not isinstance(data, bytes) or len(data) > MAX_BOOKMARK_BYTES:
+        raise BadRequest(f"A bookmark is a small JSON file (at most {MAX_BOOKMARK_BYTES // 1000} KB).")
+    try:
+        saved = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise BadRequest("This file is not a bookmark: it is not JSON.") from None
+    if not isinstance(saved, dict) or saved.get("genapp_bookmark") != BOOKMARK_VERSION:
+        raise BadRequest("This JSON is not a genapp bookmark (saved with 'Save point').")
+    checkpoint = check_point_checkpoint(saved.get("checkpoint"))
+    if saved.get("weights_sha256") != hub.weights_sha256(checkpoint):
+        raise BadRequest(f"This bookmark was saved from other weights of {checkpoint} (its sha256 differs), "
+                         "so it would not show the same picture.")
+    z = check_latent(saved.get("latent"), hub.load(checkpoint).latent_dim)
+    classes = DATASETS[checkpoint_dataset(checkpoint)].class_names
+    index = check_label(saved.get("label"), classes)
+    if index is None:
+        raise BadRequest("This bookmark names no class.")
+    seed = saved.get("seed")
+    return Point(checkpoint, z, classes[index], None if seed is None else check_seed(seed))

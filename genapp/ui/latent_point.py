@@ -1,0 +1,84 @@
+"""The Latent space tab's "one point by hand" section: a seed's point of a VAE's or GAN's latent space,
+its first dimensions on sliders, the picture following them, and bookmarks to save and reopen."""
+import gradio as gr
+
+from .. import studio
+from .common import download_file, speaks_errors
+
+RANGE = 4.0
+
+
+def slider_updates(z):
+    return [gr.Slider(value=z[i], visible=True) if i < len(z) else gr.Slider(visible=False)
+            for i in range(studio.SLIDER_DIMS)]
+
+
+def _show(point):
+    picture, ms = studio.decode_point(point.checkpoint, point.z, point.label)
+    saved = download_file(studio.bookmark(point), f"{point.checkpoint}-point.json")
+    return picture, f"Decoded in {ms:.1f} ms.", point.z, saved
+
+
+@speaks_errors
+def from_seed(checkpoint, seed, label):
+    point = studio.seed_point(checkpoint, seed, label)
+    picture, note, z, saved = _show(point)
+    return picture, note, z, saved, *slider_updates(z)
+
+
+@speaks_errors
+def move(checkpoint, label, z, *values):
+    z = list(z or [])
+    z[:len(values)] = values[:len(z)]
+    point = studio.Point(checkpoint, z, label)
+    picture, note, z, saved = _show(point)
+    return picture, note, z, saved
+
+
+@speaks_errors
+def open_bookmark(path):
+    if path is None:
+        raise studio.BadRequest("Choose a bookmark file (.json) saved with 'Save point'.")
+    with open(path, "rb") as f:
+        data = f.read(studio.latent_point.MAX_BOOKMARK_BYTES + 1)
+    point = studio.restore(data)
+    picture, note, z, saved = _show(point)
+    return (gr.Dropdown(value=point.checkpoint), gr.Dropdown(choices=studio.class_choices(
+        studio.checkpoint_dataset(point.checkpoint)), value=point.label), picture,
+        f"Restored from the bookmark. {note}", z, saved, *slider_updates(z))
+
+
+@speaks_errors
+def class_menu(checkpoint):
+    return gr.Dropdown(choices=studio.class_choices(studio.checkpoint_dataset(checkpoint)), value="7"
+                       if "mnist" in checkpoint else "Sneaker")
+
+
+def build():
+    checkpoints = [n for n in studio.generators("image") if not n.startswith("rbm-")]
+    first = "vae-mnist" if "vae-mnist" in checkpoints else checkpoints[0]
+    with gr.Row():
+        with gr.Column(scale=1, min_width=300):
+            checkpoint = gr.Dropdown(checkpoints, value=first, label="Checkpoint (VAE or GAN)")
+            with gr.Row():
+                seed = gr.Number(3, precision=0, minimum=0, label="Seed")
+                label = gr.Dropdown(studio.class_choices("mnist")[1:], value="7", label="Class")
+            start = gr.Button("Start from this seed", variant="primary")
+            bookmark_in = gr.File(label="Open a bookmark (.json)", file_types=[".json"], type="filepath")
+        with gr.Column(scale=1, min_width=260):
+            sliders = [gr.Slider(-RANGE, RANGE, value=0.0, step=0.05, label=f"z[{i}]", visible=False)
+                       for i in range(studio.SLIDER_DIMS)]
+        with gr.Column(scale=1, min_width=240):
+            picture = gr.Image(label="The point's picture", type="pil", interactive=False, height=240)
+            note = gr.Markdown()
+            save = gr.DownloadButton("Save point (JSON bookmark)", variant="secondary")
+    z = gr.State([])
+
+    checkpoint.change(class_menu, checkpoint, label, api_visibility="private", preprocess=False)
+    start.click(from_seed, [checkpoint, seed, label], [picture, note, z, save, *sliders],
+                api_name="seed_point", preprocess=False)
+    for s in sliders:   # every move decodes once; a newer move replaces a pending one
+        s.input(move, [checkpoint, label, z, *sliders], [picture, note, z, save], api_name=False,
+                show_progress="hidden", trigger_mode="always_last", preprocess=False)
+    bookmark_in.upload(open_bookmark, bookmark_in, [checkpoint, label, picture, note, z, save, *sliders],
+                       api_name="restore_bookmark")
