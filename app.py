@@ -10,5 +10,6 @@ demo = build_app()
 demo.queue(max_size=64, default_concurrency_limit=2)
 
 if __name__ == "__main__":
+    # uploads over 10 MB are refused by Gradio itself, with a message, before they reach the app
     demo.launch(server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
-                server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
+                server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")), max_file_size="10mb")

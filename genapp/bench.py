@@ -90,6 +90,24 @@ def slider_moves(repeats: int) -> list[dict]:
     return rows
 
 
+def inversions(repeats: int) -> list[dict]:
+    """In process: a test digit placed in each MNIST model's latent space (the GAN: 200 optimisation
+    steps), with the reconstruction error beside the time."""
+    from .data.image import DATASETS, load_arrays
+    try:
+        digit = load_arrays("mnist", DATASETS["mnist"].default_dir, "test")[0][0]
+    except FileNotFoundError:
+        return []                                                        # no MNIST here: nothing to place
+    rows = []
+    for name in [n for n in studio.generators("image") if n.endswith("-mnist")]:
+        studio.encode_picture(name, digit)                               # warm-up
+        results = [studio.encode_picture(name, digit) for _ in range(max(3, repeats // 5))]
+        family = name.split("-")[0].upper()
+        rows.append({"operation": f"{family}: digit -> latent, error {results[0].error:.4f}",
+                     "checkpoint": name, **_percentiles([r.ms for r in results])})
+    return rows
+
+
 def cold_start() -> dict:
     """Seconds from `python app.py` to the first successful request through gradio_client."""
     from gradio_client import Client
@@ -119,7 +137,7 @@ def cold_start() -> dict:
 def main(quick: bool = False, as_json: bool = False):
     torch.set_num_threads(2)
     repeats = 5 if quick else 30
-    rows = (image_grids(repeats) + audio_clips(repeats) + name_lists(repeats) + walks(repeats) + slider_moves(repeats)
+    rows = (image_grids(repeats) + audio_clips(repeats) + name_lists(repeats) + walks(repeats) + slider_moves(repeats) + inversions(repeats)
             + [cold_start()])
     info = {"torch_threads": torch.get_num_threads(), "cpus": os.cpu_count(), "rows": rows}
     if as_json:

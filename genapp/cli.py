@@ -45,7 +45,8 @@ def main(argv=None):
     p = sub.add_parser("interpolate", help="walk between two seeds' points of an image checkpoint's latent "
                        "space: an animated GIF, or the captioned strip as PNG", formatter_class=fmt)
     p.add_argument("name", help="image checkpoint name, e.g. vae-mnist")
-    p.add_argument("--from", dest="from_seed", type=int, required=True, metavar="SEED", help="seed of the start")
+    p.add_argument("--from", dest="from_seed", required=True, metavar="SEED|FILE",
+                   help="seed of the start, or a picture file (PNG, JPEG, ...) placed in latent space")
     p.add_argument("--to", dest="to_seed", type=int, required=True, metavar="SEED", help="seed of the end")
     p.add_argument("--steps", type=int, default=16, help="points on the path, ends included (2-32)")
     p.add_argument("--slerp", action="store_true", help="spherical path instead of a straight line")
@@ -90,8 +91,18 @@ def main(argv=None):
     elif args.command == "interpolate":
         from . import studio
         try:
-            r = studio.walk(args.name, args.from_seed, args.to_seed, args.steps, args.slerp, args.from_label,
-                            args.to_label)
+            if args.from_seed.isdigit():
+                r = studio.walk(args.name, int(args.from_seed), args.to_seed, args.steps, args.slerp,
+                                args.from_label, args.to_label)
+            else:
+                with open(args.from_seed, "rb") as f:
+                    picture = f.read(studio.pictures.MAX_UPLOAD_BYTES + 1)
+                encoded, r = studio.walk_from_picture(args.name, picture, args.from_label, args.to_seed,
+                                                      args.to_label, args.steps, args.slerp)
+                print(f"{args.from_seed}: placed by {encoded.method} in {encoded.ms:.0f} ms, "
+                      f"reconstruction error {encoded.error:.4f}")
+        except OSError as e:
+            sys.exit(f"error: cannot read {args.from_seed}: {e.strerror}")
         except studio.BadRequest as e:
             sys.exit(f"error: {e}")
         with open(args.out, "wb") as f:

@@ -137,3 +137,18 @@ def test_latent_point_and_map_endpoints(client):
     assert Path(client.predict("vae2d-mnist", 0.5, -0.5, api_name="/decode_map_point")).is_file()
     with pytest.raises(Exception, match="from -6 to 6"):
         client.predict("vae2d-mnist", 9.0, 0.0, api_name="/decode_map_point")
+
+
+def test_encode_picture_endpoint_inverts_the_gan_and_refuses_a_blank_drawing(client, tmp_path):
+    from PIL import Image
+    blank = tmp_path / "blank.png"
+    Image.new("RGB", (200, 200), "white").save(blank)
+    with pytest.raises(Exception, match="blank"):
+        client.predict("gan-mnist", "any", None, handle_file(str(blank)), api_name="/encode_picture")
+    digit = tmp_path / "digit.png"
+    Image.new("RGB", (200, 200), "white").save(digit)
+    from PIL import ImageDraw
+    img = Image.open(digit); ImageDraw.Draw(img).line([(40, 40), (160, 40), (80, 170)], fill="black", width=18)
+    img.save(digit)
+    seen, rebuilt, found = client.predict("gan-mnist", "7", None, handle_file(str(digit)), api_name="/encode_picture")
+    assert Path(seen).is_file() and Path(rebuilt).is_file() and "inversion" in found and "VAE" in found

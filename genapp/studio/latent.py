@@ -94,12 +94,21 @@ def walk(checkpoint, from_seed=0, to_seed=1, steps=16, spherical=False, from_lab
     checkpoint, from_seed, to_seed, steps, spherical, from_label, to_label = check_walk(
         checkpoint, from_seed, to_seed, steps, spherical, from_label, to_label)
     classes = DATASETS[checkpoint_dataset(checkpoint)].class_names
-    family = checkpoint.split("-")[0]
     model = hub.load(checkpoint)
     t0 = time.perf_counter()
     with torch.inference_mode():
-        a, label_a = _endpoint(model, family, from_seed, from_label, len(classes))
-        b, label_b = _endpoint(model, family, to_seed, to_label, len(classes))
+        a, label_a = _endpoint(model, checkpoint.split("-")[0], from_seed, from_label, len(classes))
+        b, label_b = _endpoint(model, checkpoint.split("-")[0], to_seed, to_label, len(classes))
+    return walk_between(checkpoint, a, label_a, b, label_b, steps, spherical, t0,
+                        {"from_seed": from_seed, "to_seed": to_seed})
+
+
+def walk_between(checkpoint, a, label_a, b, label_b, steps, spherical, t0, provenance) -> WalkResult:
+    """The walk itself, between two checked latents a and b (D,) with class indices."""
+    classes = DATASETS[checkpoint_dataset(checkpoint)].class_names
+    family = checkpoint.split("-")[0]
+    model = hub.load(checkpoint)
+    with torch.inference_mode():
         latents = path(a, b, steps, spherical)
         if family == "rbm":
             x = model.decode(latents)
@@ -112,7 +121,7 @@ def walk(checkpoint, from_seed=0, to_seed=1, steps=16, spherical=False, from_lab
     names = [classes[i] for i in recognised.tolist()]
     strip = _captioned_strip(x, names, confidence.tolist())
     text = {"software": "genapp", "checkpoint": checkpoint, "weights_sha256": hub.weights_sha256(checkpoint),
-            "from_seed": from_seed, "to_seed": to_seed, "steps": steps, "path": "slerp" if spherical else "linear",
+            **provenance, "steps": steps, "path": "slerp" if spherical else "linear",
             "from_label": classes[label_a], "to_label": classes[label_b]}
     gif = _gif(x)
     ms = (time.perf_counter() - t0) * 1000

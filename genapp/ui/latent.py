@@ -3,7 +3,7 @@ point of its latent space to the other, each step scored by the evaluator."""
 import gradio as gr
 
 from .. import studio
-from . import latent_map, latent_point
+from . import latent_map, latent_picture, latent_point
 from .common import download_file, speaks_errors
 
 WHAT_TO_NOTICE = """
@@ -79,6 +79,8 @@ def build():
                         png = gr.DownloadButton("Download strip (PNG)", variant="secondary")
                         gif = gr.DownloadButton("Download film (GIF)", variant="secondary")
 
+        with gr.Tab("From a picture", id="picture"):
+            latent_picture.build()
         with gr.Tab("One point by hand", id="point"):
             latent_point.build()
         with gr.Tab("2-D latent map", id="map"):

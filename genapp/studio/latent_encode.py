@@ -1,0 +1,93 @@
+"""A person's picture placed in a model's latent space, each family its own way: the VAE's encoder
+in one pass, the GAN by optimisation (inversion, with progress), the RBM through its hidden units'
+probabilities; then walked from, to a seed's point."""
+import hashlib
+import time
+from dataclasses import dataclass
+
+import torch
+
+from .. import hub
+from ..data.image import DATASETS, to_grid
+from ..models.inversion import invert
+from .checks import _integer, check_checkpoint, check_label, check_seed, checkpoint_dataset
+from .latent import WalkResult, _endpoint, check_path_steps, walk_between
+from .pictures import to_model_input
+
+INVERSION_STEPS = 200
+MAX_INVERSION_STEPS = 2000
+PICTURE_SCALE = 8
+METHODS = {"vae": "the encoder's mean of q(z|x), one pass",
+           "gan": "optimisation of z (inversion)", "rbm": "the hidden units' probabilities p(h|v)"}
+
+
+@dataclass
+class Encoded:
+    checkpoint: str
+    z: torch.Tensor               # (D,) the latent found
+    label: int                    # the class it was encoded with
+    seen: object                  # PIL: the 28 x 28 picture the model was given
+    reconstruction: object        # PIL: the latent decoded again
+    error: float                  # mean squared error per pixel between the two
+    ms: float
+    method: str
+    vae_error: float | None       # for a GAN: the same data set's VAE's error on the same picture
+    fingerprint: str              # sha256 of the model input, for the walk's provenance
+
+
+def check_picture(checkpoint, picture, label="any"):
+    """Every check of encode_picture, without encoding: the checkpoint, the class and the picture
+    (readable, not blank, not too large), or BadRequest."""
+    checkpoint = check_checkpoint(checkpoint)
+    check_label(label, DATASETS[checkpoint_dataset(checkpoint)].class_names)
+    to_model_input(picture)
+
+
+def encode_picture(checkpoint, picture, label="any", steps=INVERSION_STEPS, progress=None) -> Encoded:
+    """Place a picture in `checkpoint`'s latent space. label 'any': the evaluator names its class
+    (conditional models need one). steps: the GAN's optimisation steps; progress(done, total)."""
+    checkpoint = check_checkpoint(checkpoint)
+    steps = _integer(steps, "The number of inversion steps", 1, MAX_INVERSION_STEPS)
+    dataset = checkpoint_dataset(checkpoint)
+    classes = DATASETS[dataset].class_names
+    index = check_label(label, classes)
+    x = to_model_input(picture)
+    family, model = checkpoint.split("-")[0], hub.load(checkpoint)
+    t0 = time.perf_counter()
+    with torch.inference_mode():
+        if index is None:
+            index = int(hub.load(f"eval-{dataset}")(x).argmax(1))
+    y = torch.tensor([index])
+    if family == "gan":
+        z = invert(model, x, y, steps=steps, callback=progress)
+        with torch.inference_mode():
+            rebuilt = model.decode(z, y)
+    else:
+        with torch.inference_mode():
+            z = model.encode(x, y)[0] if family == "vae" else model.encode(x, y)
+            rebuilt = model.decode(z, y) if family == "vae" else model.decode(z)
+    ms = (time.perf_counter() - t0) * 1000
+    error = float((rebuilt - x).pow(2).mean())
+    vae_error = None
+    if family == "gan" and f"vae-{dataset}" in hub.bundled():      # one encoder pass, to compare with
+        with torch.inference_mode():
+            vae = hub.load(f"vae-{dataset}")
+            vae_error = float((vae.decode(vae.encode(x, y)[0], y) - x).pow(2).mean())
+    return Encoded(checkpoint, z[0].detach(), index, to_grid(x, scale=PICTURE_SCALE, pad=0),
+                   to_grid(rebuilt, scale=PICTURE_SCALE, pad=0), error, ms, METHODS[family], vae_error,
+                   hashlib.sha256(x.numpy().tobytes()).hexdigest()[:16])
+
+
+def walk_from_picture(checkpoint, picture, label="any", to_seed=1, to_label="any", steps=16, spherical=True,
+                      progress=None) -> tuple[Encoded, WalkResult]:
+    """Encode a picture, then walk from its latent to `to_seed`'s."""
+    steps, to_seed = check_path_steps(steps), check_seed(to_seed)
+    encoded = encode_picture(checkpoint, picture, label, progress=progress)
+    classes = DATASETS[checkpoint_dataset(checkpoint)].class_names
+    model = hub.load(encoded.checkpoint)
+    with torch.inference_mode():
+        b, label_b = _endpoint(model, encoded.checkpoint.split("-")[0], to_seed, check_label(to_label, classes),
+                               len(classes))
+    result = walk_between(encoded.checkpoint, encoded.z, encoded.label, b, label_b, steps, bool(spherical),
+                          time.perf_counter(), {"from_picture_sha256": encoded.fingerprint, "to_seed": to_seed})
+    return encoded, result

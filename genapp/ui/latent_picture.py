@@ -1,0 +1,97 @@
+"""The Latent space tab's "from a picture" section: draw or upload a picture, see where each family
+puts it (and how well it rebuilds it), then walk from it to a seed's point."""
+import gradio as gr
+
+from .. import studio
+from .common import download_file, progress_callback, speaks_errors
+
+NOTE = """The VAE's encoder answers in one pass. A GAN has no encoder: the app searches for the z whose
+picture is closest, step by step (*inversion*), and shows how close it got beside the VAE's answer.
+The RBM's "code" is its hidden units' probabilities for the picture."""
+
+
+def picture_of(sketch, upload):
+    """An uploaded file's bytes if there is one, else the sketchpad's flattened drawing (or None)."""
+    if upload:
+        return upload
+    return sketch.get("composite") if isinstance(sketch, dict) else sketch
+
+
+def summary(e) -> str:
+    text = (f"**{e.checkpoint}**, class {studio.class_choices(studio.checkpoint_dataset(e.checkpoint))[e.label + 1]}:"
+            f" {e.method}, {e.ms:.0f} ms. Reconstruction error {e.error:.4f} (mean squared, per pixel)")
+    if e.vae_error is not None:
+        text += f"; the VAE's one pass on the same picture: {e.vae_error:.4f}"
+    return text + "."
+
+
+@speaks_errors
+def check(checkpoint, label, sketch, upload):
+    studio.check_picture(checkpoint, picture_of(sketch, upload), label)
+
+
+@speaks_errors
+def check_walk(checkpoint, label, sketch, upload, to_seed, to_label, steps, spherical):
+    studio.check_picture(checkpoint, picture_of(sketch, upload), label)
+    studio.check_walk(checkpoint, 0, to_seed, steps, spherical, label, to_label)
+
+
+@speaks_errors
+def encode(checkpoint, label, sketch, upload, progress=gr.Progress()):
+    e = studio.encode_picture(checkpoint, picture_of(sketch, upload), label,
+                              progress=progress_callback(progress, "Inverting the GAN"))
+    return e.seen, e.reconstruction, summary(e)
+
+
+@speaks_errors
+def walk(checkpoint, label, sketch, upload, to_seed, to_label, steps, spherical, progress=gr.Progress()):
+    e, r = studio.walk_from_picture(checkpoint, picture_of(sketch, upload), label, to_seed, to_label, steps,
+                                    spherical, progress_callback(progress, "Inverting the GAN"))
+    gif = download_file(r.gif, f"{checkpoint}-walk-from-picture-{to_seed}.gif")
+    return e.seen, e.reconstruction, summary(e), r.strip, gif
+
+
+@speaks_errors
+def class_menu(checkpoint):
+    choices = studio.class_choices(studio.checkpoint_dataset(checkpoint))
+    return gr.Dropdown(choices=choices, value="any"), gr.Dropdown(choices=choices, value="any")
+
+
+def build():
+    generators = studio.generators("image")
+    first = "gan-mnist" if "gan-mnist" in generators else generators[0]
+    with gr.Row():
+        with gr.Column(scale=1, min_width=320):
+            sketch = gr.Sketchpad(label="Draw a digit (pick the brush on the left first)", type="numpy", canvas_size=(280, 280), height=360,
+                                  brush=gr.Brush(default_size=18, colors=["#000000"], color_mode="fixed"))
+            upload = gr.File(label="...or upload a picture (PNG, JPEG, WebP; up to 10 MB)", file_types=["image"],
+                             type="binary", height=90)
+            gr.Markdown(NOTE)
+        with gr.Column(scale=1, min_width=300):
+            checkpoint = gr.Dropdown(generators, value=first, label="Checkpoint")
+            label = gr.Dropdown(studio.class_choices("mnist"), value="any", label="Class of the picture",
+                                info="'any': the evaluator names it")
+            button = gr.Button("Place it in latent space", variant="primary")
+            with gr.Row():
+                seen = gr.Image(label="What the model is given", type="pil", interactive=False, height=170)
+                rebuilt = gr.Image(label="Decoded from its latent", type="pil", interactive=False, height=170)
+            found = gr.Markdown()
+            with gr.Row():
+                to_seed = gr.Number(2, precision=0, minimum=0, label="Walk to seed")
+                to_label = gr.Dropdown(studio.class_choices("mnist"), value="any", label="Its class")
+            with gr.Row():
+                steps = gr.Slider(studio.MIN_PATH_STEPS, studio.MAX_PATH_STEPS, value=12, step=1, label="Steps")
+                spherical = gr.Checkbox(True, label="Slerp")
+            walk_button = gr.Button("Walk from the picture", variant="secondary")
+    with gr.Row():
+        strip = gr.Image(label="The walk from the picture", type="pil", interactive=False, height=260, scale=3)
+        film = gr.Image(label="As a film", type="filepath", interactive=False, height=260, scale=1)
+
+    checkpoint.change(class_menu, checkpoint, [label, to_label], api_visibility="private", preprocess=False)
+    # refused requests are checked in a step with no outputs, so what is on screen stays
+    inputs = [checkpoint, label, sketch, upload]
+    button.click(check, inputs, None, api_visibility="private").success(
+        encode, inputs, [seen, rebuilt, found], api_name="encode_picture", concurrency_limit=2)
+    walk_inputs = inputs + [to_seed, to_label, steps, spherical]
+    walk_button.click(check_walk, walk_inputs, None, api_visibility="private").success(
+        walk, walk_inputs, [seen, rebuilt, found, strip, film], api_name="walk_from_picture", concurrency_limit=2)
