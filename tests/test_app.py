@@ -115,7 +115,9 @@ def test_generate_text_lists_each_familys_names_marked_and_downloads_them(client
 
 
 def test_interpolate_endpoint_returns_the_strip_the_film_and_downloads(client):
-    strip, film, summary, png, gif = client.predict("vae-mnist", 1, 2, "3", "8", 8, True, api_name="/interpolate")
+    strip, film, summary, png, gif, sound, *_ = client.predict("vae-mnist", 1, 2, "3", "8", 8, True,
+                                                               api_name="/interpolate")
+    assert sound is None                          # pictures have no sound
     assert Path(strip).is_file() and Path(film).read_bytes()[:6] == b"GIF89a"
     assert "8 steps" in summary and "3" in summary
     assert Path(gif).read_bytes() == Path(film).read_bytes()
@@ -152,3 +154,22 @@ def test_encode_picture_endpoint_inverts_the_gan_and_refuses_a_blank_drawing(cli
     img.save(digit)
     seen, rebuilt, found = client.predict("gan-mnist", "7", None, handle_file(str(digit)), api_name="/encode_picture")
     assert Path(seen).is_file() and Path(rebuilt).is_file() and "inversion" in found and "VAE" in found
+
+
+def test_a_sound_walk_plays_and_a_recording_is_placed_in_latent_space(client, tmp_path):
+    import numpy as np
+    import soundfile as sf
+    strip, film, summary, png, gif, sound, step, step_sound = client.predict(
+        "gan-fsdd", 1, 2, "3", "8", 4, True, api_name="/interpolate")
+    pcm, rate = sf.read(sound, dtype="int16")
+    assert rate == 8000 and len(pcm) == 4 * 8000 + 3 * 800 and Path(step_sound).is_file()
+    take = tmp_path / "seven.wav"
+    data, rate = sf.read(ROOT.parent / "shared/data/fsdd/recordings/7_jackson_0.wav", dtype="float32")
+    sf.write(take, np.stack([data, data], 1), rate)                      # stereo: averaged on the way in
+    seen, heard, rebuilt, rebuilt_sound, found = client.predict("vae-fsdd", "any", handle_file(str(take)),
+                                                                api_name="/encode_recording")
+    assert "class 7" in found and Path(heard).is_file()
+    silent = tmp_path / "silent.wav"
+    sf.write(silent, np.zeros(8000, np.float32), 8000)
+    with pytest.raises(Exception, match="silent"):
+        client.predict("vae-fsdd", "any", handle_file(str(silent)), api_name="/encode_recording")

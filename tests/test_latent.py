@@ -65,9 +65,11 @@ def test_bad_walks_get_a_sentence(kwargs, words):
         studio.check_walk("vae-mnist", **kwargs)
 
 
-def test_only_image_checkpoints_walk_for_now():
-    with pytest.raises(studio.BadRequest, match="not an image generator"):
+def test_text_checkpoints_do_not_walk_yet_and_unknown_names_are_refused():
+    with pytest.raises(studio.BadRequest, match="does not walk yet"):
         studio.walk("vae-names")
+    with pytest.raises(studio.BadRequest, match="no checkpoint named"):
+        studio.walk("vae-nothing")
 
 
 def test_cli_interpolate_writes_the_film_the_tab_shows(tmp_path):
@@ -193,3 +195,35 @@ def test_cli_interpolate_from_a_picture_file(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "genapp", "interpolate", "vae-mnist", "--from", str(tmp_path / "no.png"),
                           "--to", "2", "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert bad.returncode != 0 and "cannot read" in bad.stderr
+
+
+def test_a_sound_walk_gives_one_wav_a_clip_per_step_and_the_same_bytes_again():
+    from genapp.data import audio
+    r = studio.walk("vae-fsdd", 1, 2, 5, True, "3", "8")
+    assert r.sample_rate == audio.SAMPLE_RATE and len(r.clips) == 5
+    assert len(r.pcm) == 5 * audio.CLIP_SAMPLES + 4 * int(0.1 * audio.SAMPLE_RATE)
+    assert r.wav == studio.walk("vae-fsdd", 1, 2, 5, True, "3", "8").wav
+    assert audio.wav_metadata(r.wav)["checkpoint"] == "vae-fsdd"
+    assert r.recognised[0] == "3" and r.recognised[-1] == "8"
+
+
+def test_a_recording_at_any_rate_and_channel_count_lands_like_the_training_clip():
+    import numpy as np
+    import soundfile as sf
+    from genapp.data import DATASETS
+    from genapp.studio.clips import resample, to_model_input
+    data, rate = sf.read(f"{DATASETS['fsdd'].default_dir}/7_jackson_0.wav", dtype="float32")
+    up = resample(data.astype(np.float64), rate, 44100)
+    take = np.concatenate([np.zeros(20000), up, np.zeros(30000)])
+    buffer = io.BytesIO()
+    sf.write(buffer, np.stack([take, take], 1), 44100, format="FLAC")
+    x = to_model_input(buffer.getvalue())
+    assert x.shape == (1, 1, 64, 64)
+    assert (x - to_model_input((rate, (data * 32767).astype(np.int16)))).abs().mean() < 0.05
+    for name in ("vae-fsdd", "gan-fsdd", "rbm-fsdd"):
+        assert studio.encode_picture(name, buffer.getvalue()).label == 7
+    for bad, words in [(b"RIFF....WAVEjunk", "not a sound"), ((8000, np.zeros(8000, np.int16)), "silent"),
+                       ((8000, np.ones(8000 * 31, np.int16)), "at most 30 s"), ((7, np.ones(10)), "sample rate"),
+                       (None, "Record a clip")]:
+        with pytest.raises(studio.BadRequest, match=words):
+            to_model_input(bad)

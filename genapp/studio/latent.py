@@ -1,5 +1,7 @@
-"""Walks in latent space (images): two endpoints from seeds, a straight or spherical path between them,
-every step decoded and scored by the evaluator, shown as a captioned strip and an animated GIF."""
+"""Walks in latent space (pictures and sound): two endpoints from seeds, a straight or spherical path
+between them, every step decoded and scored by the evaluator, shown as a captioned strip and an
+animated GIF; for sound the strip is of spectrograms (pitch up) and the walk is also one WAV, a clip
+per step."""
 import io
 import time
 from dataclasses import dataclass, field
@@ -9,9 +11,12 @@ import torch.nn.functional as F
 from PIL import Image, ImageDraw, ImageFont
 
 from .. import hub
-from ..data.image import DATASETS, png_bytes, to_grid
+from ..data import DATASETS, audio
+from ..data.image import png_bytes, to_grid
 from ..models.latent import path
-from .checks import BadRequest, _integer, check_checkpoint, check_label, check_seed, checkpoint_dataset
+from .checks import BadRequest, _integer, check_label, check_seed, checkpoint_dataset, generators
+
+MODALITIES = ("image", "audio")   # what walks so far
 
 MIN_PATH_STEPS, MAX_PATH_STEPS = 2, 32
 FRAME_SCALE = 3                   # strip pixels per data pixel
@@ -28,6 +33,10 @@ class WalkResult:
     recognised: list = field(default_factory=list)   # the evaluator's class name at each step
     confidence: list = field(default_factory=list)   # its probability for that class: the realism score
     ms: float = 0.0
+    sample_rate: int | None = None                   # sound: the walk as int16 PCM, a clip per step
+    pcm: object = None
+    clips: list = field(default_factory=list)        # sound: each step's clip (int16), to play alone
+    wav: bytes = b""
 
 
 def check_path_steps(steps) -> int:
@@ -49,7 +58,8 @@ def _endpoint(model, family, seed, label, num_classes):
 def _captioned_strip(x, names, confidence) -> Image.Image:
     """The steps in rows of STRIP_COLUMNS, each frame captioned with the evaluator's class and its
     confidence (green: sure, amber: hesitant, red: unsure)."""
-    n, side = len(x), x.shape[-1] * FRAME_SCALE
+    scale = FRAME_SCALE if x.shape[-1] <= 32 else 2                     # spectrograms are 64 wide
+    n, side = len(x), x.shape[-1] * scale
     cols = min(STRIP_COLUMNS, n)
     rows = -(-n // cols)
     cell_w, cell_h = side + 6, side + 40
@@ -58,7 +68,7 @@ def _captioned_strip(x, names, confidence) -> Image.Image:
     for i in range(n):
         r, c = divmod(i, cols)
         left, top = 6 + c * cell_w, 6 + r * cell_h
-        frame = to_grid(x[i:i + 1], scale=FRAME_SCALE, pad=0)
+        frame = to_grid(x[i:i + 1], scale=scale, pad=0)
         strip.paste(frame.convert("RGB"), (left, top))
         p = confidence[i]
         colour = (120, 220, 120) if p >= 0.9 else (240, 200, 80) if p >= 0.5 else (240, 110, 110)
@@ -76,10 +86,26 @@ def _gif(x) -> bytes:
     return buffer.getvalue()
 
 
+def walkers() -> list[str]:
+    """The checkpoints that walk: image and sound generators."""
+    return [n for m in MODALITIES for n in generators(m)]
+
+
+def check_walker(checkpoint) -> str:
+    """An image or sound generator's name, or BadRequest naming the ones that walk."""
+    try:
+        hub.resolve(hub.check_name(checkpoint))
+    except hub.UnknownCheckpoint as e:
+        raise BadRequest(str(e)) from None
+    if checkpoint not in walkers():
+        raise BadRequest(f"{checkpoint} does not walk yet; pick one of {', '.join(walkers())}.")
+    return checkpoint
+
+
 def check_walk(checkpoint, from_seed=0, to_seed=1, steps=16, spherical=False, from_label="any", to_label="any"):
     """Every check of walk, without walking: (checkpoint, from_seed, to_seed, steps, spherical, from
     class index or None, to class index or None), or BadRequest."""
-    checkpoint, steps = check_checkpoint(checkpoint), check_path_steps(steps)
+    checkpoint, steps = check_walker(checkpoint), check_path_steps(steps)
     if not isinstance(spherical, bool):
         raise BadRequest(f"'spherical' must be true or false, not {spherical!r}.")
     classes = DATASETS[checkpoint_dataset(checkpoint)].class_names
@@ -119,11 +145,19 @@ def walk_between(checkpoint, a, label_a, b, label_b, steps, spherical, t0, prove
         probs = hub.load(f"eval-{checkpoint_dataset(checkpoint)}")(x).softmax(1)
         confidence, recognised = probs.max(1)
     names = [classes[i] for i in recognised.tolist()]
-    strip = _captioned_strip(x, names, confidence.tolist())
+    sound = DATASETS[checkpoint_dataset(checkpoint)].modality == "audio"
+    strip = _captioned_strip(x.flip(2) if sound else x, names, confidence.tolist())
     text = {"software": "genapp", "checkpoint": checkpoint, "weights_sha256": hub.weights_sha256(checkpoint),
             **provenance, "steps": steps, "path": "slerp" if spherical else "linear",
             "from_label": classes[label_a], "to_label": classes[label_b]}
-    gif = _gif(x)
+    gif = _gif(x.flip(2) if sound else x)
+    extra = {}
+    if sound:
+        with torch.inference_mode():
+            waves = audio.waveform(x)
+        pcm = audio.pcm16(waves, gap=0.1)
+        extra = dict(sample_rate=audio.SAMPLE_RATE, pcm=pcm, clips=[audio.pcm16(w[None]) for w in waves],
+                     wav=audio.wav_bytes(pcm, text))
     ms = (time.perf_counter() - t0) * 1000
     return WalkResult(checkpoint, strip, png_bytes(strip, text), gif, names,
-                      [round(p, 4) for p in confidence.tolist()], ms)
+                      [round(p, 4) for p in confidence.tolist()], ms, **extra)

@@ -1,6 +1,6 @@
-"""A person's picture placed in a model's latent space, each family its own way: the VAE's encoder
-in one pass, the GAN by optimisation (inversion, with progress), the RBM through its hidden units'
-probabilities; then walked from, to a seed's point."""
+"""A person's picture or clip placed in a model's latent space, each family its own way: the VAE's
+encoder in one pass, the GAN by optimisation (inversion, with progress), the RBM through its hidden
+units' probabilities; then walked from, to a seed's point."""
 import hashlib
 import time
 from dataclasses import dataclass
@@ -8,11 +8,12 @@ from dataclasses import dataclass
 import torch
 
 from .. import hub
-from ..data.image import DATASETS, to_grid
+from ..data import DATASETS, audio
+from ..data.image import to_grid
 from ..models.inversion import invert
-from .checks import _integer, check_checkpoint, check_label, check_seed, checkpoint_dataset
-from .latent import WalkResult, _endpoint, check_path_steps, walk_between
-from .pictures import to_model_input
+from .checks import _integer, check_label, check_seed, checkpoint_dataset, generators
+from .latent import WalkResult, _endpoint, check_path_steps, check_walker, walk_between
+from . import clips, pictures
 
 INVERSION_STEPS = 200
 MAX_INVERSION_STEPS = 2000
@@ -33,25 +34,34 @@ class Encoded:
     method: str
     vae_error: float | None       # for a GAN: the same data set's VAE's error on the same picture
     fingerprint: str              # sha256 of the model input, for the walk's provenance
+    sample_rate: int | None = None                    # sound: the clip as given, and as rebuilt
+    heard: object = None
+    rebuilt_sound: object = None
+
+
+def _front_end(checkpoint, sample):
+    """The checkpoint, checked, and the sample as it takes it: a picture for image checkpoints, a
+    clip for sound checkpoints."""
+    check_walker(checkpoint)                     # known, and an image or sound generator
+    front = clips if checkpoint in generators("audio") else pictures
+    return checkpoint, front.to_model_input(sample)
 
 
 def check_picture(checkpoint, picture, label="any"):
-    """Every check of encode_picture, without encoding: the checkpoint, the class and the picture
-    (readable, not blank, not too large), or BadRequest."""
-    checkpoint = check_checkpoint(checkpoint)
+    """Every check of encode_picture, without encoding: the checkpoint, the class and the picture (or
+    clip, for a sound checkpoint): readable, not blank or silent, not too large; or BadRequest."""
+    checkpoint, _ = _front_end(checkpoint, picture)
     check_label(label, DATASETS[checkpoint_dataset(checkpoint)].class_names)
-    to_model_input(picture)
 
 
 def encode_picture(checkpoint, picture, label="any", steps=INVERSION_STEPS, progress=None) -> Encoded:
-    """Place a picture in `checkpoint`'s latent space. label 'any': the evaluator names its class
-    (conditional models need one). steps: the GAN's optimisation steps; progress(done, total)."""
-    checkpoint = check_checkpoint(checkpoint)
+    """Place a picture (image checkpoints) or a clip (sound checkpoints: file bytes or (rate, samples))
+    in `checkpoint`'s latent space. label 'any': the evaluator names its class (conditional models
+    need one). steps: the GAN's optimisation steps; progress(done, total)."""
     steps = _integer(steps, "The number of inversion steps", 1, MAX_INVERSION_STEPS)
+    checkpoint, x = _front_end(checkpoint, picture)
     dataset = checkpoint_dataset(checkpoint)
-    classes = DATASETS[dataset].class_names
-    index = check_label(label, classes)
-    x = to_model_input(picture)
+    index = check_label(label, DATASETS[dataset].class_names)
     family, model = checkpoint.split("-")[0], hub.load(checkpoint)
     t0 = time.perf_counter()
     with torch.inference_mode():
@@ -73,14 +83,20 @@ def encode_picture(checkpoint, picture, label="any", steps=INVERSION_STEPS, prog
         with torch.inference_mode():
             vae = hub.load(f"vae-{dataset}")
             vae_error = float((vae.decode(vae.encode(x, y)[0], y) - x).pow(2).mean())
-    return Encoded(checkpoint, z[0].detach(), index, to_grid(x, scale=PICTURE_SCALE, pad=0),
-                   to_grid(rebuilt, scale=PICTURE_SCALE, pad=0), error, ms, METHODS[family], vae_error,
-                   hashlib.sha256(x.numpy().tobytes()).hexdigest()[:16])
+    sound = DATASETS[dataset].modality == "audio"
+    shown = (lambda t: to_grid(t.flip(2), scale=4, pad=0)) if sound else (lambda t: to_grid(t, scale=PICTURE_SCALE, pad=0))
+    extra = {}
+    if sound:
+        with torch.inference_mode():
+            extra = dict(sample_rate=audio.SAMPLE_RATE, heard=audio.pcm16(audio.waveform(x)),
+                         rebuilt_sound=audio.pcm16(audio.waveform(rebuilt)))
+    return Encoded(checkpoint, z[0].detach(), index, shown(x), shown(rebuilt), error, ms, METHODS[family], vae_error,
+                   hashlib.sha256(x.numpy().tobytes()).hexdigest()[:16], **extra)
 
 
 def walk_from_picture(checkpoint, picture, label="any", to_seed=1, to_label="any", steps=16, spherical=True,
                       progress=None) -> tuple[Encoded, WalkResult]:
-    """Encode a picture, then walk from its latent to `to_seed`'s."""
+    """Encode a picture (or clip), then walk from its latent to `to_seed`'s."""
     steps, to_seed = check_path_steps(steps), check_seed(to_seed)
     encoded = encode_picture(checkpoint, picture, label, progress=progress)
     classes = DATASETS[checkpoint_dataset(checkpoint)].class_names

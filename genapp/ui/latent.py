@@ -1,9 +1,9 @@
-"""The Latent space tab: pick an image checkpoint and two seeds, and watch the model walk from one
-point of its latent space to the other, each step scored by the evaluator."""
+"""The Latent space tab: pick an image or sound checkpoint and two seeds, and watch (and hear) the
+model walk from one point of its latent space to the other, each step scored by the evaluator."""
 import gradio as gr
 
 from .. import studio
-from . import latent_map, latent_picture, latent_point
+from . import latent_clip, latent_map, latent_picture, latent_point
 from .common import download_file, speaks_errors
 
 WHAT_TO_NOTICE = """
@@ -47,11 +47,24 @@ def walk(checkpoint, from_seed, to_seed, from_label, to_label, steps, spherical)
     summary = (f"{len(r.confidence)} steps in {r.ms:.0f} ms. The evaluator sees "
                f"{' → '.join(dict.fromkeys(r.recognised))}; lowest confidence {min(r.confidence):.2f}"
                + (f" (unsure at step {', '.join(str(i + 1) for i in unsure)})." if unsure else "."))
-    return r.strip, gif, summary, download_file(r.png, stem + ".png"), gif
+    sound = None if r.pcm is None else (r.sample_rate, r.pcm)
+    return (r.strip, gif, summary, download_file(r.png, stem + ".png"), gif, sound,
+            r.clips and [(r.sample_rate, c) for c in r.clips],
+            gr.Slider(maximum=len(r.confidence), value=1, visible=r.pcm is not None),
+            None if r.pcm is None else (r.sample_rate, r.clips[0]))
+
+
+def play_step(clips, k):
+    """One step's clip of the last sound walk (kept in the page's state)."""
+    if not clips:
+        return None
+    k = min(max(int(k), 1), len(clips))
+    rate, pcm = clips[k - 1]
+    return rate, pcm
 
 
 def build():
-    generators = studio.generators("image")
+    generators = studio.walkers()
     first = "gan-mnist" if "gan-mnist" in generators else generators[0]
     with gr.Tab("Latent space", id="latent"), gr.Tabs():
         with gr.Tab("Walk between two seeds", id="walk"), gr.Row():
@@ -78,9 +91,17 @@ def build():
                         summary = gr.Markdown()
                         png = gr.DownloadButton("Download strip (PNG)", variant="secondary")
                         gif = gr.DownloadButton("Download film (GIF)", variant="secondary")
+                sound = gr.Audio(label="Sound checkpoints: the whole walk, a clip per step", type="numpy",
+                                 interactive=False)
+                with gr.Row():
+                    step = gr.Slider(1, 16, value=1, step=1, label="Play one step", visible=False, scale=2)
+                    step_sound = gr.Audio(label="That step", type="numpy", interactive=False, scale=1)
+                clips = gr.State([])
 
         with gr.Tab("From a picture", id="picture"):
             latent_picture.build()
+        with gr.Tab("From a recording", id="recording"):
+            latent_clip.build()
         with gr.Tab("One point by hand", id="point"):
             latent_point.build()
         with gr.Tab("2-D latent map", id="map"):
@@ -90,5 +111,6 @@ def build():
         checkpoint.change(class_menus, checkpoint, [from_label, to_label], api_visibility="private", preprocess=False)
         # a refused request is checked in a step with no outputs, so the walk on screen stays
         button.click(check, inputs, None, preprocess=False, api_visibility="private").success(
-            walk, inputs, [strip, film, summary, png, gif], api_name="interpolate", preprocess=False,
-            concurrency_limit=2)
+            walk, inputs, [strip, film, summary, png, gif, sound, clips, step, step_sound], api_name="interpolate",
+            preprocess=False, concurrency_limit=2)
+        step.input(play_step, [clips, step], step_sound, api_visibility="private", show_progress="hidden")

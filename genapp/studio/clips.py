@@ -1,0 +1,67 @@
+"""A person's sound (an uploaded or recorded clip: any rate, length, channels or format soundfile
+reads) turned into what a sound checkpoint takes: one second at 8 kHz, the speech centred and
+peak-normalised as the training clips were, as a 64 x 64 log-mel picture."""
+import io
+
+import numpy as np
+import soundfile as sf
+import torch
+
+from ..data import audio
+from .checks import BadRequest
+
+MAX_UPLOAD_BYTES = 10_000_000
+MAX_SECONDS = 30
+SILENCE = 0.05                    # below this share of the peak, samples at either end are trimmed
+
+
+def resample(wave: np.ndarray, rate: int, target: int = audio.SAMPLE_RATE) -> np.ndarray:
+    """Band-limited resampling by the FFT: keep (or zero-pad) the spectrum up to the new Nyquist."""
+    if rate == target:
+        return wave
+    n = max(1, round(len(wave) * target / rate))
+    spectrum = np.fft.rfft(wave)
+    out = np.zeros(n // 2 + 1, complex)
+    keep = min(len(out), len(spectrum))
+    out[:keep] = spectrum[:keep]
+    return np.fft.irfft(out, n) * (n / len(wave))
+
+
+def read_clip(clip) -> tuple[int, np.ndarray]:
+    """bytes of a sound file, or (sample rate, samples) as gr.Audio gives -> (rate, float mono)."""
+    if isinstance(clip, (bytes, bytearray)):
+        if len(clip) > MAX_UPLOAD_BYTES:
+            raise BadRequest(f"That file is {len(clip) / 1e6:.0f} MB; sound files up to "
+                             f"{MAX_UPLOAD_BYTES // 1_000_000} MB are accepted.")
+        try:
+            data, rate = sf.read(io.BytesIO(clip), dtype="float32", always_2d=True)
+        except (sf.LibsndfileError, RuntimeError, TypeError, ValueError):
+            raise BadRequest("That file is not a sound soundfile can read (WAV, FLAC, OGG, MP3...).") from None
+    elif isinstance(clip, (tuple, list)) and len(clip) == 2:
+        rate, data = clip
+        data = np.asarray(data)
+        if data.dtype.kind == "i":
+            data = data.astype(np.float32) / np.iinfo(data.dtype).max
+        data = data.astype(np.float32).reshape(len(data), -1) if data.size else data
+    else:
+        raise BadRequest("Record a clip or upload a sound file first.")
+    if not isinstance(rate, (int, np.integer)) or not 1000 <= int(rate) <= 384_000:
+        raise BadRequest(f"A sample rate of {rate!r} Hz is not one a sound file has.")
+    if data.size == 0:
+        raise BadRequest("The clip is empty.")
+    if len(data) > MAX_SECONDS * rate:
+        raise BadRequest(f"The clip is {len(data) / rate:.0f} s long; say one digit in at most {MAX_SECONDS} s.")
+    return int(rate), data.mean(1) if data.ndim == 2 else data
+
+
+def to_model_input(clip) -> torch.Tensor:
+    """Any clip -> (1, 1, 64, 64) log-mel picture in [0, 1], as the training clips were made."""
+    rate, wave = read_clip(clip)
+    wave = resample(wave.astype(np.float64), rate)
+    peak = np.abs(wave).max()
+    if not np.isfinite(peak) or peak < 1e-3:
+        raise BadRequest("The clip is silent: record (or upload) someone saying a digit.")
+    loud = np.flatnonzero(np.abs(wave) > SILENCE * peak)
+    wave = wave[loud[0]:loud[-1] + 1]                                  # trim the silence at both ends
+    wave = audio.fixed_length(wave * (audio.PEAK / peak)).astype(np.float32)
+    return audio.spectrogram(torch.from_numpy(wave)[None])

@@ -1,0 +1,76 @@
+"""The Latent space tab's "from a recording" section: record or upload someone saying a digit, see
+and hear where each family puts it, then walk from it to a seed's point."""
+import gradio as gr
+
+from .. import studio
+from .common import download_file, progress_callback, speaks_errors
+from .latent_picture import summary
+
+
+def clip_of(recording):
+    """gr.Audio's (rate, samples), passed on; None when nothing was recorded."""
+    return recording
+
+
+@speaks_errors
+def check(checkpoint, label, recording):
+    studio.check_picture(checkpoint, clip_of(recording), label)
+
+
+@speaks_errors
+def encode(checkpoint, label, recording, progress=gr.Progress()):
+    e = studio.encode_picture(checkpoint, clip_of(recording), label,
+                              progress=progress_callback(progress, "Inverting the GAN"))
+    return e.seen, (e.sample_rate, e.heard), e.reconstruction, (e.sample_rate, e.rebuilt_sound), summary(e)
+
+
+@speaks_errors
+def walk(checkpoint, label, recording, to_seed, to_label, steps, progress=gr.Progress()):
+    e, r = studio.walk_from_picture(checkpoint, clip_of(recording), label, to_seed, to_label, steps, True,
+                                    progress_callback(progress, "Inverting the GAN"))
+    return (e.seen, (e.sample_rate, e.heard), e.reconstruction, (e.sample_rate, e.rebuilt_sound), summary(e),
+            r.strip, (r.sample_rate, r.pcm), download_file(r.wav, f"{checkpoint}-walk-from-recording-{to_seed}.wav"))
+
+
+def build():
+    checkpoints = studio.generators("audio")
+    if not checkpoints:
+        gr.Markdown("No sound checkpoint is bundled.")
+        return
+    with gr.Row():
+        with gr.Column(scale=1, min_width=320):
+            recording = gr.Audio(label="Upload a sound file, or record yourself saying a digit (microphone icon)", sources=["upload", "microphone"],
+                                 type="numpy")
+            checkpoint = gr.Dropdown(checkpoints, value=checkpoints[0], label="Checkpoint")
+            label = gr.Dropdown(studio.class_choices("fsdd"), value="any", label="The digit said",
+                                info="'any': the evaluator names it")
+            button = gr.Button("Place it in latent space", variant="primary")
+            gr.Markdown("Any rate, length (up to 30 s) and number of channels: the clip is resampled to 8 kHz, "
+                        "its silence trimmed, and centred in one second, as the training clips were.")
+        with gr.Column(scale=2):
+            with gr.Row():
+                seen = gr.Image(label="What the model is given (log-mel, pitch up)", type="pil", interactive=False,
+                                height=200)
+                rebuilt = gr.Image(label="Decoded from its latent", type="pil", interactive=False, height=200)
+            with gr.Row():
+                heard = gr.Audio(label="Given (through the vocoder)", type="numpy", interactive=False)
+                rebuilt_sound = gr.Audio(label="Decoded", type="numpy", interactive=False)
+            found = gr.Markdown()
+            with gr.Row():
+                to_seed = gr.Number(2, precision=0, minimum=0, label="Walk to seed")
+                to_label = gr.Dropdown(studio.class_choices("fsdd"), value="3", label="Its digit")
+                steps = gr.Slider(studio.MIN_PATH_STEPS, studio.MAX_PATH_STEPS, value=8, step=1, label="Steps")
+            walk_button = gr.Button("Walk from the recording", variant="secondary")
+            strip = gr.Image(label="The walk (spectrograms)", type="pil", interactive=False, height=260)
+            with gr.Row():
+                walk_sound = gr.Audio(label="The walk, a clip per step", type="numpy", interactive=False)
+                wav = gr.DownloadButton("Download the walk (WAV)", variant="secondary")
+
+    encoded = [seen, heard, rebuilt, rebuilt_sound, found]
+    inputs = [checkpoint, label, recording]
+    # refused requests are checked in a step with no outputs, so what is on screen stays
+    button.click(check, inputs, None, api_visibility="private").success(
+        encode, inputs, encoded, api_name="encode_recording", concurrency_limit=2)
+    walk_button.click(check, inputs, None, api_visibility="private").success(
+        walk, inputs + [to_seed, to_label, steps], encoded + [strip, walk_sound, wav], api_name="walk_from_recording",
+        concurrency_limit=2)
