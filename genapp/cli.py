@@ -42,17 +42,21 @@ def main(argv=None):
     p.add_argument("--out", "-o", required=True, help="file to write: .png for pictures, .wav for sound, "
                    ".txt for names")
 
-    p = sub.add_parser("interpolate", help="walk between two seeds' points of an image checkpoint's latent "
-                       "space: an animated GIF, or the captioned strip as PNG", formatter_class=fmt)
-    p.add_argument("name", help="image checkpoint name, e.g. vae-mnist")
-    p.add_argument("--from", dest="from_seed", required=True, metavar="SEED|FILE",
-                   help="seed of the start, or a picture file (PNG, JPEG, ...) placed in latent space")
-    p.add_argument("--to", dest="to_seed", type=int, required=True, metavar="SEED", help="seed of the end")
+    p = sub.add_parser("interpolate", help="walk between two points of a checkpoint's latent space: an "
+                       "animated GIF or the captioned strip (.png) for pictures, a WAV for sound, a .txt of "
+                       "names for text", formatter_class=fmt)
+    p.add_argument("name", help="checkpoint name, e.g. vae-mnist, gan-fsdd, gan-names")
+    p.add_argument("--from", dest="from_seed", required=True, metavar="SEED|FILE|NAME",
+                   help="seed of the start; or a picture or sound file placed in latent space; or, for a "
+                        "text checkpoint, a name")
+    p.add_argument("--to", dest="to_seed", required=True, metavar="SEED|NAME",
+                   help="seed of the end (or, for a text checkpoint, a name)")
     p.add_argument("--steps", type=int, default=16, help="points on the path, ends included (2-32)")
     p.add_argument("--slerp", action="store_true", help="spherical path instead of a straight line")
     p.add_argument("--from-label", default="any", help="class at the start ('any': the seed picks)")
     p.add_argument("--to-label", default="any", help="class at the end")
-    p.add_argument("--out", "-o", required=True, help="file to write: .gif (the film) or .png (the strip)")
+    p.add_argument("--out", "-o", required=True, help="file to write: .gif (the film) or .png (the strip); "
+                   ".wav for sound; .txt for names")
 
     p = sub.add_parser("bench", help="time the app's operations on this machine", formatter_class=fmt)
     p.add_argument("--quick", action="store_true", help="fewer repetitions")
@@ -90,25 +94,36 @@ def main(argv=None):
         print(f"{args.out}: {args.n} samples of {args.name}, seed {args.seed}, {result.ms:.0f} ms")
     elif args.command == "interpolate":
         from . import studio
+        seed_or = lambda v: int(v) if v.isdigit() else None
         try:
-            if args.from_seed.isdigit():
-                r = studio.walk(args.name, int(args.from_seed), args.to_seed, args.steps, args.slerp,
-                                args.from_label, args.to_label)
+            if args.name in studio.generators("text"):
+                w = studio.walk_names(args.name, seed_or(args.from_seed) or 0, seed_or(args.to_seed) or 0, args.steps,
+                                      args.slerp, "" if args.from_seed.isdigit() else args.from_seed,
+                                      "" if args.to_seed.isdigit() else args.to_seed)
+                data, what = w.text.encode(), " -> ".join(w.names)
             else:
-                with open(args.from_seed, "rb") as f:
-                    picture = f.read(studio.pictures.MAX_UPLOAD_BYTES + 1)
-                encoded, r = studio.walk_from_picture(args.name, picture, args.from_label, args.to_seed,
-                                                      args.to_label, args.steps, args.slerp)
-                print(f"{args.from_seed}: placed by {encoded.method} in {encoded.ms:.0f} ms, "
-                      f"reconstruction error {encoded.error:.4f}")
+                if seed_or(args.to_seed) is None:
+                    raise studio.BadRequest(f"--to must be a seed (a whole number) for {args.name}.")
+                if args.from_seed.isdigit():
+                    r = studio.walk(args.name, int(args.from_seed), int(args.to_seed), args.steps, args.slerp,
+                                    args.from_label, args.to_label)
+                else:
+                    with open(args.from_seed, "rb") as f:
+                        sample = f.read(studio.pictures.MAX_UPLOAD_BYTES + 1)
+                    encoded, r = studio.walk_from_picture(args.name, sample, args.from_label, int(args.to_seed),
+                                                          args.to_label, args.steps, args.slerp)
+                    print(f"{args.from_seed}: placed by {encoded.method} in {encoded.ms:.0f} ms, "
+                          f"reconstruction error {encoded.error:.4f}")
+                kind = args.out.lower().rsplit(".", 1)[-1]
+                data = r.wav if kind == "wav" and r.wav else r.png if kind == "png" else r.gif
+                what = "the evaluator sees " + " -> ".join(dict.fromkeys(r.recognised))
         except OSError as e:
             sys.exit(f"error: cannot read {args.from_seed}: {e.strerror}")
         except studio.BadRequest as e:
             sys.exit(f"error: {e}")
         with open(args.out, "wb") as f:
-            f.write(r.png if args.out.lower().endswith(".png") else r.gif)
-        print(f"{args.out}: {args.steps} steps of {args.name} from seed {args.from_seed} to {args.to_seed}, "
-              f"{r.ms:.0f} ms; the evaluator sees {' -> '.join(dict.fromkeys(r.recognised))}")
+            f.write(data)
+        print(f"{args.out}: {args.steps} steps of {args.name}; {what}")
     elif args.command == "bench":
         from .bench import main as bench_main
         bench_main(quick=args.quick, as_json=args.json)

@@ -173,3 +173,11 @@ def test_a_sound_walk_plays_and_a_recording_is_placed_in_latent_space(client, tm
     sf.write(silent, np.zeros(8000, np.float32), 8000)
     with pytest.raises(Exception, match="silent"):
         client.predict("vae-fsdd", "any", handle_file(str(silent)), api_name="/encode_recording")
+
+
+def test_walk_names_endpoint_lists_the_names_and_refuses_what_it_cannot_spell(client):
+    table, summary, listing = client.predict("gan-names", "emma", 1, "oliver", 2, 5, True, api_name="/walk_names")
+    names = [row[1] for row in table["data"]]
+    assert names[0] == "emma" and names[-1] == "oliver" and Path(listing).read_text().split() == names
+    with pytest.raises(Exception, match="outside the vocabulary"):
+        client.predict("rbm-names", "zoë", 1, "", 2, 5, True, api_name="/walk_names")

@@ -227,3 +227,40 @@ def test_a_recording_at_any_rate_and_channel_count_lands_like_the_training_clip(
                        (None, "Record a clip")]:
         with pytest.raises(studio.BadRequest, match=words):
             to_model_input(bad)
+
+
+@pytest.mark.parametrize("name", ["gan-names", "rbm-names"])
+def test_a_names_walk_starts_and_ends_at_the_typed_names(name):
+    w = studio.walk_names(name, 1, 2, 6, True, "emma", "Oliver")
+    assert w.names[0] == "emma" and len(w.names) == 6
+    # the GAN's inversion spells the name back exactly; the RBM's one up-down pass nearly ("aliver")
+    assert sum(a != b for a, b in zip(w.names[-1], "oliver")) <= (0 if name == "gan-names" else 1)
+    assert w.seen[0] and w.nats_per_char[0] < 3
+    assert w.names == studio.walk_names(name, 1, 2, 6, True, "emma", "Oliver").names
+
+
+def test_a_names_walk_from_seeds_and_the_vaes_collapsed_code():
+    w = studio.walk_names("vae-names", 1, 2, 5, False)
+    assert len(w.names) == 5 and all(set(n) <= set("abcdefghijklmnopqrstuvwxyz") for n in w.names)
+    assert w.text == "".join(n + "\n" for n in w.names)
+
+
+@pytest.mark.parametrize("typed, words", [("x" * 100_000, "at most 15 letters"), ("jo-ann", "outside the vocabulary"),
+                                          ("   ", "at least one letter"), (42, "Type a name")])
+def test_typed_names_the_vocabulary_cannot_spell_get_a_sentence(typed, words):
+    with pytest.raises(studio.BadRequest, match=words):
+        studio.walk_names("rbm-names", 1, 2, 5, True, typed, "")
+
+
+def test_cli_interpolate_names_and_sound(tmp_path):
+    out = tmp_path / "names.txt"
+    run = subprocess.run([sys.executable, "-m", "genapp", "interpolate", "gan-names", "--from", "emma", "--to", "oliver",
+                          "--steps", "5", "--slerp", "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert out.read_text() == studio.walk_names("gan-names", 0, 0, 5, True, "emma", "oliver").text
+    wav = tmp_path / "walk.wav"
+    run = subprocess.run([sys.executable, "-m", "genapp", "interpolate", "vae-fsdd", "--from", "1", "--to", "2",
+                          "--steps", "4", "--out", str(wav)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert wav.read_bytes() == studio.walk("vae-fsdd", 1, 2, 4, False).wav

@@ -3,7 +3,7 @@ model walk from one point of its latent space to the other, each step scored by 
 import gradio as gr
 
 from .. import studio
-from . import latent_clip, latent_map, latent_picture, latent_point
+from . import latent_clip, latent_map, latent_names, latent_picture, latent_point
 from .common import download_file, speaks_errors
 
 WHAT_TO_NOTICE = """
@@ -102,6 +102,8 @@ def build():
             latent_picture.build()
         with gr.Tab("From a recording", id="recording"):
             latent_clip.build()
+        with gr.Tab("Names", id="names"):
+            latent_names.build()
         with gr.Tab("One point by hand", id="point"):
             latent_point.build()
         with gr.Tab("2-D latent map", id="map"):

@@ -1,0 +1,93 @@
+"""Walks in a text checkpoint's latent space: from a typed name (or a seed) to another, the names
+decoded along the path, each scored by eval-names (nats per character) and marked new or seen."""
+import time
+from dataclasses import dataclass, field
+
+import torch
+
+from .. import hub
+from ..data import text
+from ..models.inversion import invert
+from ..models.latent import path
+from .checks import BadRequest, check_checkpoint, check_seed
+from .latent import check_path_steps
+
+
+@dataclass
+class NamesWalk:
+    checkpoint: str
+    names: list = field(default_factory=list)          # the name at each step
+    nats_per_char: list = field(default_factory=list)  # eval-names' surprise at it: lower is more name-like
+    seen: list = field(default_factory=list)           # in the training data?
+    ms: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return "".join(f"{n}\n" for n in self.names)
+
+
+def check_typed_name(name) -> str:
+    if not isinstance(name, str):
+        raise BadRequest("Type a name, or leave the box empty to start from the seed.")
+    try:
+        return text.check_text(name)
+    except ValueError as e:
+        raise BadRequest(f"That name can't be placed: {e}.") from None
+
+
+def _rows(name):
+    return text.one_hot(text.encode([name]))
+
+
+def _latent(checkpoint, model, seed, name, steps_to_invert=200):
+    """The latent of a typed name, or of a seed (the prior draw, or the RBM's sample's hidden units)."""
+    family = checkpoint.split("-")[0]
+    with torch.no_grad():
+        if name and family == "vae":
+            return model.encode(_rows(name))[0][0]
+        if name and family == "rbm":
+            return model.encode(_rows(name))[0]
+        if name:                                                        # GAN: where the name's code is...
+            code = hub.load(checkpoint, model.config.decoder).encode(_rows(name))[0]
+        g = torch.Generator().manual_seed(seed)
+        if not name and family == "rbm":
+            return model.encode(model.sample(1, g))[0]
+        if not name:
+            return torch.randn((1, model.latent_dim), generator=g)[0]
+    return invert(model, code, steps=steps_to_invert)[0]                # ...and the z that makes it
+
+
+def _decode(checkpoint, model, latents):
+    family = checkpoint.split("-")[0]
+    if family == "vae":
+        return model.decode(latents)
+    if family == "gan":
+        return hub.load(checkpoint, model.config.decoder).decode(model.decode(latents))
+    return model.decode(latents)                # categorical means: text.decode takes the likeliest symbols
+
+
+def check_walk_names(checkpoint, from_seed=0, to_seed=1, steps=8, spherical=True, from_name="", to_name=""):
+    """Every check of walk_names, without walking: the checked arguments in order, or BadRequest."""
+    checkpoint = check_checkpoint(checkpoint, "text")
+    from_seed, to_seed, steps = check_seed(from_seed), check_seed(to_seed), check_path_steps(steps)
+    if not isinstance(spherical, bool):
+        raise BadRequest(f"'spherical' must be true or false, not {spherical!r}.")
+    from_name = check_typed_name(from_name) if from_name else ""
+    to_name = check_typed_name(to_name) if to_name else ""
+    return checkpoint, from_seed, to_seed, steps, spherical, from_name, to_name
+
+
+def walk_names(checkpoint, from_seed=0, to_seed=1, steps=8, spherical=True, from_name="", to_name="") -> NamesWalk:
+    """The names along the path from one end to the other; an end is its typed name when one is given,
+    else its seed's point."""
+    checkpoint, from_seed, to_seed, steps, spherical, from_name, to_name = check_walk_names(
+        checkpoint, from_seed, to_seed, steps, spherical, from_name, to_name)
+    model = hub.load(checkpoint)
+    t0 = time.perf_counter()
+    a, b = _latent(checkpoint, model, from_seed, from_name), _latent(checkpoint, model, to_seed, to_name)
+    with torch.inference_mode():
+        names = text.decode(_decode(checkpoint, model, path(a.detach(), b.detach(), steps, spherical)))
+    lm = hub.load("eval-names")
+    scores = [round(lm.nll_per_char([n]), 3) if n else None for n in names]
+    seen = [lm.seen([n])[0] if n else False for n in names]
+    return NamesWalk(checkpoint, names, scores, seen, (time.perf_counter() - t0) * 1000)
