@@ -85,7 +85,7 @@ def slider_moves(repeats: int) -> list[dict]:
     for name in [n for n in studio.generators("image") if not n.startswith("rbm-")]:
         point = studio.seed_point(name, 0, 1)
         studio.decode_point(name, point.z, point.label)               # warm-up
-        ms = [studio.decode_point(name, [v + 0.01 * i for v in point.z], point.label)[1] for i in range(repeats)]
+        ms = [studio.decode_point(name, [v + 0.01 * i for v in point.z], point.label).ms for i in range(repeats)]
         rows.append({"operation": "slider move (one decode)", "checkpoint": name, **_percentiles(ms)})
     return rows
 

@@ -127,11 +127,11 @@ def test_interpolate_endpoint_returns_the_strip_the_film_and_downloads(client):
 
 def test_latent_point_and_map_endpoints(client):
     import json
-    picture, note, saved, *sliders = client.predict("vae-mnist", 3, "7", api_name="/seed_point")
+    picture, sound, note, saved, *sliders = client.predict("vae-mnist", 3, "7", api_name="/seed_point")
     z = json.loads(Path(saved).read_text())["latent"]
     assert Path(picture).is_file() and "Decoded in" in note and len(z) == 16
     assert [s["value"] for s in sliders] == z[:8]
-    checkpoint, label, _, note, _, *restored = client.predict(handle_file(saved), api_name="/restore_bookmark")
+    checkpoint, label, _, _, note, _, *restored = client.predict(handle_file(saved), api_name="/restore_bookmark")
     assert (checkpoint["value"], label["value"]) == ("vae-mnist", "7") and "Restored" in note
     assert [s["value"] for s in restored] == z[:8]
     scatter, manifold, caption = client.predict("vae2d-fashion", api_name="/latent_map")
@@ -181,3 +181,8 @@ def test_walk_names_endpoint_lists_the_names_and_refuses_what_it_cannot_spell(cl
     assert names[0] == "emma" and names[-1] == "oliver" and Path(listing).read_text().split() == names
     with pytest.raises(Exception, match="outside the vocabulary"):
         client.predict("rbm-names", "zoë", 1, "", 2, 5, True, api_name="/walk_names")
+
+
+def test_a_names_point_by_hand_through_http(client):
+    picture, sound, note, saved, *sliders = client.predict("gan-names", 4, "", api_name="/seed_point")
+    assert picture is None and sound is None and note.startswith("**")

@@ -84,12 +84,12 @@ def test_cli_interpolate_writes_the_film_the_tab_shows(tmp_path):
 def test_a_seed_point_decodes_and_its_bookmark_restores_the_same_picture():
     point = studio.seed_point("vae-mnist", 3, "7")
     assert len(point.z) == 16 and point.label == "7" and point.seed == 3
-    picture, ms = studio.decode_point(point.checkpoint, point.z, point.label)
+    picture = studio.decode_point(point.checkpoint, point.z, point.label).picture
     restored = studio.restore(studio.bookmark(point))
     assert restored == point
-    again, _ = studio.decode_point(restored.checkpoint, restored.z, restored.label)
+    again = studio.decode_point(restored.checkpoint, restored.z, restored.label).picture
     assert again.tobytes() == picture.tobytes()
-    moved, _ = studio.decode_point("vae-mnist", [3.0] + point.z[1:], "7")
+    moved = studio.decode_point("vae-mnist", [3.0] + point.z[1:], "7").picture
     assert moved.tobytes() != picture.tobytes()
 
 
@@ -264,3 +264,18 @@ def test_cli_interpolate_names_and_sound(tmp_path):
                           "--steps", "4", "--out", str(wav)], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     assert wav.read_bytes() == studio.walk("vae-fsdd", 1, 2, 4, False).wav
+
+
+
+@pytest.mark.parametrize("name, label", [("gan-fsdd", "4"), ("vae-names", ""), ("gan-names", "")])
+def test_sound_and_text_points_decode_and_their_bookmarks_restore(name, label):
+    point = studio.seed_point(name, 5, label or "any")
+    view = studio.decode_point(name, point.z, point.label)
+    if name.endswith("-fsdd"):
+        assert view.sound[0] == 8000 and len(view.sound[1]) == 8000 and view.picture is not None
+    else:
+        assert view.picture is None and set(view.name) <= set("abcdefghijklmnopqrstuvwxyz")
+    restored = studio.restore(studio.bookmark(point))
+    assert restored == point
+    again = studio.decode_point(name, restored.z, restored.label)
+    assert (again.name, again.sound is None or again.sound[1].tobytes()) == (view.name, view.sound is None or view.sound[1].tobytes())

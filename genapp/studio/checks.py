@@ -60,7 +60,7 @@ def check_dataset(dataset) -> str:
 
 def class_choices(dataset: str) -> list[str]:
     """What a class menu offers: 'any' and the data set's class names (pictures or sound)."""
-    if dataset in ALL_DATASETS and ALL_DATASETS[dataset].class_names:
+    if dataset in ALL_DATASETS:                  # names have no classes: just "any"
         return ["any", *ALL_DATASETS[dataset].class_names]
     return ["any", *DATASETS[check_dataset(dataset)].class_names]
 

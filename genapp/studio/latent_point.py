@@ -1,5 +1,5 @@
-"""One point of a VAE's or GAN's latent space (images): from a seed, moved dimension by dimension,
-decoded, and saved as a bookmark (a small JSON) that restores the exact picture."""
+"""One point of a VAE's or GAN's latent space (pictures, sound or names): from a seed, moved
+dimension by dimension, decoded, and saved as a bookmark (a small JSON) that restores the exact output."""
 import json
 import math
 import time
@@ -9,8 +9,9 @@ import torch
 from PIL import Image
 
 from .. import hub
-from ..data.image import DATASETS, to_grid
-from .checks import BadRequest, check_checkpoint, check_label, check_seed, checkpoint_dataset
+from ..data import DATASETS, audio, text
+from ..data.image import to_grid
+from .checks import BadRequest, check_label, check_seed, checkpoint_dataset, generators
 
 SLIDER_DIMS = 8                   # dimensions a person moves by hand
 LATENT_BOUND = 6.0                # a coordinate beyond this is 6 standard deviations out: refused
@@ -23,16 +24,45 @@ BOOKMARK_VERSION = 1
 class Point:
     checkpoint: str
     z: list                       # the whole latent vector
-    label: str                    # class name
+    label: str                    # class name ("" where the data set has no classes)
     seed: int | None = None       # where it started, if from a seed
 
 
+@dataclass
+class PointView:
+    """What a point looks like: a picture (or spectrogram), for sound also the clip, for text the name."""
+    picture: Image.Image | None
+    sound: tuple | None           # (sample rate, int16 samples)
+    name: str | None
+    ms: float
+
+
+def point_checkpoints() -> list[str]:
+    return [n for m in ("image", "audio", "text") for n in generators(m) if not n.startswith("rbm-")]
+
+
 def check_point_checkpoint(name) -> str:
-    name = check_checkpoint(name)
-    if name.split("-")[0] == "rbm":
+    try:
+        hub.resolve(hub.check_name(name))
+    except hub.UnknownCheckpoint as e:
+        raise BadRequest(str(e)) from None
+    if isinstance(name, str) and name.split("-")[0] == "rbm":
         raise BadRequest(f"{name} has no Gaussian latent to move by hand (its hidden units are 0/1 switches); "
                          "pick a VAE or GAN checkpoint.")
+    if name not in point_checkpoints():
+        raise BadRequest(f"{name} has no latent point to show; pick one of {', '.join(point_checkpoints())}.")
     return name
+
+
+def _class_index(checkpoint, label):
+    """The class to decode for: an index for conditional checkpoints, None where there are no classes."""
+    classes = DATASETS[checkpoint_dataset(checkpoint)].class_names
+    if not classes:
+        return None
+    index = check_label(label, classes)
+    if index is None:
+        raise BadRequest("Pick a class for the point: a latent point is decoded for one class.")
+    return index
 
 
 def check_latent(z, size: int) -> list:
@@ -53,25 +83,34 @@ def seed_point(checkpoint, seed=0, label="any") -> Point:
     picks, as the Image tab does)."""
     checkpoint, seed = check_point_checkpoint(checkpoint), check_seed(seed)
     classes = DATASETS[checkpoint_dataset(checkpoint)].class_names
-    index = check_label(label, classes)
     g = torch.Generator().manual_seed(seed)
-    index = int(torch.randint(len(classes), (1,), generator=g)) if index is None else index
+    name = ""
+    if classes:
+        index = check_label(label, classes)
+        index = int(torch.randint(len(classes), (1,), generator=g)) if index is None else index
+        name = classes[index]
     z = torch.randn((1, hub.load(checkpoint).latent_dim), generator=g)[0]
-    return Point(checkpoint, [round(v, 4) for v in z.tolist()], classes[index], seed)
+    return Point(checkpoint, [round(v, 4) for v in z.tolist()], name, seed)
 
 
-def decode_point(checkpoint, z, label) -> tuple[Image.Image, float]:
-    """(the picture of one latent point, milliseconds): what a slider move shows."""
+def decode_point(checkpoint, z, label) -> PointView:
+    """What one latent point decodes to, and how long it took: what a slider move shows."""
     checkpoint = check_point_checkpoint(checkpoint)
     model = hub.load(checkpoint)
     z = check_latent(z, model.latent_dim)
-    index = check_label(label, DATASETS[checkpoint_dataset(checkpoint)].class_names)
-    if index is None:
-        raise BadRequest("Pick a class for the point: a latent point is decoded for one class.")
+    index = _class_index(checkpoint, label)
+    modality = DATASETS[checkpoint_dataset(checkpoint)].modality
     t0 = time.perf_counter()
     with torch.inference_mode():
-        x = model.decode(torch.tensor([z]), torch.tensor([index]))
-    return to_grid(x, scale=PICTURE_SCALE, pad=0), (time.perf_counter() - t0) * 1000
+        labels = None if index is None else torch.tensor([index])
+        x = model.decode(torch.tensor([z]), labels)
+        if modality == "text":
+            if checkpoint.startswith("gan-"):
+                x = hub.load(checkpoint, model.config.decoder).decode(x)
+            return PointView(None, None, text.decode(x)[0], (time.perf_counter() - t0) * 1000)
+        sound = (audio.SAMPLE_RATE, audio.pcm16(audio.waveform(x))) if modality == "audio" else None
+    picture = to_grid(x.flip(2), scale=4, pad=0) if modality == "audio" else to_grid(x, scale=PICTURE_SCALE, pad=0)
+    return PointView(picture, sound, None, (time.perf_counter() - t0) * 1000)
 
 
 def bookmark(point: Point) -> bytes:
@@ -100,8 +139,8 @@ def restore(data) -> Point:
                          "so it would not show the same picture.")
     z = check_latent(saved.get("latent"), hub.load(checkpoint).latent_dim)
     classes = DATASETS[checkpoint_dataset(checkpoint)].class_names
-    index = check_label(saved.get("label"), classes)
-    if index is None:
+    if classes and check_label(saved.get("label"), classes) is None:
         raise BadRequest("This bookmark names no class.")
+    label = classes[check_label(saved.get("label"), classes)] if classes else ""
     seed = saved.get("seed")
-    return Point(checkpoint, z, classes[index], None if seed is None else check_seed(seed))
+    return Point(checkpoint, z, label, None if seed is None else check_seed(seed))

@@ -1,5 +1,6 @@
-"""The Latent space tab's "one point by hand" section: a seed's point of a VAE's or GAN's latent space,
-its first dimensions on sliders, the picture following them, and bookmarks to save and reopen."""
+"""The Latent space tab's "one point by hand" section: a seed's point of a VAE's or GAN's latent space
+(pictures, sound or names), its first dimensions on sliders, the output following them, and
+bookmarks to save and reopen."""
 import gradio as gr
 
 from .. import studio
@@ -14,25 +15,25 @@ def slider_updates(z):
 
 
 def _show(point):
-    picture, ms = studio.decode_point(point.checkpoint, point.z, point.label)
+    view = studio.decode_point(point.checkpoint, point.z, point.label)
     saved = download_file(studio.bookmark(point), f"{point.checkpoint}-point.json")
-    return picture, f"Decoded in {ms:.1f} ms.", point.z, saved
+    note = (f"**{view.name or '(empty)'}**  \n" if view.name is not None else "") + f"Decoded in {view.ms:.1f} ms."
+    return view.picture, view.sound, note, point.z, saved
 
 
 @speaks_errors
 def from_seed(checkpoint, seed, label):
     point = studio.seed_point(checkpoint, seed, label)
-    picture, note, z, saved = _show(point)
-    return picture, note, z, saved, *slider_updates(z)
+    picture, sound, note, z, saved = _show(point)
+    return picture, sound, note, z, saved, *slider_updates(z)
 
 
 @speaks_errors
 def move(checkpoint, label, z, *values):
     z = list(z or [])
     z[:len(values)] = values[:len(z)]
-    point = studio.Point(checkpoint, z, label)
-    picture, note, z, saved = _show(point)
-    return picture, note, z, saved
+    point = studio.Point(checkpoint, z, label or "")
+    return _show(point)
 
 
 @speaks_errors
@@ -42,20 +43,22 @@ def open_bookmark(path):
     with open(path, "rb") as f:
         data = f.read(studio.latent_point.MAX_BOOKMARK_BYTES + 1)
     point = studio.restore(data)
-    picture, note, z, saved = _show(point)
-    return (gr.Dropdown(value=point.checkpoint), gr.Dropdown(choices=studio.class_choices(
-        studio.checkpoint_dataset(point.checkpoint)), value=point.label), picture,
-        f"Restored from the bookmark. {note}", z, saved, *slider_updates(z))
+    picture, sound, note, z, saved = _show(point)
+    return (gr.Dropdown(value=point.checkpoint), class_menu(point.checkpoint, point.label), picture, sound,
+            f"Restored from the bookmark. {note}", z, saved, *slider_updates(z))
 
 
 @speaks_errors
-def class_menu(checkpoint):
-    return gr.Dropdown(choices=studio.class_choices(studio.checkpoint_dataset(checkpoint)), value="7"
-                       if "mnist" in checkpoint else "Sneaker")
+def class_menu(checkpoint, value=None):
+    """The classes of the checkpoint's data set (hidden for names, which have none)."""
+    choices = studio.class_choices(studio.checkpoint_dataset(checkpoint))[1:]
+    if not choices:
+        return gr.Dropdown(choices=[""], value="", visible=False)
+    return gr.Dropdown(choices=choices, value=value or choices[min(7, len(choices) - 1)], visible=True)
 
 
 def build():
-    checkpoints = [n for n in studio.generators("image") if not n.startswith("rbm-")]
+    checkpoints = studio.point_checkpoints()
     first = "vae-mnist" if "vae-mnist" in checkpoints else checkpoints[0]
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
@@ -69,16 +72,18 @@ def build():
             sliders = [gr.Slider(-RANGE, RANGE, value=0.0, step=0.05, label=f"z[{i}]", visible=False)
                        for i in range(studio.SLIDER_DIMS)]
         with gr.Column(scale=1, min_width=240):
-            picture = gr.Image(label="The point's picture", type="pil", interactive=False, height=240)
+            picture = gr.Image(label="The point's picture (sound: its spectrogram)", type="pil", interactive=False,
+                               height=240)
+            sound = gr.Audio(label="Sound checkpoints: the point's clip", type="numpy", interactive=False)
             note = gr.Markdown()
             save = gr.DownloadButton("Save point (JSON bookmark)", variant="secondary")
     z = gr.State([])
 
     checkpoint.change(class_menu, checkpoint, label, api_visibility="private", preprocess=False)
-    start.click(from_seed, [checkpoint, seed, label], [picture, note, z, save, *sliders],
+    start.click(from_seed, [checkpoint, seed, label], [picture, sound, note, z, save, *sliders],
                 api_name="seed_point", preprocess=False)
     for s in sliders:   # every move decodes once; a newer move replaces a pending one
-        s.input(move, [checkpoint, label, z, *sliders], [picture, note, z, save], api_name=False,
+        s.input(move, [checkpoint, label, z, *sliders], [picture, sound, note, z, save], api_name=False,
                 show_progress="hidden", trigger_mode="always_last", preprocess=False)
-    bookmark_in.upload(open_bookmark, bookmark_in, [checkpoint, label, picture, note, z, save, *sliders],
+    bookmark_in.upload(open_bookmark, bookmark_in, [checkpoint, label, picture, sound, note, z, save, *sliders],
                        api_name="restore_bookmark")
