@@ -49,8 +49,9 @@ def main(argv=None):
     p.add_argument("--from", dest="from_seed", required=True, metavar="SEED|FILE|NAME",
                    help="seed of the start; or a picture or sound file placed in latent space; or, for a "
                         "text checkpoint, a name")
-    p.add_argument("--to", dest="to_seed", required=True, metavar="SEED|NAME",
-                   help="seed of the end (or, for a text checkpoint, a name)")
+    p.add_argument("--to", dest="to_seed", required=True, metavar="SEED|FILE|NAME",
+                   help="seed of the end; or a picture or sound file (with --from FILE); or, for a text "
+                        "checkpoint, a name")
     p.add_argument("--steps", type=int, default=16, help="points on the path, ends included (2-32)")
     p.add_argument("--slerp", action="store_true", help="spherical path instead of a straight line")
     p.add_argument("--from-label", default="any", help="class at the start ('any': the seed picks)")
@@ -102,23 +103,24 @@ def main(argv=None):
                                       "" if args.to_seed.isdigit() else args.to_seed)
                 data, what = w.text.encode(), " -> ".join(w.names)
             else:
-                if seed_or(args.to_seed) is None:
-                    raise studio.BadRequest(f"--to must be a seed (a whole number) for {args.name}.")
+                read = lambda path: open(path, "rb").read(studio.pictures.MAX_UPLOAD_BYTES + 1)
+                to_sample = None if args.to_seed.isdigit() else read(args.to_seed)
+                if args.from_seed.isdigit() and to_sample is not None:
+                    raise studio.BadRequest("To walk to a file, start from a file too (--from FILE).")
                 if args.from_seed.isdigit():
                     r = studio.walk(args.name, int(args.from_seed), int(args.to_seed), args.steps, args.slerp,
                                     args.from_label, args.to_label)
                 else:
-                    with open(args.from_seed, "rb") as f:
-                        sample = f.read(studio.pictures.MAX_UPLOAD_BYTES + 1)
-                    encoded, r = studio.walk_from_picture(args.name, sample, args.from_label, int(args.to_seed),
-                                                          args.to_label, args.steps, args.slerp)
+                    encoded, r = studio.walk_from_picture(args.name, read(args.from_seed), args.from_label,
+                                                          seed_or(args.to_seed) or 0, args.to_label, args.steps,
+                                                          args.slerp, to_picture=to_sample)
                     print(f"{args.from_seed}: placed by {encoded.method} in {encoded.ms:.0f} ms, "
                           f"reconstruction error {encoded.error:.4f}")
                 kind = args.out.lower().rsplit(".", 1)[-1]
                 data = r.wav if kind == "wav" and r.wav else r.png if kind == "png" else r.gif
                 what = "the evaluator sees " + " -> ".join(dict.fromkeys(r.recognised))
         except OSError as e:
-            sys.exit(f"error: cannot read {args.from_seed}: {e.strerror}")
+            sys.exit(f"error: cannot read {e.filename}: {e.strerror}")
         except studio.BadRequest as e:
             sys.exit(f"error: {e}")
         with open(args.out, "wb") as f:

@@ -186,3 +186,16 @@ def test_walk_names_endpoint_lists_the_names_and_refuses_what_it_cannot_spell(cl
 def test_a_names_point_by_hand_through_http(client):
     picture, sound, note, saved, *sliders = client.predict("gan-names", 4, "", api_name="/seed_point")
     assert picture is None and sound is None and note.startswith("**")
+
+
+def test_walk_from_one_uploaded_picture_to_another(client, tmp_path):
+    from PIL import Image, ImageDraw
+    paths = []
+    for name, line in [("seven.png", [(40, 40), (160, 40), (80, 170)]), ("one.png", [(100, 30), (100, 170)])]:
+        img = Image.new("RGB", (200, 200), "white")
+        ImageDraw.Draw(img).line(line, fill="black", width=18)
+        img.save(tmp_path / name)
+        paths.append(handle_file(str(tmp_path / name)))
+    seen, rebuilt, found, strip, film = client.predict("vae-mnist", "7", None, paths[0], 0, "1", 5, True, paths[1],
+                                                       api_name="/walk_from_picture")
+    assert Path(strip).is_file() and Path(film).read_bytes()[:6] == b"GIF89a"

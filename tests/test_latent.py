@@ -195,6 +195,13 @@ def test_cli_interpolate_from_a_picture_file(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "genapp", "interpolate", "vae-mnist", "--from", str(tmp_path / "no.png"),
                           "--to", "2", "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert bad.returncode != 0 and "cannot read" in bad.stderr
+    three = tmp_path / "three.png"
+    Image.fromarray(_drawing(3)).save(three)
+    both = subprocess.run([sys.executable, "-m", "genapp", "interpolate", "gan-mnist", "--from", str(picture),
+                           "--to", str(three), "--steps", "5", "--out", str(out)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert both.returncode == 0, both.stderr
+    assert "7 -> " in both.stdout and both.stdout.rstrip().endswith("3")
 
 
 def test_a_sound_walk_gives_one_wav_a_clip_per_step_and_the_same_bytes_again():
@@ -279,3 +286,12 @@ def test_sound_and_text_points_decode_and_their_bookmarks_restore(name, label):
     assert restored == point
     again = studio.decode_point(name, restored.z, restored.label)
     assert (again.name, again.sound is None or again.sound[1].tobytes()) == (view.name, view.sound is None or view.sound[1].tobytes())
+
+
+def test_a_walk_from_one_drawing_to_another():
+    encoded, r = studio.walk_from_picture("gan-mnist", _drawing(7), "any", 0, "any", 6, True, to_picture=_drawing(3))
+    assert r.recognised[0] == "7" and r.recognised[-1] == "3"
+    assert "to_picture_sha256" in png_text(r.png)
+    with pytest.raises(studio.BadRequest, match="blank"):
+        import numpy as np
+        studio.walk_from_picture("gan-mnist", _drawing(7), to_picture=np.full((40, 40), 255, np.uint8))

@@ -95,15 +95,23 @@ def encode_picture(checkpoint, picture, label="any", steps=INVERSION_STEPS, prog
 
 
 def walk_from_picture(checkpoint, picture, label="any", to_seed=1, to_label="any", steps=16, spherical=True,
-                      progress=None) -> tuple[Encoded, WalkResult]:
-    """Encode a picture (or clip), then walk from its latent to `to_seed`'s."""
+                      progress=None, to_picture=None) -> tuple[Encoded, WalkResult]:
+    """Encode a picture (or clip), then walk from its latent to `to_seed`'s, or, when `to_picture`
+    is given, to where that second picture (or clip) lands (its class: `to_label`, or recognised)."""
     steps, to_seed = check_path_steps(steps), check_seed(to_seed)
+    if to_picture is not None:
+        check_picture(checkpoint, to_picture, to_label)      # refuse before the first (slow) inversion
     encoded = encode_picture(checkpoint, picture, label, progress=progress)
     classes = DATASETS[checkpoint_dataset(checkpoint)].class_names
-    model = hub.load(encoded.checkpoint)
-    with torch.inference_mode():
-        b, label_b = _endpoint(model, encoded.checkpoint.split("-")[0], to_seed, check_label(to_label, classes),
-                               len(classes))
+    if to_picture is not None:
+        end = encode_picture(checkpoint, to_picture, to_label, progress=progress)
+        b, label_b, provenance = end.z, end.label, {"to_picture_sha256": end.fingerprint}
+    else:
+        model = hub.load(encoded.checkpoint)
+        with torch.inference_mode():
+            b, label_b = _endpoint(model, encoded.checkpoint.split("-")[0], to_seed, check_label(to_label, classes),
+                                   len(classes))
+        provenance = {"to_seed": to_seed}
     result = walk_between(encoded.checkpoint, encoded.z, encoded.label, b, label_b, steps, bool(spherical),
-                          time.perf_counter(), {"from_picture_sha256": encoded.fingerprint, "to_seed": to_seed})
+                          time.perf_counter(), {"from_picture_sha256": encoded.fingerprint, **provenance})
     return encoded, result

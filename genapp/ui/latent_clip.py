@@ -25,9 +25,17 @@ def encode(checkpoint, label, recording, progress=gr.Progress()):
 
 
 @speaks_errors
-def walk(checkpoint, label, recording, to_seed, to_label, steps, progress=gr.Progress()):
+def check_walk(checkpoint, label, recording, to_seed, to_label, steps, to_recording):
+    studio.check_picture(checkpoint, clip_of(recording), label)
+    studio.check_walk(checkpoint, 0, to_seed, steps, True, label, to_label)
+    if to_recording is not None:
+        studio.check_picture(checkpoint, clip_of(to_recording), to_label)
+
+
+@speaks_errors
+def walk(checkpoint, label, recording, to_seed, to_label, steps, to_recording, progress=gr.Progress()):
     e, r = studio.walk_from_picture(checkpoint, clip_of(recording), label, to_seed, to_label, steps, True,
-                                    progress_callback(progress, "Inverting the GAN"))
+                                    progress_callback(progress, "Inverting the GAN"), clip_of(to_recording))
     return (e.seen, (e.sample_rate, e.heard), e.reconstruction, (e.sample_rate, e.rebuilt_sound), summary(e),
             r.strip, (r.sample_rate, r.pcm), download_file(r.wav, f"{checkpoint}-walk-from-recording-{to_seed}.wav"))
 
@@ -60,6 +68,8 @@ def build():
                 to_seed = gr.Number(2, precision=0, minimum=0, label="Walk to seed")
                 to_label = gr.Dropdown(studio.class_choices("fsdd"), value="3", label="Its digit")
                 steps = gr.Slider(studio.MIN_PATH_STEPS, studio.MAX_PATH_STEPS, value=8, step=1, label="Steps")
+            to_recording = gr.Audio(label="...or walk to this clip (upload or record)", sources=["upload", "microphone"],
+                                    type="numpy")
             walk_button = gr.Button("Walk from the recording", variant="secondary")
             strip = gr.Image(label="The walk (spectrograms)", type="pil", interactive=False, height=260)
             with gr.Row():
@@ -71,6 +81,6 @@ def build():
     # refused requests are checked in a step with no outputs, so what is on screen stays
     button.click(check, inputs, None, api_visibility="private").success(
         encode, inputs, encoded, api_name="encode_recording", concurrency_limit=2)
-    walk_button.click(check, inputs, None, api_visibility="private").success(
-        walk, inputs + [to_seed, to_label, steps], encoded + [strip, walk_sound, wav], api_name="walk_from_recording",
-        concurrency_limit=2)
+    walk_inputs = inputs + [to_seed, to_label, steps, to_recording]
+    walk_button.click(check_walk, walk_inputs, None, api_visibility="private").success(
+        walk, walk_inputs, encoded + [strip, walk_sound, wav], api_name="walk_from_recording", concurrency_limit=2)

@@ -31,9 +31,11 @@ def check(checkpoint, label, sketch, upload):
 
 
 @speaks_errors
-def check_walk(checkpoint, label, sketch, upload, to_seed, to_label, steps, spherical):
+def check_walk(checkpoint, label, sketch, upload, to_seed, to_label, steps, spherical, to_upload):
     studio.check_picture(checkpoint, picture_of(sketch, upload), label)
     studio.check_walk(checkpoint, 0, to_seed, steps, spherical, label, to_label)
+    if to_upload:
+        studio.check_picture(checkpoint, to_upload, to_label)
 
 
 @speaks_errors
@@ -44,9 +46,9 @@ def encode(checkpoint, label, sketch, upload, progress=gr.Progress()):
 
 
 @speaks_errors
-def walk(checkpoint, label, sketch, upload, to_seed, to_label, steps, spherical, progress=gr.Progress()):
+def walk(checkpoint, label, sketch, upload, to_seed, to_label, steps, spherical, to_upload, progress=gr.Progress()):
     e, r = studio.walk_from_picture(checkpoint, picture_of(sketch, upload), label, to_seed, to_label, steps,
-                                    spherical, progress_callback(progress, "Inverting the GAN"))
+                                    spherical, progress_callback(progress, "Inverting the GAN"), to_upload or None)
     gif = download_file(r.gif, f"{checkpoint}-walk-from-picture-{to_seed}.gif")
     return e.seen, e.reconstruction, summary(e), r.strip, gif
 
@@ -79,6 +81,8 @@ def build():
             with gr.Row():
                 to_seed = gr.Number(2, precision=0, minimum=0, label="Walk to seed")
                 to_label = gr.Dropdown(studio.class_choices("mnist"), value="any", label="Its class")
+            to_upload = gr.File(label="...or walk to this picture (upload)", file_types=["image"], type="binary",
+                                height=90)
             with gr.Row():
                 steps = gr.Slider(studio.MIN_PATH_STEPS, studio.MAX_PATH_STEPS, value=12, step=1, label="Steps")
                 spherical = gr.Checkbox(True, label="Slerp")
@@ -92,6 +96,6 @@ def build():
     inputs = [checkpoint, label, sketch, upload]
     button.click(check, inputs, None, api_visibility="private").success(
         encode, inputs, [seen, rebuilt, found], api_name="encode_picture", concurrency_limit=2)
-    walk_inputs = inputs + [to_seed, to_label, steps, spherical]
+    walk_inputs = inputs + [to_seed, to_label, steps, spherical, to_upload]
     walk_button.click(check_walk, walk_inputs, None, api_visibility="private").success(
         walk, walk_inputs, [seen, rebuilt, found, strip, film], api_name="walk_from_picture", concurrency_limit=2)
