@@ -199,3 +199,15 @@ def test_walk_from_one_uploaded_picture_to_another(client, tmp_path):
     seen, rebuilt, found, strip, film = client.predict("vae-mnist", "7", None, paths[0], 0, "1", 5, True, paths[1],
                                                        api_name="/walk_from_picture")
     assert Path(strip).is_file() and Path(film).read_bytes()[:6] == b"GIF89a"
+
+
+def test_limits_endpoints_race_three_families_and_measure_costs(client, tmp_path):
+    from PIL import Image, ImageDraw
+    img = Image.new("RGB", (200, 200), "white")
+    ImageDraw.Draw(img).line([(100, 30), (100, 170)], fill="black", width=18)
+    img.save(tmp_path / "one.png")
+    seen, vae, gan, rbm, table, curve = client.predict("mnist", "any", None, handle_file(str(tmp_path / "one.png")),
+                                                       api_name="/inverse_duel")
+    assert [row[0] for row in table["data"]] == ["vae-mnist", "gan-mnist", "rbm-mnist"]
+    costs = client.predict(api_name="/compute_costs")
+    assert "rbm-fsdd" in [row[0] for row in costs["data"]]

@@ -21,6 +21,7 @@ from .latent_encode import INVERSION_STEPS, Encoded, check_picture, encode_pictu
 from .latent_map import LatentMap, decode_map_point, latent_map, map_checkpoints, pixel_to_latent
 from .latent_names import NamesWalk, check_walk_names, walk_names
 from .latent_point import SLIDER_DIMS, Point, PointView, bookmark, decode_point, point_checkpoints, restore, seed_point
+from .limits import Cost, compute_costs, inverse_duel
 from .names import (MAX_NAMES, TEMPERATURES, NamesResult, check_names_comparison, compare_names, generate_names,
                     kl_per_char)
 from .sounds import AudioResult, check_sound_comparison, compare_sounds, generate_audio, sounds_zip

@@ -34,6 +34,7 @@ class Encoded:
     method: str
     vae_error: float | None       # for a GAN: the same data set's VAE's error on the same picture
     fingerprint: str              # sha256 of the model input, for the walk's provenance
+    losses: list = None                               # GAN: the pixel error at each inversion step
     sample_rate: int | None = None                    # sound: the clip as given, and as rebuilt
     heard: object = None
     rebuilt_sound: object = None
@@ -68,8 +69,9 @@ def encode_picture(checkpoint, picture, label="any", steps=INVERSION_STEPS, prog
         if index is None:
             index = int(hub.load(f"eval-{dataset}")(x).argmax(1))
     y = torch.tensor([index])
+    losses = []
     if family == "gan":
-        z = invert(model, x, y, steps=steps, callback=progress)
+        z = invert(model, x, y, steps=steps, callback=progress, losses=losses)
         with torch.inference_mode():
             rebuilt = model.decode(z, y)
     else:
@@ -91,7 +93,7 @@ def encode_picture(checkpoint, picture, label="any", steps=INVERSION_STEPS, prog
             extra = dict(sample_rate=audio.SAMPLE_RATE, heard=audio.pcm16(audio.waveform(x)),
                          rebuilt_sound=audio.pcm16(audio.waveform(rebuilt)))
     return Encoded(checkpoint, z[0].detach(), index, shown(x), shown(rebuilt), error, ms, METHODS[family], vae_error,
-                   hashlib.sha256(x.numpy().tobytes()).hexdigest()[:16], **extra)
+                   hashlib.sha256(x.numpy().tobytes()).hexdigest()[:16], [round(v, 6) for v in losses], **extra)
 
 
 def walk_from_picture(checkpoint, picture, label="any", to_seed=1, to_label="any", steps=16, spherical=True,

@@ -1,7 +1,7 @@
 """The whole app: a header and one tab per lesson."""
 import gradio as gr
 
-from . import audio, image, latent, text
+from . import audio, image, latent, limits, text
 
 INTRO = """# genapp: see how generative models work
 Generate pictures, sounds and names with three classic families of generative models (a **VAE**, a
@@ -17,4 +17,5 @@ def build_app() -> gr.Blocks:
             audio.build()
             text.build()
             latent.build()
+            limits.build()
     return demo

@@ -1,0 +1,60 @@
+"""Limits of the families, measured while you watch: the inverse-mapping duel (the same picture placed
+in latent space by each family, side by side) and the compute cost of every generator."""
+import time
+from dataclasses import dataclass
+
+import torch
+from torch.utils.flop_counter import FlopCounterMode
+
+from .. import hub
+from ..card import read_metrics
+from ..sampling import sample_names
+from .checks import check_dataset, generators
+from .latent_encode import Encoded, encode_picture
+
+
+def inverse_duel(dataset, picture, label="any", progress=None) -> list[Encoded]:
+    """The same picture placed by the data set's VAE (one encoder pass), GAN (inversion by
+    optimisation) and RBM (hidden probabilities): reconstructions, errors and wall times."""
+    dataset = check_dataset(dataset)
+    return [encode_picture(f"{family}-{dataset}", picture, label, progress=progress if family == "gan" else None)
+            for family in ("vae", "gan", "rbm")]
+
+
+@dataclass
+class Cost:
+    checkpoint: str
+    parameters: int
+    mflops_per_sample: float      # of one sample, Gibbs sweeps included, as torch's FLOP counter sees them
+                                  # (matrix products and convolutions; fused GRU kernels may escape it)
+    ms_per_sample: float          # measured now: a batch of 16, divided by 16
+    training_seconds: float | None
+    training_device: str
+
+
+@torch.inference_mode()
+def compute_costs(repeats: int = 3) -> list[Cost]:
+    """Every bundled generator of pictures, sound or names: its size, its FLOPs and time per sample,
+    and what its training cost (from its card)."""
+    rows = []
+    for name in [n for m in ("image", "audio", "text") for n in generators(m)]:
+        model = hub.load(name)
+        labels = torch.zeros(16, dtype=torch.long) if getattr(model.config, "num_classes", 0) else None
+        if name in generators("text"):        # names: spelled out (a text GAN's codes through its decoder)
+            draw = lambda n, g, name=name: sample_names(name, n, g)
+        else:
+            draw = lambda n, g, model=model, labels=labels: model.sample(n, g, None if labels is None else labels[:n])
+        with FlopCounterMode(display=False) as counter:
+            draw(1, torch.Generator().manual_seed(0))
+        times = []
+        for seed in range(repeats):
+            t0 = time.perf_counter()
+            draw(16, torch.Generator().manual_seed(seed))
+            times.append((time.perf_counter() - t0) * 1000 / 16)
+        training = read_metrics(hub.resolve(name)).get("training", {})
+        parameters = sum(p.numel() for p in model.parameters())
+        if getattr(model.config, "decoder", ""):                        # a text GAN needs its decoder too
+            parameters += sum(p.numel() for p in hub.load(name, model.config.decoder).parameters())
+        rows.append(Cost(name, parameters, round(counter.get_total_flops() / 1e6, 2), round(min(times), 3),
+                         training.get("seconds"), training.get("device", "")))
+    return rows

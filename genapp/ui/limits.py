@@ -1,0 +1,72 @@
+"""The Limits tab: what each family is bad at, measured while you watch. The inverse-mapping duel
+(one picture, three ways back into latent space) and the compute cost of every generator."""
+import gradio as gr
+import pandas as pd
+
+from .. import studio
+from .common import progress_callback, speaks_errors
+from .latent_picture import picture_of
+
+DUEL_NOTE = """**Predict, then reveal.** Which family will rebuild your digit most faithfully, and which
+fastest? The VAE was *trained* to invert itself: its encoder answers in one pass, but it blurs. A GAN
+has no way back: the app searches for the z whose picture is closest, 200 steps of gradient descent
+(watch the error fall), slower but often sharper. The RBM goes up to its hidden units and down again
+in one step."""
+
+COST_NOTE = """**What to notice.** Sampling cost is not size: for pictures and names the RBM is the smallest
+network here, yet the most expensive to sample, because each sample needs 100 (names: 200) Gibbs
+sweeps through it; a VAE or GAN needs one pass. Training cost is the other way round in places. FLOPs are counted by torch's
+FLOP counter (matrix products and convolutions); milliseconds are measured now, on this machine."""
+
+
+@speaks_errors
+def duel(dataset, label, sketch, upload, progress=gr.Progress()):
+    results = studio.inverse_duel(dataset, picture_of(sketch, upload), label,
+                                  progress_callback(progress, "Inverting the GAN"))
+    pictures = [r.reconstruction for r in results]
+    rows = [[r.checkpoint, r.method, round(r.error, 5), round(r.ms, 1)] for r in results]
+    gan = next(r for r in results if r.checkpoint.startswith("gan-"))
+    curve = {"step": list(range(1, len(gan.losses) + 1)), "pixel error": gan.losses}
+    return results[0].seen, *pictures, rows, pd.DataFrame(curve)
+
+
+@speaks_errors
+def costs():
+    return [[c.checkpoint, f"{c.parameters:,}", c.mflops_per_sample, c.ms_per_sample,
+             "" if c.training_seconds is None else f"{c.training_seconds:.0f} s, {c.training_device}"]
+            for c in studio.compute_costs()]
+
+
+def build():
+    with gr.Tab("Limits", id="limits"), gr.Tabs():
+        with gr.Tab("Inverse mapping duel", id="duel"):
+            with gr.Row():
+                with gr.Column(scale=1, min_width=320):
+                    sketch = gr.Sketchpad(label="Draw a digit (pick the brush on the left first)", type="numpy",
+                                          canvas_size=(280, 280), height=340,
+                                          brush=gr.Brush(default_size=18, colors=["#000000"], color_mode="fixed"))
+                    upload = gr.File(label="...or upload a picture", file_types=["image"], type="binary", height=90)
+                    dataset = gr.Radio([("MNIST digits", "mnist"), ("Fashion-MNIST", "fashion")], value="mnist",
+                                       label="Models trained on")
+                    label = gr.Dropdown(studio.class_choices("mnist"), value="any", label="Class",
+                                        info="'any': the evaluator names it")
+                    button = gr.Button("Race", variant="primary")
+                    gr.Markdown(DUEL_NOTE)
+                with gr.Column(scale=2):
+                    with gr.Row():
+                        seen = gr.Image(label="Given", type="pil", interactive=False, height=160)
+                        outs = [gr.Image(label=f"{f}: rebuilt", type="pil", interactive=False, height=160)
+                                for f in ("VAE", "GAN", "RBM")]
+                    table = gr.Dataframe(headers=["checkpoint", "how", "pixel error", "ms"], interactive=False)
+                    curve = gr.LinePlot(x="step", y="pixel error", title="The GAN's search: error per step",
+                                        height=220)
+            dataset.change(lambda d: gr.Dropdown(choices=studio.class_choices(d), value="any"), dataset, label,
+                           api_visibility="private")
+            button.click(duel, [dataset, label, sketch, upload], [seen, *outs, table, curve], api_name="inverse_duel",
+                         concurrency_limit=2)
+        with gr.Tab("Compute cost", id="cost"):
+            gr.Markdown(COST_NOTE)
+            measure = gr.Button("Measure now", variant="primary")
+            cost_table = gr.Dataframe(headers=["checkpoint", "parameters", "MFLOPs per sample", "ms per sample (now)",
+                                               "training (from its card)"], interactive=False)
+            measure.click(costs, None, cost_table, api_name="compute_costs", concurrency_limit=1)

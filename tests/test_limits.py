@@ -1,0 +1,25 @@
+"""The Limits tab's measurements at the seam: the inverse-mapping duel and the compute-cost table."""
+import pytest
+
+from genapp import hub, studio
+
+from test_latent import _drawing
+
+
+def test_the_duel_places_one_picture_three_ways_and_the_gans_search_converges():
+    results = studio.inverse_duel("mnist", _drawing(7))
+    assert [r.checkpoint for r in results] == ["vae-mnist", "gan-mnist", "rbm-mnist"]
+    assert all(r.label == 7 and 0 <= r.error < 0.05 and r.ms > 0 for r in results)
+    gan = results[1]
+    assert len(gan.losses) == 200 and gan.losses[-1] < 0.2 * gan.losses[0]
+    with pytest.raises(studio.BadRequest, match="Pick a data set"):
+        studio.inverse_duel("fsdd", _drawing(7))
+
+
+def test_compute_costs_cover_every_generator_and_the_rbm_pays_for_its_gibbs_sweeps():
+    rows = {c.checkpoint: c for c in studio.compute_costs(repeats=1)}
+    expected = [n for m in ("image", "audio", "text") for n in studio.generators(m)]
+    assert sorted(rows) == sorted(expected)
+    assert rows["rbm-mnist"].mflops_per_sample > 3 * rows["gan-mnist"].mflops_per_sample
+    assert rows["rbm-mnist"].parameters == sum(p.numel() for p in hub.load("rbm-mnist").parameters())
+    assert all(c.ms_per_sample > 0 and c.training_seconds for c in rows.values())
