@@ -211,3 +211,10 @@ def test_limits_endpoints_race_three_families_and_measure_costs(client, tmp_path
     assert [row[0] for row in table["data"]] == ["vae-mnist", "gan-mnist", "rbm-mnist"]
     costs = client.predict(api_name="/compute_costs")
     assert "rbm-fsdd" in [row[0] for row in costs["data"]]
+
+
+def test_gibbs_chain_endpoint(client):
+    strip, film, caption = client.predict("mnist", "3", 0, 50, 1.0, api_name="/gibbs_chain")
+    assert Path(film).read_bytes()[:6] == b"GIF89a" and "of 50 sweeps shown" in caption
+    with pytest.raises(Exception, match="from 0.5 to 2.0"):
+        client.predict("mnist", "3", 0, 50, 9.0, api_name="/gibbs_chain")

@@ -23,3 +23,19 @@ def test_compute_costs_cover_every_generator_and_the_rbm_pays_for_its_gibbs_swee
     assert rows["rbm-mnist"].mflops_per_sample > 3 * rows["gan-mnist"].mflops_per_sample
     assert rows["rbm-mnist"].parameters == sum(p.numel() for p in hub.load("rbm-mnist").parameters())
     assert all(c.ms_per_sample > 0 and c.training_seconds for c in rows.values())
+
+
+def test_the_gibbs_chain_is_shown_log_spaced_and_reproducible_and_temperature_matters():
+    a = studio.gibbs_film("mnist", "3", 0, 200, 1.0)
+    assert a.shown_steps[0] == 1 and a.shown_steps[-1] == 200 and len(a.shown_steps) <= 16
+    assert a.gif == studio.gibbs_film("mnist", "3", 0, 200, 1.0).gif
+    assert a.gif != studio.gibbs_film("mnist", "3", 0, 200, 2.0).gif
+    assert a.strip.size[0] > 4 * a.strip.size[1] / 2                 # shown sweeps across, 4 chains down
+
+
+@pytest.mark.parametrize("kwargs, words", [(dict(steps=0), "from 1 to 1,000"), (dict(steps=5000), "from 1 to 1,000"),
+                                           (dict(temperature=0), "from 0.5 to 2.0"), (dict(temperature="hot"), "not"),
+                                           (dict(label="giraffe"), "Pick a class"), (dict(dataset="fsdd"), "data set")])
+def test_bad_chain_requests_get_a_sentence(kwargs, words):
+    with pytest.raises(studio.BadRequest, match=words):
+        studio.gibbs_film(**kwargs)

@@ -184,3 +184,20 @@ class RBM(ModelMixin, ConfigMixin):
             if callback is not None:
                 callback(step + 1, steps)
         return self.to_data(v if self.config.visible_type == "categorical" else mean)
+
+    @torch.no_grad()
+    def chain(self, labels, steps: int, generator=None, temperature: float = 1.0):
+        """One Gibbs chain per label, from the class's base rates, with the label units clamped, at
+        `temperature` (energies divided by it: above 1 the chain wanders more, below 1 it settles).
+        Yields the visible means (B, *sample_shape) after each sweep, so the chain can be watched."""
+        y = self.one_hot(labels) if self.config.num_classes > 0 else None
+        mean = self.start_means(labels)
+        v = mean if self.config.visible_type == "gaussian" else self.sample_visible(mean, generator)
+        for _ in range(steps):
+            h = torch.bernoulli(torch.sigmoid(self.hidden_input(v, y) / temperature), generator=generator)
+            if self.config.visible_type == "bernoulli":       # temperature scales both conditionals
+                mean = torch.sigmoid(F.linear(h, self.W.T, self.b) / temperature)
+            else:                                              # other units: the hidden side only
+                mean = self.visible_mean(h)
+            v = self.sample_visible(mean, generator)
+            yield self.to_data(mean)

@@ -40,6 +40,17 @@ def _integer(value, what: str, low: int, high: int) -> int:
     return number
 
 
+def _number(value, what: str, low: float, high: float) -> float:
+    """A finite number in [low, high], or a BadRequest saying which and why."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise BadRequest(f"{what} must be a number from {low} to {high}; {value!r} is not a number.") from None
+    if isinstance(value, bool) or not math.isfinite(number) or not low <= number <= high:
+        raise BadRequest(f"{what} must be from {low} to {high}; {value!r} is out of range.")
+    return number
+
+
 def check_count(n) -> int:
     return _integer(n, "The number of images", 1, MAX_IMAGES)
 

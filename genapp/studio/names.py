@@ -1,5 +1,4 @@
 """Text: invented names from the text checkpoints, each marked new or in the training data."""
-import math
 import time
 from dataclasses import dataclass
 
@@ -9,7 +8,7 @@ from .. import hub
 from ..card import read_metrics
 from ..data import text
 from ..sampling import sample_names
-from .checks import BadRequest, _integer, check_checkpoint, check_family, check_seed, check_steps
+from .checks import _integer, _number, check_checkpoint, check_family, check_seed, check_steps
 
 MAX_NAMES = 50
 TEMPERATURES = (0.1, 2.0)
@@ -39,14 +38,7 @@ def check_name_count(n) -> int:
 
 
 def check_temperature(t) -> float:
-    low, high = TEMPERATURES
-    try:
-        value = float(t)
-    except (TypeError, ValueError):
-        raise BadRequest(f"The temperature must be a number from {low} to {high}; {t!r} is not a number.") from None
-    if isinstance(t, bool) or not math.isfinite(value) or not low <= value <= high:
-        raise BadRequest(f"The temperature must be from {low} to {high}; {t!r} is out of range.")
-    return value
+    return _number(t, "The temperature", *TEMPERATURES)
 
 
 def generate_names(checkpoint, n=20, seed=0, temperature=1.0, steps=None, progress=None) -> NamesResult:
