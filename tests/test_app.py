@@ -218,3 +218,8 @@ def test_gibbs_chain_endpoint(client):
     assert Path(film).read_bytes()[:6] == b"GIF89a" and "of 50 sweeps shown" in caption
     with pytest.raises(Exception, match="from 0.5 to 2.0"):
         client.predict("mnist", "3", 0, 50, 9.0, api_name="/gibbs_chain")
+
+
+def test_rbm_quality_endpoint(client):
+    plot, table = client.predict("rbm-mnist", api_name="/rbm_quality_by_steps")
+    assert [row[0] for row in table["data"]][:3] == [1, 2, 5]

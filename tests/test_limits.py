@@ -39,3 +39,12 @@ def test_the_gibbs_chain_is_shown_log_spaced_and_reproducible_and_temperature_ma
 def test_bad_chain_requests_get_a_sentence(kwargs, words):
     with pytest.raises(studio.BadRequest, match=words):
         studio.gibbs_film(**kwargs)
+
+
+def test_rbm_quality_by_steps_scores_each_step_count_and_refuses_non_rbms():
+    rows = studio.rbm_quality_by_steps("rbm-mnist")
+    assert [r[0] for r in rows] == list(studio.limits.QUALITY_STEPS)
+    assert all(0 <= r[1] <= 1 for r in rows) and rows[-1][2] > rows[0][2]
+    assert max(r[1] for r in rows) > rows[0][1]          # a few sweeps beat one: more compute, better samples
+    with pytest.raises(studio.BadRequest, match="not an RBM"):
+        studio.rbm_quality_by_steps("gan-mnist")

@@ -17,12 +17,12 @@ from .images import (GRID_SCALE, ImageResult, check_comparison, compare_families
                      generate_images, side_by_side)
 from .latent import (MAX_PATH_STEPS, MIN_PATH_STEPS, WalkResult, check_path_steps, check_walk, check_walker, walk,
                      walkers)
-from . import clips, gibbs, latent_map as latent_map_module, latent_point, pictures
+from . import clips, gibbs, limits, latent_map as latent_map_module, latent_point, pictures
 from .latent_encode import INVERSION_STEPS, Encoded, check_picture, encode_picture, walk_from_picture
 from .latent_map import LatentMap, decode_map_point, latent_map, map_checkpoints, pixel_to_latent
 from .latent_names import NamesWalk, check_walk_names, walk_names
 from .latent_point import SLIDER_DIMS, Point, PointView, bookmark, decode_point, point_checkpoints, restore, seed_point
-from .limits import Cost, compute_costs, inverse_duel
+from .limits import Cost, compute_costs, inverse_duel, rbm_quality_by_steps
 from .names import (MAX_NAMES, TEMPERATURES, NamesResult, check_names_comparison, compare_names, generate_names,
                     kl_per_char)
 from .sounds import AudioResult, check_sound_comparison, compare_sounds, generate_audio, sounds_zip

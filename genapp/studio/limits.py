@@ -9,7 +9,10 @@ from torch.utils.flop_counter import FlopCounterMode
 from .. import hub
 from ..card import read_metrics
 from ..sampling import sample_names
-from .checks import check_dataset, generators
+from .checks import BadRequest, check_checkpoint, check_dataset, generators
+
+QUALITY_STEPS = (1, 2, 5, 10, 25, 50, 100, 200, 500)
+QUALITY_CHAINS = 200
 from .latent_encode import Encoded, encode_picture
 
 
@@ -57,4 +60,25 @@ def compute_costs(repeats: int = 3) -> list[Cost]:
             parameters += sum(p.numel() for p in hub.load(name, model.config.decoder).parameters())
         rows.append(Cost(name, parameters, round(counter.get_total_flops() / 1e6, 2), round(min(times), 3),
                          training.get("seconds"), training.get("device", "")))
+    return rows
+
+
+@torch.inference_mode()
+def rbm_quality_by_steps(checkpoint="rbm-mnist", seed=0) -> list[tuple[int, float, float]]:
+    """(Gibbs sweeps, share of samples the evaluator recognises as the class asked for, elapsed ms) after
+    each of QUALITY_STEPS sweeps of QUALITY_CHAINS chains (20 per class): more compute, better
+    samples, up to a point."""
+    checkpoint = check_checkpoint(checkpoint)
+    if not checkpoint.startswith("rbm-"):
+        raise BadRequest(f"{checkpoint} is not an RBM; pick one of "
+                         f"{', '.join(n for n in generators('image') if n.startswith('rbm-'))}.")
+    model = hub.load(checkpoint)
+    clf = hub.load(f"eval-{checkpoint.split('-', 1)[1]}")
+    k = model.config.num_classes
+    labels = torch.arange(k).repeat_interleave(QUALITY_CHAINS // k)
+    rows, t0 = [], time.perf_counter()
+    for step, means in enumerate(model.chain(labels, QUALITY_STEPS[-1], torch.Generator().manual_seed(seed)), 1):
+        if step in QUALITY_STEPS:
+            agreement = (clf(means).argmax(1) == labels).float().mean().item()
+            rows.append((step, round(agreement, 3), round((time.perf_counter() - t0) * 1000, 1)))
     return rows

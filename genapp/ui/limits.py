@@ -53,6 +53,13 @@ def chain(dataset, label, seed, steps, temperature):
 
 
 @speaks_errors
+def quality(checkpoint):
+    rows = studio.rbm_quality_by_steps(checkpoint)
+    table = pd.DataFrame(rows, columns=["Gibbs sweeps", "recognised as asked", "elapsed ms"])
+    return table, table
+
+
+@speaks_errors
 def costs():
     return [[c.checkpoint, f"{c.parameters:,}", c.mflops_per_sample, c.ms_per_sample,
              "" if c.training_seconds is None else f"{c.training_seconds:.0f} s, {c.training_device}"]
@@ -116,3 +123,14 @@ def build():
             cost_table = gr.Dataframe(headers=["checkpoint", "parameters", "MFLOPs per sample", "ms per sample (now)",
                                                "training (from its card)"], interactive=False)
             measure.click(costs, None, cost_table, api_name="compute_costs", concurrency_limit=1)
+            gr.Markdown("**More compute, better samples?** 200 RBM chains (20 per class), scored by the evaluator "
+                        "after 1 to 500 Gibbs sweeps. Predict the curve, then run it.")
+            with gr.Row():
+                rbm = gr.Radio([n for n in studio.generators("image") if n.startswith("rbm-")], value="rbm-mnist",
+                               label="RBM")
+                run_quality = gr.Button("Run the chains", variant="secondary")
+            with gr.Row():
+                quality_plot = gr.LinePlot(x="Gibbs sweeps", y="recognised as asked", height=240)
+                quality_table = gr.Dataframe(interactive=False)
+            run_quality.click(quality, rbm, [quality_plot, quality_table], api_name="rbm_quality_by_steps",
+                              preprocess=False, concurrency_limit=1)
