@@ -83,15 +83,16 @@ class RBM(ModelMixin, ConfigMixin):
         x = F.linear(v, self.W, self.c)                            # (B, num_hidden)
         return x if y is None or self.config.num_classes == 0 else x + y @ self.U.T
 
-    def visible_mean(self, h):
-        """E[v | h], (B, num_visible): probabilities (bernoulli, categorical) or real means (gaussian)."""
+    def visible_mean(self, h, temperature: float = 1.0):
+        """E[v | h], (B, num_visible): probabilities (bernoulli, categorical) or real means (gaussian).
+        temperature divides the energy of bernoulli units (the others are left as they are)."""
         x = F.linear(h, self.W.T, self.b)
         kind = self.config.visible_type
         if kind == "gaussian":
             return x
         if kind == "categorical":
             return F.softmax(x.reshape(len(x), -1, self.config.sample_shape[-1]), -1).reshape_as(x)
-        return torch.sigmoid(x)
+        return torch.sigmoid(x / temperature)
 
     def label_logits(self, h):
         return F.linear(h, self.U.T, self.d)                       # (B, num_classes)
@@ -111,13 +112,13 @@ class RBM(ModelMixin, ConfigMixin):
     def one_hot(self, labels):
         return None if labels is None or self.config.num_classes == 0 else F.one_hot(labels, self.config.num_classes).float()
 
-    def gibbs_step(self, v, y, generator=None, clamp_labels=True):
-        """One block-Gibbs sweep; returns new (v sample, y, visible mean)."""
-        h = torch.bernoulli(torch.sigmoid(self.hidden_input(v, y)), generator=generator)
+    def gibbs_step(self, v, y, generator=None, clamp_labels=True, temperature: float = 1.0):
+        """One block-Gibbs sweep, energies divided by `temperature`; returns new (v sample, y, visible mean)."""
+        h = torch.bernoulli(torch.sigmoid(self.hidden_input(v, y) / temperature), generator=generator)
         if self.config.num_classes > 0 and not clamp_labels:
             idx = torch.multinomial(F.softmax(self.label_logits(h), 1), 1, generator=generator)
             y = F.one_hot(idx.squeeze(1), self.config.num_classes).float()
-        mean = self.visible_mean(h)
+        mean = self.visible_mean(h, temperature)
         return self.sample_visible(mean, generator), y, mean
 
     def forward(self, v, y_data, v_model, y_model):
@@ -149,8 +150,7 @@ class RBM(ModelMixin, ConfigMixin):
     @torch.no_grad()
     def reconstruct(self, x, labels=None):
         """(B, *sample_shape) data -> mean of v after one up-down pass through p(h | v, y)."""
-        h = torch.sigmoid(self.hidden_input(self.to_visible(x), self.one_hot(labels)))
-        return self.to_data(self.visible_mean(h))
+        return self.decode(self.encode(x, labels))
 
     @torch.no_grad()
     def start_means(self, labels):
@@ -165,6 +165,13 @@ class RBM(ModelMixin, ConfigMixin):
             return self.visible_mean(torch.zeros(len(labels), self.config.num_hidden, device=self.device))
         return torch.sigmoid(self.b).expand(len(labels), -1)
 
+    def start(self, labels, generator=None):
+        """The chains' first state (v, y, mean): a draw of the start means (their values, for
+        gaussian units), the labels one-hot (None without label units), and the means themselves."""
+        mean = self.start_means(labels)
+        v = mean if self.config.visible_type == "gaussian" else self.sample_visible(mean, generator)
+        return v, self.one_hot(labels), mean
+
     @torch.no_grad()
     def sample(self, n, generator=None, labels=None, steps=None, callback=None):
         """n samples (n, *sample_shape) after `steps` Gibbs sweeps from the class's base rates: the
@@ -176,9 +183,7 @@ class RBM(ModelMixin, ConfigMixin):
         clamp = labels is not None
         if labels is None:
             labels = torch.randint(max(self.config.num_classes, 1), (n,), generator=generator)
-        mean = self.start_means(labels)
-        v = mean if self.config.visible_type == "gaussian" else self.sample_visible(mean, generator)
-        y = self.one_hot(labels) if self.config.num_classes > 0 else None
+        v, y, mean = self.start(labels, generator)      # steps = 0 returns the start means
         for step in range(steps):
             v, y, mean = self.gibbs_step(v, y, generator, clamp_labels=clamp)
             if callback is not None:
@@ -188,16 +193,10 @@ class RBM(ModelMixin, ConfigMixin):
     @torch.no_grad()
     def chain(self, labels, steps: int, generator=None, temperature: float = 1.0):
         """One Gibbs chain per label, from the class's base rates, with the label units clamped, at
-        `temperature` (energies divided by it: above 1 the chain wanders more, below 1 it settles).
-        Yields the visible means (B, *sample_shape) after each sweep, so the chain can be watched."""
-        y = self.one_hot(labels) if self.config.num_classes > 0 else None
-        mean = self.start_means(labels)
-        v = mean if self.config.visible_type == "gaussian" else self.sample_visible(mean, generator)
+        `temperature` (energies divided by it: above 1 every unit is less sure and pictures turn to
+        noise, below 1 the chain settles). Yields the visible means (B, *sample_shape) after each
+        sweep, so the chain can be watched."""
+        v, y, _ = self.start(labels, generator)
         for _ in range(steps):
-            h = torch.bernoulli(torch.sigmoid(self.hidden_input(v, y) / temperature), generator=generator)
-            if self.config.visible_type == "bernoulli":       # temperature scales both conditionals
-                mean = torch.sigmoid(F.linear(h, self.W.T, self.b) / temperature)
-            else:                                              # other units: the hidden side only
-                mean = self.visible_mean(h)
-            v = self.sample_visible(mean, generator)
+            v, y, mean = self.gibbs_step(v, y, generator, temperature=temperature)
             yield self.to_data(mean)
