@@ -69,9 +69,12 @@ def load(name: str, subfolder: str = ""):
     cls = _model_classes().get(config.get("_class_name"))
     if cls is None:
         raise UnknownCheckpoint(f"{name}: config.json names no genapp model class")
-    model = cls.from_pretrained(folder, use_safetensors=True, low_cpu_mem_usage=False).eval()
-    # channels-last lets oneDNN run the transposed convolutions: 2x faster decoding on the CPU
-    return model.to(memory_format=torch.channels_last)
+    # loaded models are cached and shared: made outside inference mode even when the first request
+    # that needs one runs inside it, so a later request may still take gradients through it (GAN inversion)
+    with torch.inference_mode(False):
+        model = cls.from_pretrained(folder, use_safetensors=True, low_cpu_mem_usage=False).eval()
+        # channels-last lets oneDNN run the transposed convolutions: 2x faster decoding on the CPU
+        return model.to(memory_format=torch.channels_last)
 
 
 @functools.cache

@@ -295,3 +295,11 @@ def test_a_walk_from_one_drawing_to_another():
     with pytest.raises(studio.BadRequest, match="blank"):
         import numpy as np
         studio.walk_from_picture("gan-mnist", _drawing(7), to_picture=np.full((40, 40), 255, np.uint8))
+
+
+def test_a_model_first_loaded_inside_inference_mode_can_still_be_inverted():
+    from genapp import hub
+    hub.load.cache_clear()
+    with torch.inference_mode():                      # e.g. the Text tab's first request loads gan-names
+        studio.generate_names("gan-names", 3, 0)
+    assert studio.walk_names("gan-names", 0, 0, 3, True, "emma", "oliver").names[0] == "emma"
