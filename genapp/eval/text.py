@@ -9,7 +9,7 @@ import torch
 
 from .. import hub
 from ..data import DATASETS, text
-from ..models.vae import iwae_nll
+from ..models.vae import iwae_nll, kl_divergence
 from ..sampling import sample_names
 from .figure import metric, progress
 from .sample_metrics import length_distance, novelty, uniqueness
@@ -40,7 +40,7 @@ def vae_likelihood(model, names, quick) -> dict:
     per_char = torch.cat(nll) / torch.tensor([len(n) + 1 for n in chosen])   # each name's nats per character
     all_x = text.one_hot(text.encode(names))
     mu, logvar = model.encode(all_x)
-    kl = -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum()
+    kl = kl_divergence(mu, logvar).sum()
     sd = per_char.std().item()
     return {
         "test_nats_per_char": metric(

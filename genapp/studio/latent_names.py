@@ -35,8 +35,9 @@ def check_typed_name(name) -> str:
         raise BadRequest(f"That name can't be placed: {e}.") from None
 
 
-def _rows(name):
-    return text.one_hot(text.encode([name]))
+def _rows(names):
+    """One name, or a list of names, as one-hot rows."""
+    return text.one_hot(text.encode([names] if isinstance(names, str) else names))
 
 
 def _latent(checkpoint, model, seed, name, steps_to_invert=200):
@@ -58,12 +59,10 @@ def _latent(checkpoint, model, seed, name, steps_to_invert=200):
 
 
 def _decode(checkpoint, model, latents):
-    family = checkpoint.split("-")[0]
-    if family == "vae":
-        return model.decode(latents)
-    if family == "gan":
-        return hub.load(checkpoint, model.config.decoder).decode(model.decode(latents))
-    return model.decode(latents)                # categorical means: text.decode takes the likeliest symbols
+    """Rows of symbols for latents: a GAN's codes spelled by its autoencoder; a VAE's likeliest letters;
+    an RBM's categorical means (text.decode takes the likeliest symbol of each)."""
+    rows = model.decode(latents)
+    return hub.load(checkpoint, model.config.decoder).decode(rows) if checkpoint.startswith("gan-") else rows
 
 
 def check_walk_names(checkpoint, from_seed=0, to_seed=1, steps=8, spherical=True, from_name="", to_name=""):
@@ -88,6 +87,9 @@ def walk_names(checkpoint, from_seed=0, to_seed=1, steps=8, spherical=True, from
     with torch.inference_mode():
         names = text.decode(_decode(checkpoint, model, path(a.detach(), b.detach(), steps, spherical)))
     lm = hub.load("eval-names")
-    scores = [round(lm.nll_per_char([n]), 3) if n else None for n in names]
-    seen = [lm.seen([n])[0] if n else False for n in names]
-    return NamesWalk(checkpoint, names, scores, seen, (time.perf_counter() - t0) * 1000)
+    spelled = [n for n in names if n]
+    with torch.inference_mode():                # each name's nats / (letters + 1), in one batch
+        per_char = iter((lm(_rows(spelled)) / torch.tensor([len(n) + 1.0 for n in spelled])).tolist()
+                        if spelled else [])
+    scores = [round(next(per_char), 3) if n else None for n in names]
+    return NamesWalk(checkpoint, names, scores, lm.seen(names), (time.perf_counter() - t0) * 1000)

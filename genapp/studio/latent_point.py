@@ -139,8 +139,9 @@ def restore(data) -> Point:
                          "so it would not show the same picture.")
     z = check_latent(saved.get("latent"), hub.load(checkpoint).latent_dim)
     classes = DATASETS[checkpoint_dataset(checkpoint)].class_names
-    if classes and check_label(saved.get("label"), classes) is None:
+    index = check_label(saved.get("label"), classes) if classes else None
+    if classes and index is None:
         raise BadRequest("This bookmark names no class.")
-    label = classes[check_label(saved.get("label"), classes)] if classes else ""
+    label = classes[index] if classes else ""
     seed = saved.get("seed")
     return Point(checkpoint, z, label, None if seed is None else check_seed(seed))

@@ -52,10 +52,7 @@ def generate_names(checkpoint, n=20, seed=0, temperature=1.0, steps=None, progre
     t0 = time.perf_counter()
     with torch.inference_mode():
         names = sample_names(checkpoint, n, torch.Generator().manual_seed(seed), temperature, steps, progress)
-    seen = hub.load("eval-names").seen([s for s in names if s])
-    seen_iter = iter(seen)
-    marks = [next(seen_iter) if s else False for s in names]
-    return NamesResult(checkpoint, names, marks, temperature if family == "vae" else None,
+    return NamesResult(checkpoint, names, hub.load("eval-names").seen(names), temperature if family == "vae" else None,
                        steps if family == "rbm" else None, (time.perf_counter() - t0) * 1000)
 
 
