@@ -103,7 +103,7 @@ def main(argv=None):
                                       "" if args.to_seed.isdigit() else args.to_seed)
                 data, what = w.text.encode(), " -> ".join(w.names)
             else:
-                read = lambda path: open(path, "rb").read(studio.pictures.MAX_UPLOAD_BYTES + 1)
+                read = lambda path: open(path, "rb").read(studio.checks.MAX_UPLOAD_BYTES + 1)
                 to_sample = None if args.to_seed.isdigit() else read(args.to_seed)
                 if args.from_seed.isdigit() and to_sample is not None:
                     raise studio.BadRequest("To walk to a file, start from a file too (--from FILE).")

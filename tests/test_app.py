@@ -78,7 +78,6 @@ def test_class_menu_follows_the_data_set(client):
 
 
 def test_generate_audio_plays_each_family_and_downloads_a_zip_with_provenance(client):
-    import io
     import zipfile
 
     import soundfile as sf

@@ -168,7 +168,7 @@ def test_unknown_repo_raises_repository_not_found(tmp_path):
             huggingface_hub.hf_hub_download(REPO_ID, "missing.bin", cache_dir=tmp_path / "c")
         with pytest.raises(huggingface_hub.errors.RevisionNotFoundError):
             huggingface_hub.snapshot_download(repo_id=REPO_ID, revision="no-such-branch", cache_dir=tmp_path / "c")
-    assert f"GET /api/models/someone/does-not-exist/revision/main" in hub.requests
+    assert "GET /api/models/someone/does-not-exist/revision/main" in hub.requests
     assert not (tmp_path / "c" / "models--someone--does-not-exist" / "snapshots").exists()
 
 

@@ -2,7 +2,6 @@
 shipped as `checkpoints/eval-<dataset>`. Like WaveGAN's SC09 classifier (Donahue et al. 2019) it
 stands in for Inception, whose weights can't be downloaded here: it names the class of a generated
 sample, and its penultimate features feed Fréchet distances."""
-import torch
 import torch.nn as nn
 from diffusers.configuration_utils import ConfigMixin, register_to_config
 from diffusers.models.modeling_utils import ModelMixin

@@ -14,6 +14,9 @@ MAX_SEED = 2**63 - 1
 MAX_GIBBS_STEPS = 2000
 
 
+MAX_UPLOAD_BYTES = 10_000_000     # an uploaded picture, clip or bookmark file (app.py tells Gradio the same)
+
+
 class BadRequest(ValueError):
     """An argument a person can fix; the message is written for them."""
 

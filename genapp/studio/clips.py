@@ -8,9 +8,8 @@ import soundfile as sf
 import torch
 
 from ..data import audio
-from .checks import BadRequest
+from .checks import MAX_UPLOAD_BYTES, BadRequest
 
-MAX_UPLOAD_BYTES = 10_000_000
 MAX_SECONDS = 30
 SILENCE = 0.05                    # below this share of the peak, samples at either end are trimmed
 

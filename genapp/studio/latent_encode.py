@@ -9,15 +9,14 @@ import torch
 
 from .. import hub
 from ..data import DATASETS, audio
-from ..data.image import to_grid
 from ..models.inversion import invert
 from .checks import _integer, check_label, check_seed, checkpoint_dataset, generators
+from .latent_point import one_picture
 from .latent import WalkResult, _endpoint, check_path_steps, check_walker, walk_between
 from . import clips, pictures
 
 INVERSION_STEPS = 200
 MAX_INVERSION_STEPS = 2000
-PICTURE_SCALE = 8
 METHODS = {"vae": "the encoder's mean of q(z|x), one pass",
            "gan": "optimisation of z (inversion)", "rbm": "the hidden units' probabilities p(h|v)"}
 
@@ -85,15 +84,15 @@ def encode_picture(checkpoint, picture, label="any", steps=INVERSION_STEPS, prog
         with torch.inference_mode():
             vae = hub.load(f"vae-{dataset}")
             vae_error = float((vae.decode(vae.encode(x, y)[0], y) - x).pow(2).mean())
-    sound = DATASETS[dataset].modality == "audio"
-    shown = (lambda t: to_grid(t.flip(2), scale=4, pad=0)) if sound else (lambda t: to_grid(t, scale=PICTURE_SCALE, pad=0))
+    modality = DATASETS[dataset].modality
     extra = {}
-    if sound:
+    if modality == "audio":
         with torch.inference_mode():
             extra = dict(sample_rate=audio.SAMPLE_RATE, heard=audio.pcm16(audio.waveform(x)),
                          rebuilt_sound=audio.pcm16(audio.waveform(rebuilt)))
-    return Encoded(checkpoint, z[0].detach(), index, shown(x), shown(rebuilt), error, ms, METHODS[family], vae_error,
-                   hashlib.sha256(x.numpy().tobytes()).hexdigest()[:16], [round(v, 6) for v in losses], **extra)
+    return Encoded(checkpoint, z[0].detach(), index, one_picture(x, modality), one_picture(rebuilt, modality), error,
+                   ms, METHODS[family], vae_error, hashlib.sha256(x.numpy().tobytes()).hexdigest()[:16],
+                   [round(v, 6) for v in losses], **extra)
 
 
 def walk_from_picture(checkpoint, picture, label="any", to_seed=1, to_label="any", steps=16, spherical=True,

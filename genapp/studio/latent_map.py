@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw, ImageFont
 from .. import hub
 from ..data.image import DATASETS, to_grid
 from .checks import BadRequest, checkpoint_dataset
-from .latent_point import PICTURE_SCALE, check_latent
+from .latent_point import check_latent, one_picture
 
 MAP_SIZE, MAP_MARGIN = 440, 10    # scatter pixels (square), and the border inside it
 MAP_RANGE = 3.0                   # the scatter shows z in [-3, 3] on both axes
@@ -93,4 +93,4 @@ def decode_map_point(checkpoint, z1, z2) -> Image.Image:
     z = check_latent([z1, z2], 2)
     with torch.inference_mode():
         x = hub.load(checkpoint).decode(torch.tensor([z]))
-    return to_grid(x, scale=PICTURE_SCALE, pad=0)
+    return one_picture(x, "image")

@@ -15,7 +15,7 @@ from .checks import BadRequest, check_label, check_seed, checkpoint_dataset, gen
 
 SLIDER_DIMS = 8                   # dimensions a person moves by hand
 LATENT_BOUND = 6.0                # a coordinate beyond this is 6 standard deviations out: refused
-PICTURE_SCALE = 8
+PICTURE_SCALE = 8                 # one picture's pixels per data pixel (spectrograms, twice as large: 4)
 MAX_BOOKMARK_BYTES = 100_000
 BOOKMARK_VERSION = 1
 
@@ -35,6 +35,13 @@ class PointView:
     sound: tuple | None           # (sample rate, int16 samples)
     name: str | None
     ms: float
+
+
+def one_picture(x, modality: str) -> Image.Image:
+    """One sample (1, 1, H, W) as a picture to show: a spectrogram with low pitches at the bottom."""
+    if modality == "audio":
+        return to_grid(x.flip(2), scale=PICTURE_SCALE // 2, pad=0)
+    return to_grid(x, scale=PICTURE_SCALE, pad=0)
 
 
 def point_checkpoints() -> list[str]:
@@ -109,8 +116,7 @@ def decode_point(checkpoint, z, label) -> PointView:
                 x = hub.load(checkpoint, model.config.decoder).decode(x)
             return PointView(None, None, text.decode(x)[0], (time.perf_counter() - t0) * 1000)
         sound = (audio.SAMPLE_RATE, audio.pcm16(audio.waveform(x))) if modality == "audio" else None
-    picture = to_grid(x.flip(2), scale=4, pad=0) if modality == "audio" else to_grid(x, scale=PICTURE_SCALE, pad=0)
-    return PointView(picture, sound, None, (time.perf_counter() - t0) * 1000)
+    return PointView(one_picture(x, modality), sound, None, (time.perf_counter() - t0) * 1000)
 
 
 def bookmark(point: Point) -> bytes:

@@ -7,9 +7,8 @@ import numpy as np
 import torch
 from PIL import Image, UnidentifiedImageError
 
-from .checks import BadRequest
+from .checks import MAX_UPLOAD_BYTES, BadRequest
 
-MAX_UPLOAD_BYTES = 10_000_000
 MAX_PIXELS = 25_000_000
 INK = 30                          # grey level above which a pixel counts as ink (after inverting)
 
