@@ -27,6 +27,7 @@ def quick_figures():
     return json.loads(run.stdout)
 
 
+@pytest.mark.timeout(900)     # the first of these also pays for the module's quick eval run (minutes)
 @pytest.mark.parametrize("name", ["eval-mnist", "eval-fsdd"] + MNIST_GENERATORS + TEXT + LATENT_MAP)
 def test_quick_eval_reproduces_the_card_within_its_stated_tolerance(quick_figures, name):
     card = read_metrics(ROOT / "checkpoints" / name)["eval"]

@@ -190,8 +190,12 @@ def evaluate(name: str, data_dir: str | None = None, quick: bool = False) -> dic
     model = hub.load(name)
     if recipe.family == "classifier":
         _, predicted = evaluator_outputs(model, ref.x_test)
+        # the class shares it sees in real test data: the yardstick of the mode-collapse panel (a
+        # Space has no data)
+        seen = class_histogram(predicted, ref.num_classes)
         out = {"test_accuracy": metric(f"Test accuracy ({len(ref.x_test)} test {examples(ref)})",
-                                       (predicted == ref.y_test).float().mean(), 4)}
+                                       (predicted == ref.y_test).float().mean(), 4,
+                                       test_class_shares=[round(v, 4) for v in seen.tolist()])}
         if DATASETS[recipe.dataset].modality == "audio":   # is the vocoder the bottleneck?
             _, predicted = evaluator_outputs(model, audio.spectrogram(audio.waveform(ref.x_test)))
             out["round_trip_accuracy"] = metric(

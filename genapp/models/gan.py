@@ -36,6 +36,20 @@ def hinge_g_loss(fake_scores):
     return -fake_scores.mean()
 
 
+def bce_d_loss(real_scores, fake_scores):
+    """The original discriminator loss, -log D(x) - log(1 - D(G(z))) with D = sigmoid(score)
+    (Goodfellow et al. 2014, eq. 1), mean over the batch."""
+    return F.softplus(-real_scores).mean() + F.softplus(fake_scores).mean()
+
+
+def bce_g_loss(fake_scores):
+    """The non-saturating generator loss -log D(G(z)) (Goodfellow et al. 2014, section 3)."""
+    return F.softplus(-fake_scores).mean()
+
+
+LOSSES = {"hinge": (hinge_d_loss, hinge_g_loss), "bce": (bce_d_loss, bce_g_loss)}
+
+
 # models
 
 class Generator(ModelMixin, ConfigMixin):
@@ -92,23 +106,25 @@ class Discriminator(ModelMixin, ConfigMixin):
     Parameters:
         sample_shape: as the generator's.
         num_classes: labels; the score adds <embed(y), features> (projection discriminator).
-        channels, hidden: conv widths and feature size, every layer spectrally normalized.
+        channels, hidden: conv widths and feature size.
         body_type: "conv" (pictures) or "mlp" (codes).
+        spectral: spectrally normalize every layer (False only for the deliberately collapsing recipe).
     """
 
     @register_to_config
     def __init__(self, sample_shape: tuple = (1, 28, 28), num_classes: int = 10,
-                 channels: tuple = (64, 128), hidden: int = 256, body_type: str = "conv"):
+                 channels: tuple = (64, 128), hidden: int = 256, body_type: str = "conv", spectral: bool = True):
         super().__init__()
         assert body_type in BODIES, f"body_type must be one of {BODIES}"
         if body_type == "mlp":
-            self.features = nn.Sequential(MLP(sample_shape[0], hidden, hidden, spectral=True, activation="leaky"),
+            self.features = nn.Sequential(MLP(sample_shape[0], hidden, hidden, spectral=spectral, activation="leaky"),
                                           nn.LeakyReLU(0.2))
         else:
             self.features = ConvEncoder(sample_shape=sample_shape, channels=channels, out_features=hidden,
-                                        spectral=True, activation="leaky")
-        self.score = spectral_norm(nn.Linear(hidden, 1))
-        self.projection = spectral_norm(nn.Embedding(num_classes, hidden)) if num_classes > 0 else None
+                                        spectral=spectral, activation="leaky")
+        wrap = spectral_norm if spectral else (lambda m: m)
+        self.score = wrap(nn.Linear(hidden, 1))
+        self.projection = wrap(nn.Embedding(num_classes, hidden)) if num_classes > 0 else None
 
     def forward(self, x, labels=None):
         h = self.features(x if self.config.body_type == "mlp" else x * 2 - 1)   # (B, hidden); pictures centred on 0

@@ -12,12 +12,13 @@ from .. import hub
 from .checks import (FAMILIES, FAMILY_TITLES, MAX_CLIPS, MAX_GIBBS_STEPS, MAX_IMAGES, MAX_SEED, BadRequest,
                      check_checkpoint, check_clip_count, check_count, check_dataset, check_family, check_label,
                      check_seed, check_steps, checkpoint_dataset, class_choices, generators)
+from .collapse import Coverage, mode_collapse
 from .gibbs import GibbsFilm, gibbs_film
 from .images import (GRID_SCALE, ImageResult, check_comparison, compare_families, default_gibbs_steps,
                      generate_images, side_by_side)
 from .latent import (MAX_PATH_STEPS, MIN_PATH_STEPS, WalkResult, check_path_steps, check_walk, check_walker, walk,
                      walkers)
-from . import clips, gibbs, limits, latent_map as latent_map_module, latent_point, pictures
+from . import clips, collapse, gibbs, limits, latent_map as latent_map_module, latent_point, pictures
 from .latent_encode import INVERSION_STEPS, Encoded, check_picture, encode_picture, walk_from_picture
 from .latent_map import LatentMap, decode_map_point, latent_map, map_checkpoints, pixel_to_latent
 from .latent_names import NamesWalk, check_walk_names, walk_names

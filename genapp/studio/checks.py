@@ -97,10 +97,12 @@ def checkpoint_dataset(name: str) -> str:
     return name.split("-")[1]
 
 
-def generators(modality: str) -> list[str]:
-    """The bundled generator checkpoints of a modality ("image", "audio" or "text"), in bundled order."""
+def generators(modality: str, variants: bool = False) -> list[str]:
+    """The bundled generator checkpoints of a modality ("image", "audio" or "text"), in bundled order.
+    With variants=True also the specimens named <family>-<dataset>-<variant> (gan-mnist-collapsed), which
+    only the panels made for them list."""
     return [n for n in hub.bundled() if n.split("-")[0] in FAMILIES and checkpoint_dataset(n) in ALL_DATASETS
-            and ALL_DATASETS[checkpoint_dataset(n)].modality == modality]
+            and ALL_DATASETS[checkpoint_dataset(n)].modality == modality and (variants or n.count("-") == 1)]
 
 
 def check_checkpoint(name, modality: str = "image") -> str:
@@ -109,7 +111,7 @@ def check_checkpoint(name, modality: str = "image") -> str:
         hub.resolve(hub.check_name(name))
     except hub.UnknownCheckpoint as e:
         raise BadRequest(str(e)) from None
-    if name not in generators(modality):
+    if name not in generators(modality, variants=True):
         what = {"image": "an image generator", "audio": "a sound generator", "text": "a text generator"}[modality]
         raise BadRequest(f"{name} is not {what}; pick one of {', '.join(generators(modality))}.")
     return name

@@ -8,7 +8,7 @@ from PIL import Image
 from .. import hub
 from ..data import DATASETS as ALL_DATASETS
 from ..data.image import DATASETS, png_bytes, png_text, to_grid
-from .checks import (FAMILY_TITLES, check_checkpoint, check_count, check_dataset, check_family, check_label,
+from .checks import (FAMILY_TITLES, BadRequest, check_checkpoint, check_count, check_dataset, check_family, check_label,
                      check_seed, check_steps, checkpoint_dataset)
 
 GRID_SCALE = 2
@@ -32,6 +32,8 @@ def _draw(checkpoint, n, seed, label, steps, class_names, progress):
     the Gibbs steps run for an RBM): the same arguments give the same samples."""
     label = check_label(label, class_names)
     model = hub.load(checkpoint)
+    if label is not None and not model.config.num_classes:
+        raise BadRequest(f"{checkpoint} is unconditional: it can't be asked for a class; ask for 'any'.")
     generator = torch.Generator().manual_seed(seed)
     with torch.inference_mode():
         labels = (torch.randint(len(class_names), (n,), generator=generator) if label is None

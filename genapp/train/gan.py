@@ -1,4 +1,6 @@
 """Training loop of the GAN: hinge loss, Adam(0, 0.9), one D step per G step, EMA generator.
+recipe.options may undo each of these (loss "bce", betas, ema False, an unnormalized discriminator):
+the deliberately collapsing recipe gan-mnist-collapsed does.
 With recipe.options["autoencoder"] (text), two stages as in Donahue & Rumshisky 2018: first an
 autoencoder (a VAE of the recipe's settings, low KL weight), then the GAN on its codes."""
 import copy
@@ -6,7 +8,7 @@ import dataclasses
 
 import torch
 
-from ..models.gan import Discriminator, Generator, hinge_d_loss, hinge_g_loss
+from ..models.gan import LOSSES, Discriminator, Generator
 from . import vae
 from .loop import Log, Split, minibatch
 
@@ -47,26 +49,31 @@ def fit_gan(recipe, split, device, generator, steps, decoder=""):
     G = Generator(sample_shape=shape, decoder=decoder, **recipe.model).to(device)
     # recipe.options may size the discriminator (its config is saved in discriminator/config.json)
     D = Discriminator(sample_shape=shape, num_classes=num_classes, **recipe.options.get("discriminator", {})).to(device)
-    G_ema = copy.deepcopy(G).eval()
-    opt_g = torch.optim.Adam(G.parameters(), lr=recipe.lr, betas=(0.0, 0.9))
-    opt_d = torch.optim.Adam(D.parameters(), lr=recipe.lr, betas=(0.0, 0.9))
+    options = recipe.options
+    d_loss_fn, g_loss_fn = LOSSES[options.get("loss", "hinge")]
+    betas = tuple(options.get("betas", (0.0, 0.9)))
+    use_ema = options.get("ema", True)
+    G_ema = copy.deepcopy(G).eval() if use_ema else None
+    opt_g = torch.optim.Adam(G.parameters(), lr=recipe.lr, betas=betas)
+    opt_d = torch.optim.Adam(D.parameters(), lr=recipe.lr, betas=betas)
     log = Log(steps)
     cond = num_classes > 0
     for step in range(1, steps + 1):
         x, y = minibatch(split, recipe.batch_size, generator)
         y = y if cond else None
         z = torch.randn((len(x), G.latent_dim), generator=generator).to(device)
-        # (1) Update D: push real scores above +1 and fake scores below -1
+        # (1) Update D: push real scores up and fake scores down
         fake = G(z, y)
-        d_loss = hinge_d_loss(D(x, y), D(fake.detach(), y))
+        d_loss = d_loss_fn(D(x, y), D(fake.detach(), y))
         opt_d.zero_grad(set_to_none=True)
         d_loss.backward()
         opt_d.step()
         # (2) Update G: raise D's score of fresh fakes
-        g_loss = hinge_g_loss(D(fake, y))
+        g_loss = g_loss_fn(D(fake, y))
         opt_g.zero_grad(set_to_none=True)
         g_loss.backward()
         opt_g.step()
-        ema_update(G_ema, G)
+        if use_ema:
+            ema_update(G_ema, G)
         log.step(step, d_loss=d_loss.detach(), g_loss=g_loss.detach())
-    return {"": G_ema, "discriminator": D.eval()}, {}
+    return {"": G_ema if use_ema else G.eval(), "discriminator": D.eval()}, {}

@@ -1,0 +1,106 @@
+"""Mode collapse, counted: 1,000 unconditional samples of a checkpoint, each named by the evaluator,
+and their class histogram beside the one the evaluator sees in real test data (Metz et al. 2017 count
+modes the same way). A class-conditional model is sampled as the model it is, p(x) = sum_y p(y) p(x|y),
+with y drawn uniformly; a collapsed GAN (gan-mnist-collapsed) has no labels to lean on."""
+import time
+from dataclasses import dataclass
+
+import torch
+from PIL import Image, ImageDraw, ImageFont
+
+from .. import hub
+from ..card import read_metrics
+from ..data import DATASETS
+from ..data.image import to_grid
+from ..eval.sample_metrics import class_histogram, class_kl, classes_covered
+from .checks import BadRequest, _integer, check_seed, checkpoint_dataset, generators
+
+SAMPLES = 1000
+SHOWN = 64                 # samples shown as a grid
+BATCH = 250
+MIN_SHARE = 0.01           # a class counts as covered when it holds at least 1% of the samples
+
+
+@dataclass
+class Coverage:
+    checkpoint: str
+    class_names: list[str]
+    shares: list[float]          # of the samples, per class, summing to 1
+    data_shares: list[float]     # of real test data, as the same evaluator sees it (from its card)
+    covered: int                 # classes holding at least MIN_SHARE of the samples
+    kl: float                    # KL(samples || data) in nats, log 10 = 2.303 for total collapse
+    samples: Image.Image         # the first SHOWN samples
+    chart: Image.Image           # the two histograms
+    ms: float
+
+
+def collapse_checkpoints() -> list[str]:
+    """Every bundled picture or sound generator, the collapsed specimen included."""
+    return [n for m in ("image", "audio") for n in generators(m, variants=True)]
+
+
+def check_collapse(checkpoint, seed=0, n=SAMPLES) -> tuple[str, int, int]:
+    if checkpoint not in collapse_checkpoints():
+        raise BadRequest(f"Pick one of {', '.join(collapse_checkpoints())}; got {str(checkpoint)[:40]!r}.")
+    return checkpoint, check_seed(seed), _integer(n, "The number of samples", 100, 2000)
+
+
+@torch.inference_mode()
+def mode_collapse(checkpoint="gan-mnist-collapsed", seed=0, n=SAMPLES, progress=None) -> Coverage:
+    """Draw n samples of `checkpoint` (labels uniform if it has any), let the evaluator name each, and
+    compare the class shares with real data's. progress(done, total) is called after each batch."""
+    checkpoint, seed, n = check_collapse(checkpoint, seed, n)
+    dataset = DATASETS[checkpoint_dataset(checkpoint)]
+    evaluator = f"eval-{dataset.name}"
+    model, clf = hub.load(checkpoint), hub.load(evaluator)
+    t0 = time.perf_counter()
+    generator = torch.Generator().manual_seed(seed)
+    k = len(dataset.class_names)
+    labels = torch.randint(k, (n,), generator=generator) if model.config.num_classes else None
+    batches, predicted = [], []
+    for i in range(0, n, BATCH):                # in batches: a progress bar, and a bounded memory
+        x = model.sample(min(BATCH, n - i), generator, None if labels is None else labels[i:i + BATCH])
+        batches.append(x[:SHOWN - sum(len(b) for b in batches)])              # (B, 1, H, W) in [0, 1]
+        predicted.append(clf(x).argmax(1))
+        if progress:
+            progress(i + len(x), n)
+    x = torch.cat(batches)
+    hist = class_histogram(torch.cat(predicted), k)
+    ms = (time.perf_counter() - t0) * 1000
+    data = torch.tensor(read_metrics(hub.resolve(evaluator))["eval"]["test_accuracy"]["test_class_shares"],
+                        dtype=torch.float64)
+    data = data / data.sum()                                                  # rounded on the card
+    shown = x.flip(2) if dataset.modality == "audio" else x                  # low pitches at the bottom
+    shares = [round(v, 4) for v in hist.tolist()]
+    return Coverage(checkpoint, list(dataset.class_names), shares, [round(v, 4) for v in data.tolist()],
+                    classes_covered(hist, MIN_SHARE), round(class_kl(hist, data), 3),
+                    to_grid(shown, scale=2 if dataset.modality == "image" else 1),
+                    histogram_chart(dataset.class_names, shares, data.tolist(), f"{checkpoint}: {n} samples named by {evaluator}"),
+                    round(ms, 1))
+
+
+def histogram_chart(class_names, shares, data_shares, title, width=520, height=260) -> Image.Image:
+    """Bars of the samples' class shares, with real data's share of each class as a black tick."""
+    img = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.load_default(size=12)
+    left, top, bottom = 34, 24, height - 34
+    top_share = max(0.25, max(shares) * 1.05)
+    y = lambda share: bottom - (bottom - top) * share / top_share
+    draw.text((left, 4), title, fill="black", font=font)
+    for tick in (0, 0.25, 0.5, 0.75, 1.0) if top_share > 0.5 else (0, 0.1, 0.2, 0.3, 0.4, 0.5):
+        if tick <= top_share:
+            draw.line([(left, y(tick)), (width - 6, y(tick))], fill="#dddddd")
+            draw.text((2, y(tick) - 7), f"{tick:.0%}", fill="#555555", font=font)
+    slot = (width - left - 6) / len(shares)
+    for i, (name, share, real) in enumerate(zip(class_names, shares, data_shares)):
+        x0 = left + i * slot + slot * 0.15
+        x1 = left + (i + 1) * slot - slot * 0.15
+        colour = "#3b7dd8" if share >= MIN_SHARE else "#d84b3b"
+        draw.rectangle([x0, y(share), x1, bottom], fill=colour)
+        draw.line([(x0 - 3, y(real)), (x1 + 3, y(real))], fill="black", width=2)
+        label = name.split("/")[0].split()[0][:7]                      # "T-shirt/top" -> "T-shirt"
+        draw.text(((x0 + x1) / 2, bottom + 4), label, fill="black", font=font, anchor="ma")
+    draw.text((left, height - 14), "bars: the samples' classes (red: under 1%)   black ticks: real data",
+              fill="#555555", font=font)
+    return img
