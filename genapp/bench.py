@@ -108,6 +108,25 @@ def inversions(repeats: int) -> list[dict]:
     return rows
 
 
+def grid_while_toy(repeats: int, checkpoint: str = "gan-mnist") -> list[dict]:
+    """In process: the 64-image grid, unloaded and then while a toy (vanilla GAN vs PacGAN, 5,000 steps)
+    trains in its worker: the toy must not slow other users' requests much."""
+    import threading
+    from .studio import toy
+    studio.generate_images(checkpoint, 64, seed=0)                     # warm-up
+    unloaded = [studio.generate_images(checkpoint, 64, seed=s).ms for s in range(repeats)]
+    frames = toy.train_toy("gan-vs-pacgan", "ring", None, toy.MAX_STEPS, 0, 50)
+    first = next(frames)                                               # the worker is up and training
+    drain = threading.Thread(target=lambda: [f for f in frames], daemon=True)
+    drain.start()
+    loaded = [studio.generate_images(checkpoint, 64, seed=s).ms for s in range(repeats)]
+    toy.stop(first.run_id)
+    drain.join()
+    toy.close(first.run_id)
+    return [{"operation": "64-image grid, unloaded", "checkpoint": checkpoint, **_percentiles(unloaded)},
+            {"operation": "64-image grid while a toy trains", "checkpoint": checkpoint, **_percentiles(loaded)}]
+
+
 def cold_start() -> dict:
     """Seconds from `python app.py` to the first successful request through gradio_client."""
     from gradio_client import Client
@@ -138,7 +157,7 @@ def main(quick: bool = False, as_json: bool = False):
     torch.set_num_threads(2)
     repeats = 5 if quick else 30
     rows = (image_grids(repeats) + audio_clips(repeats) + name_lists(repeats) + walks(repeats) + slider_moves(repeats) + inversions(repeats)
-            + [cold_start()])
+            + grid_while_toy(repeats) + [cold_start()])
     info = {"torch_threads": torch.get_num_threads(), "cpus": os.cpu_count(), "rows": rows}
     if as_json:
         print(json.dumps(info, indent=2))

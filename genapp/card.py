@@ -140,6 +140,8 @@ def write_card(folder: Path):
                  for m in measured.values()]
     else:
         body.append("Not measured yet.")
-    body += ["", "## Use", "```", f"python -m genapp generate {name} {USE[data.modality]}"
+    from .eval.augment import card_lines          # eval imports this module: import here, not at the top
+    body += [""] + card_lines(folder)
+    body += ["## Use", "```", f"python -m genapp generate {name} {USE[data.modality]}"
              if not evaluator else "from genapp import hub; clf = hub.load('" + name + "')", "```", ""]
     (folder / "README.md").write_text("\n".join(yaml + [""] + body))

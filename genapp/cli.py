@@ -1,4 +1,4 @@
-"""Command line: python -m genapp train|eval|generate|interpolate|bench."""
+"""Command line: python -m genapp train|eval|generate|interpolate|toy|uses|bench|augment."""
 import argparse
 import json
 import sys
@@ -59,8 +59,42 @@ def main(argv=None):
     p.add_argument("--out", "-o", required=True, help="file to write: .gif (the film) or .png (the strip); "
                    ".wav for sound; .txt for names")
 
+    p = sub.add_parser("toy", help="train a tiny model on 2-D toy points on the CPU, as the Watch it train tab "
+                       "does, and write the run as an animated GIF", formatter_class=fmt)
+    p.add_argument("--family", "-f", default="gan-vs-pacgan", help="gan, pacgan, gan-vs-pacgan, vae or rbm")
+    p.add_argument("--data", "-d", default="ring", help="ring, grid, moons or points (with --points)")
+    p.add_argument("--points", default="", help="'x, y; x, y; ...' for --data points")
+    p.add_argument("--steps", type=int, default=2000)
+    p.add_argument("--every", type=int, default=50, help="steps between frames")
+    p.add_argument("--lr", type=float, default=None, help="learning rate (default: the family's)")
+    p.add_argument("--seed", "-s", type=int, default=0)
+    p.add_argument("--out", "-o", required=True, help="the GIF to write")
+
+    p = sub.add_parser("uses", help="measure the Uses tab's curves over many pictures: denoising PSNR by noise "
+                       "strength, compression PSNR by bits, inpainting error by region", formatter_class=fmt)
+    p.add_argument("use", choices=("denoise", "compress", "inpaint"))
+    p.add_argument("--dataset", default="mnist", help="mnist or fashion")
+    p.add_argument("--n", "-n", type=int, default=200, help="pictures, an equal share of each class")
+    p.add_argument("--source", default="test", choices=("test", "gan"), help="the test split, or GAN samples")
+    p.add_argument("--data", "-d", default=None, help="data directory for --source test (default: the data set's)")
+    p.add_argument("--noise", default="gaussian", help="denoise: gaussian or salt-pepper")
+    p.add_argument("--seed", "-s", type=int, default=0)
+
     p = sub.add_parser("bench", help="time the app's operations on this machine", formatter_class=fmt)
     p.add_argument("--quick", action="store_true", help="fewer repetitions")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    p = sub.add_parser("augment", help="train a small classifier on 100 real digits, then on them plus 1,000 "
+                       "generated ones; print both test accuracies", formatter_class=fmt)
+    p.add_argument("--generator", "-g", nargs="+", default=["vae-mnist", "gan-mnist", "rbm-mnist"],
+                   help="class-conditional image generators of one data set")
+    p.add_argument("--real", type=int, default=100, help="real training examples (a multiple of 10)")
+    p.add_argument("--generated", type=int, default=1000, help="generated examples (a multiple of 10)")
+    p.add_argument("--seeds", type=int, default=5, help="repeats (seeds 0, 1, ...): mean ± sd")
+    p.add_argument("--steps", type=int, default=300, help="training steps of each classifier")
+    p.add_argument("--data", "-d", default=None, help="data directory (default: the data set's)")
+    p.add_argument("--quick", action="store_true", help="one seed (seed 0 of the full run)")
+    p.add_argument("--write-card", action="store_true", help="write the figures into augment.json and the model card")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     args = parser.parse_args(argv)
@@ -126,6 +160,30 @@ def main(argv=None):
         with open(args.out, "wb") as f:
             f.write(data)
         print(f"{args.out}: {args.steps} steps of {args.name}; {what}")
+    elif args.command == "toy":
+        from .studio import toy
+        frames = []
+        try:
+            for f in toy.train_toy(args.family, args.data, args.lr, args.steps, args.seed, args.every, args.points):
+                frames.append(f.picture)
+                if f.step % 500 == 0 or f.done:
+                    print(f"step {f.step} | {f.caption.split(' · ', 1)[1]}")
+        except toy.BadRequest as e:
+            sys.exit(f"error: {e}")
+        with open(args.out, "wb") as out:
+            out.write(toy.gif(frames))
+        print(f"{args.out}: {f.step} steps in {f.seconds:.1f} s, {len(frames)} frames, a frame every "
+              f"{f.seconds / len(frames):.2f} s")
+    elif args.command == "augment":
+        from .eval.augment import main as augment_main
+        augment_main(args.generator, args.real, args.generated, args.seeds, args.steps, args.data, args.quick,
+                     args.write_card, args.json)
+    elif args.command == "uses":
+        from .studio.uses_report import report
+        try:
+            print(report(args.use, args.dataset, args.n, args.source, args.data, args.noise, args.seed))
+        except ValueError as e:   # studio.BadRequest, a malformed argument
+            sys.exit(f"error: {e}")
     elif args.command == "bench":
         from .bench import main as bench_main
         bench_main(quick=args.quick, as_json=args.json)

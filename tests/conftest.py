@@ -1,8 +1,13 @@
+import os
+import socket
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 import torch
+from gradio_client import Client
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -13,3 +18,32 @@ torch.set_num_threads(2)
 @pytest.fixture
 def generator():
     return torch.Generator().manual_seed(0)
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def client(tmp_path_factory):
+    """The app launched for real (python app.py), one server for the whole run, driven through gradio_client."""
+    port = _free_port()
+    env = dict(os.environ, GRADIO_SERVER_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False")
+    log = tmp_path_factory.mktemp("app") / "app.log"          # a file, not a pipe: a full pipe would stall the app
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log.open("w"),
+                            stderr=subprocess.STDOUT, text=True)
+    url, deadline = f"http://127.0.0.1:{port}/", time.time() + 90
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                proc.kill()
+                pytest.fail("app did not start:\n" + log.read_text())
+            time.sleep(0.3)
+    yield Client(url, verbose=False)
+    proc.terminate()
+    proc.wait(10)

@@ -1,43 +1,11 @@
 """The app launched for real (python app.py) and driven through gradio_client, as the API's users do."""
-import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
-from gradio_client import Client, handle_file
+from gradio_client import handle_file
 
 from genapp.data.image import png_text
 from conftest import ROOT
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def client():
-    port = _free_port()
-    env = dict(os.environ, GRADIO_SERVER_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False")
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url, deadline = f"http://127.0.0.1:{port}/", time.time() + 90
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                pytest.fail("app did not start:\n" + proc.stdout.read())
-            time.sleep(0.3)
-    yield Client(url, verbose=False)
-    proc.terminate()
-    proc.wait(10)
 
 
 def test_generate_image_returns_a_gallery_and_a_png_with_provenance(client):
@@ -222,3 +190,29 @@ def test_gibbs_chain_endpoint(client):
 def test_rbm_quality_endpoint(client):
     plot, table = client.predict("rbm-mnist", api_name="/rbm_quality_by_steps")
     assert [row[0] for row in table["data"]][:3] == [1, 2, 5]
+
+
+def test_mode_collapse_through_the_app_counts_classes_and_refuses_unknown_checkpoints(client):
+    chart, grid, chart2, grid2, table = client.predict("gan-mnist-collapsed", "gan-mnist", 0, api_name="/mode_collapse")
+    rows = {row[0]: row[1] for row in table["data"]}
+    assert int(rows["gan-mnist-collapsed"].split()[0]) <= 4 and rows["gan-mnist"] == "10 of 10"
+    assert all(Path(p).stat().st_size > 0 for p in (chart, grid, chart2, grid2))
+    with pytest.raises(Exception, match="Pick one of"):
+        client.predict("gan-nope", "gan-mnist", 0, api_name="/mode_collapse")
+
+
+def test_a_toy_run_streams_frames_through_the_app_and_bad_settings_get_a_sentence(client):
+    job = client.submit("gan", "ring", 0.001, 200, 0, 50, "", None, api_name="/toy_start")
+    frames = job.result() and job.outputs()
+    assert len(frames) >= 4                                  # one frame per 50 steps, streamed
+    picture, curve, caption = frames[-1]                    # the run id stays in the session's state
+    assert "200" in caption and Path(picture).stat().st_size > 0
+    with pytest.raises(Exception, match="learning rate|greater than"):
+        client.predict("gan", "ring", 5.0, 200, 0, 50, "", None, api_name="/toy_start")
+
+
+def test_nearest_training_example_through_the_app(client):
+    *_, verdict = client.predict("gan-mnist", 0, "any", 1, 16, api_name="/nearest_training")
+    assert "training" in verdict
+    with pytest.raises(Exception, match="seed"):
+        client.predict("gan-mnist", -3, "any", 1, 16, api_name="/nearest_training")

@@ -200,3 +200,30 @@ class RBM(ModelMixin, ConfigMixin):
         for _ in range(steps):
             v, y, mean = self.gibbs_step(v, y, generator, temperature=temperature)
             yield self.to_data(mean)
+
+    @torch.no_grad()
+    def denoise(self, x, log_odds, passes: int = 10):
+        """Mean-field posterior of clean bernoulli pixels given a noisy picture x (B, *sample_shape):
+        each pass v <- sigmoid(W'h + b + log_odds) with h = p(h | v, y) and y = p(y | v), the label
+        units free. log_odds (B, *sample_shape): log p(x_i | v_i = 1) - log p(x_i | v_i = 0), the noise's
+        evidence per pixel, so the RBM is the prior and the noise model the likelihood (Bayes' rule)."""
+        assert self.config.visible_type == "bernoulli", "mean-field denoising is written for bernoulli units"
+        v, evidence = x.flatten(1), log_odds.flatten(1)
+        for _ in range(passes):
+            y = self.label_log_probs(v).exp() if self.config.num_classes > 0 else None
+            h = torch.sigmoid(self.hidden_input(v, y))
+            v = torch.sigmoid(F.linear(h, self.W.T, self.b) + evidence)
+        return self.to_data(v)
+
+    @torch.no_grad()
+    def fill_in(self, x, known, steps: int, generator=None):
+        """Inpainting: block Gibbs with the visible units where `known` (bool, like x) is True clamped
+        to x's values and the label units free; the others start at the visible biases' base rates.
+        Yields the visible means (B, *sample_shape), known pixels pasted in, after each sweep."""
+        known, clamped = known.flatten(1), x.flatten(1)
+        v = torch.where(known, clamped, torch.sigmoid(self.b).expand_as(clamped))
+        y = self.label_log_probs(v).exp() if self.config.num_classes > 0 else None
+        for _ in range(steps):
+            v, y, mean = self.gibbs_step(v, y, generator, clamp_labels=False)
+            v = torch.where(known, clamped, v)
+            yield self.to_data(torch.where(known, clamped, mean))

@@ -2,7 +2,9 @@
 class-conditional (Sohn et al. 2015, "Learning Structured Output Representation using Deep
 Conditional Generative Models"): q(z | x, y) is a diagonal Gaussian, p(z) = N(0, I), and p(x | z, y)
 a Bernoulli per pixel, or, for character rows (body_type "gru"), a categorical per symbol read left to
-right by a GRU decoder that also sees z: the sentence VAE of Bowman et al. 2016.
+right by a GRU decoder that also sees z: the sentence VAE of Bowman et al. 2016; or, for real-valued
+vectors such as 2-D toy points (body_type "mlp"), a diagonal Gaussian whose mean and log-variance an
+MLP decoder gives (Kingma & Welling 2014, appendix C.2).
 
 Bernoulli on dynamically binarized pixels is the convention of the MNIST likelihood literature
 (Salakhutdinov & Murray 2008; Burda et al. 2016), so the test NLL in nats is comparable with
@@ -16,10 +18,10 @@ import torch.nn.functional as F
 from diffusers.configuration_utils import ConfigMixin, register_to_config
 from diffusers.models.modeling_utils import ModelMixin
 
-from .nets import (ConvDecoder, ConvEncoder, TextDecoder, TextEncoder, categorical_log_likelihood,
+from .nets import (MLP, ConvDecoder, ConvEncoder, TextDecoder, TextEncoder, categorical_log_likelihood,
                    embed_labels, label_embedding)
 
-BODIES = ("conv", "gru")
+BODIES = ("conv", "gru", "mlp")
 
 # helpers
 
@@ -48,16 +50,25 @@ def iwae_nll(model, x, labels=None, k=1000, batch=250, generator=None):
     return -(torch.logsumexp(log_w, 0) - math.log(k))
 
 
+def gaussian_parameters(out):
+    """An "mlp" decoder's output (B, 2D) -> mean (B, D) and log-variance (B, D), the variance kept
+    from collapsing onto a single point (which would make the likelihood infinite)."""
+    mean, logvar = out.chunk(2, 1)
+    return mean, logvar.clamp(-10, 6)
+
+
 # model
 
 class VAE(ModelMixin, ConfigMixin):
     """Parameters:
         sample_shape: (channels, height, width) of a picture, height and width divisible by 4
-            (body_type "conv"); (length, vocabulary) of a one-hot row of symbols (body_type "gru").
+            (body_type "conv"); (length, vocabulary) of a one-hot row of symbols (body_type "gru");
+            (size,) of a real vector (body_type "mlp").
         latent_dim: size of z.
         num_classes: number of class labels to condition on; 0 for an unconditional model.
         hidden: width of the encoder's last layer (and of the GRUs).
-        body_type: "conv" (pictures, Bernoulli pixels) or "gru" (symbol rows, categorical symbols).
+        body_type: "conv" (pictures, Bernoulli pixels), "gru" (symbol rows, categorical symbols) or
+            "mlp" (real vectors, Gaussian with a mean and log-variance per coordinate).
         enc_channels, dec_channels: conv widths of the encoder and decoder (conv).
         embed_dim, end_symbol: symbol embedding size and the end (and start) symbol's index (gru).
     """
@@ -76,6 +87,9 @@ class VAE(ModelMixin, ConfigMixin):
                                        out_features=hidden)
             self.decoder = TextDecoder(sample_shape=sample_shape, in_features=latent_dim + cond,
                                        embed_dim=embed_dim, hidden=hidden, end_symbol=end_symbol)
+        elif body_type == "mlp":
+            self.encoder = nn.Sequential(MLP(sample_shape[0], hidden, hidden), nn.ReLU())
+            self.decoder = MLP(latent_dim + cond, 2 * sample_shape[0], hidden)   # mean, log-variance
         else:
             self.encoder = ConvEncoder(sample_shape=sample_shape, channels=enc_channels, out_features=hidden)
             self.decoder = ConvDecoder(sample_shape=sample_shape, in_features=latent_dim + cond,
@@ -109,6 +123,9 @@ class VAE(ModelMixin, ConfigMixin):
         """(B,) log p(x | z) in nats: Bernoulli pixels, or categorical symbols up to the row's end."""
         if self.is_text:
             return categorical_log_likelihood(logits, x, self.config.end_symbol)
+        if self.config.body_type == "mlp":
+            mean, logvar = gaussian_parameters(logits)
+            return -0.5 * ((x - mean).pow(2) / logvar.exp() + logvar + math.log(2 * math.pi)).sum(1)
         return -F.binary_cross_entropy_with_logits(logits, x, reduction="none").flatten(1).sum(1)
 
     def decode(self, z, labels=None):
@@ -116,6 +133,8 @@ class VAE(ModelMixin, ConfigMixin):
         the likeliest symbols (greedy), so a code always gives the same output."""
         if self.is_text:
             return self.decoder.generate(self._with_label(z, labels), temperature=None)
+        if self.config.body_type == "mlp":
+            return gaussian_parameters(self.decode_logits(z, labels))[0]
         return torch.sigmoid(self.decode_logits(z, labels))
 
     def forward(self, x, labels=None, generator=None, decoder_input=None):

@@ -1,7 +1,9 @@
 """The whole app: a header and one tab per lesson."""
 import gradio as gr
 
-from . import audio, image, latent, limits, text
+from . import augment
+from . import uses
+from . import audio, image, latent, limits, text, toy
 
 INTRO = """# genapp: see how generative models work
 Generate pictures, sounds and names with three classic families of generative models (a **VAE**, a
@@ -18,4 +20,7 @@ def build_app() -> gr.Blocks:
             text.build()
             latent.build()
             limits.build()
+            uses.build()
+            augment.build()
+            toy.build()
     return demo

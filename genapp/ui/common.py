@@ -1,6 +1,7 @@
 """What the tabs share: turning a studio refusal into a sentence on screen, and files to download."""
 import functools
 import hashlib
+import inspect
 import tempfile
 from pathlib import Path
 
@@ -12,7 +13,17 @@ DOWNLOADS = Path(tempfile.gettempdir()) / "genapp-downloads"
 
 
 def speaks_errors(fn):
-    """Show a studio.BadRequest as a gr.Error (a message box, not a traceback)."""
+    """Show a studio.BadRequest as a gr.Error (a message box, not a traceback). A generator function
+    stays one, so that Gradio still streams what it yields."""
+    if inspect.isgeneratorfunction(fn):
+        @functools.wraps(fn)
+        def streaming(*args, **kwargs):
+            try:
+                yield from fn(*args, **kwargs)
+            except studio.BadRequest as e:
+                raise gr.Error(str(e), print_exception=False) from None
+        return streaming
+
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:

@@ -5,6 +5,7 @@ import gradio as gr
 import pandas as pd
 
 from .. import studio
+from . import copying
 from .common import download_file, progress_callback, speaks_errors
 from .latent_picture import picture_of
 
@@ -98,10 +99,12 @@ def build():
                 c_button = gr.Button("Draw 1,000 each and classify", variant="primary")
             with gr.Row():
                 with gr.Column():
-                    c_chart_l = gr.Image(label="Classes of the samples", type="pil", interactive=False, height=270)
+                    c_chart_l = gr.Image(label="Classes of the samples", show_label=False, type="pil",
+                                         interactive=False, height=270)
                     c_grid_l = gr.Image(label="The first 64 samples", type="pil", interactive=False, height=300)
                 with gr.Column():
-                    c_chart_r = gr.Image(label="Classes of the samples", type="pil", interactive=False, height=270)
+                    c_chart_r = gr.Image(label="Classes of the samples", show_label=False, type="pil",
+                                         interactive=False, height=270)
                     c_grid_r = gr.Image(label="The first 64 samples", type="pil", interactive=False, height=300)
             c_table = gr.Dataframe(headers=["checkpoint", "classes covered (at least 1% of samples)",
                                             "class KL (nats)", "ms"], interactive=False)
@@ -109,7 +112,7 @@ def build():
             with gr.Accordion("Reveal", open=False):
                 gr.Markdown(COLLAPSE_REVEAL)
             c_button.click(collapse, [c_left, c_right, c_seed], [c_chart_l, c_grid_l, c_chart_r, c_grid_r, c_table],
-                           api_name="mode_collapse", concurrency_limit=2)
+                           api_name="mode_collapse", preprocess=False, concurrency_limit=2)
         with gr.Tab("Inverse mapping duel", id="duel"):
             with gr.Row():
                 with gr.Column(scale=1, min_width=320):
@@ -176,3 +179,4 @@ def build():
                 quality_table = gr.Dataframe(interactive=False)
             run_quality.click(quality, rbm, [quality_plot, quality_table], api_name="rbm_quality_by_steps",
                               preprocess=False, concurrency_limit=1)
+        copying.build()

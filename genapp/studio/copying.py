@@ -1,0 +1,308 @@
+"""Is it copying? A generated picture, clip or name set beside its nearest training examples, with the
+distance to each, and the yardstick that gives a distance its meaning: how near real *test* examples,
+which no model has seen, come to the training set (Theis et al. 2016, "A note on the evaluation of
+generative models", sec. 3.1: nearest neighbours in pixels).
+
+The sample is the one the other tabs draw with the same checkpoint, seed, class and count (their own
+drawing functions are called), so a student can check the very picture they saw.
+
+Distances. Pictures and sounds: L2 in pixels (a 28 x 28 picture in [0, 1]; a clip's 64 x 64 log-mel
+picture), not in the evaluator's feature space: a copy is the same ink (or loudness) in the same
+places, while two features are near when two digits are merely of the same kind (every neat 7 sits
+near every other), which is likeness, not copying; and the evaluator took 5-10 s per 4,000 pictures on
+two (shared) cores, so a minute or more for Fashion-MNIST's 60,000, where the pixel search is one
+matrix product (2 ms for MNIST's 8,000, 36 ms for Fashion-MNIST's 60,000).
+Names: Levenshtein's edit distance (letters inserted, deleted or changed), with eval-names' own
+"in the training data" mark beside it.
+
+The training data never ships with the app: without it (on a Space) every request gets a sentence
+naming the folder to fill, or GENAPP_DATA_DIR to set.
+"""
+import functools
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from .. import hub
+from ..data import DATASETS, audio, image, text
+from ..data.image import to_grid
+from .checks import (BadRequest, _integer, check_clip_count, check_count, check_label, check_seed,
+                     check_steps, checkpoint_dataset, generators)
+from .images import _draw
+from .names import check_name_count, check_temperature, generate_names
+
+MAX_NEIGHBOURS = 8
+YARDSTICK_EXAMPLES = {"mnist": 2000, "fashion": 1000, "fsdd": 300, "names": 500}   # test examples looked up
+YARDSTICK_SEED = 0
+DATA_DIR_ENV = "GENAPP_DATA_DIR"
+SUBFOLDERS = {"mnist": "mnist-10k", "fashion": "fashion-mnist", "fsdd": "fsdd/recordings", "names": "names"}
+TAB_COUNTS = {"image": 16, "audio": 2, "text": 12}          # what each tab draws when not told otherwise
+SCALE = {"image": 5, "audio": 2}                            # display pixels per pixel
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Neighbour:
+    index: int                    # its place in the training split
+    distance: float
+    label: str                    # its class name ('' for names)
+    picture: Image.Image | None = None     # a picture, or a clip's log-mel picture (low pitches at the bottom)
+    name: str = ""
+
+
+@dataclass
+class Yardstick:
+    """Nearest-training-example distances of real test examples: the scale a sample's distance is read on."""
+    examples: int
+    median: float
+    low: float                    # 5th percentile: only 1 real unseen example in 20 comes this close
+    closer: float                 # share of those test examples nearer the training set than the sample
+    as_close: float               # share at most as far (differs from `closer` on ties: edit distances)
+    at_zero: float                # share of test examples found in the training set itself (duplicates)
+
+
+@dataclass
+class CopyCheck:
+    checkpoint: str
+    modality: str                 # image | audio | text
+    seed: int
+    position: int                 # 1 = the first sample the tab drew
+    label: str                    # the sample's class name ('' for names)
+    measure: str                  # what the distances are, in words
+    neighbours: list
+    yardstick: Yardstick
+    picture: Image.Image | None = None     # the sample (a picture, or a clip's log-mel picture)
+    clip: tuple | None = None              # (sample rate, int16) of the sample; audio only
+    neighbour_clips: tuple | None = None   # the neighbours' real recordings in a row, nearest first
+    name: str = ""
+    seen: bool | None = None               # eval-names' mark: the sample is a training name
+    ms: float = 0.0
+
+    @property
+    def distance(self) -> float:
+        return self.neighbours[0].distance
+
+    @property
+    def verdict(self) -> str:
+        """One sentence a student can read: is the sample nearer the training set than real unseen data?"""
+        d, ys, nearest = self.distance, self.yardstick, self.neighbours[0]
+        what = {"image": "picture", "audio": "clip", "text": "name"}[self.modality]
+        real = {"image": "real unseen pictures", "audio": "real unseen clips", "text": "real unseen names"}[self.modality]
+        if d <= 1e-6:
+            if self.modality == "text":
+                return (f"'{self.name}' is a training name, copied letter for letter (as are {ys.at_zero:.0%} of "
+                        f"{real}: the list repeats names).")
+            return f"An exact copy of training example #{nearest.index}."
+        if ys.as_close < 0.05:
+            return (f"A near-copy: only {ys.as_close:.0%} of {real} come this close to a training example. "
+                    f"Compare it with #{nearest.index}.")
+        if d <= ys.median:
+            return (f"Within the range of real data: {ys.as_close:.0%} of {real} come at least this close to a "
+                    f"training example. No sign of copying, just a typical {what}.")
+        return f"Farther from the training data than {ys.closer:.0%} of {real} are: new, not copied."
+
+
+# the training data (never shipped): folders, loading, caching
+
+def data_folder(dataset: str) -> Path:
+    """Where a data set is read from: $GENAPP_DATA_DIR/<its subfolder> if that variable is set, else its
+    default folder (relative defaults are taken from the repository's root, not the current folder)."""
+    root = os.environ.get(DATA_DIR_ENV)
+    if root:
+        return Path(root) / SUBFOLDERS[dataset]
+    folder = Path(DATASETS[dataset].default_dir)
+    return folder if folder.is_absolute() else (ROOT / folder).resolve()
+
+
+def _missing(dataset: str, folder: Path) -> BadRequest:
+    return BadRequest(
+        f"The {DATASETS[dataset].title} training data is not on this server (looked in {folder}), and the app "
+        f"never ships it. To look for nearest training examples, put the data set in that folder, or set "
+        f"{DATA_DIR_ENV} to a folder holding {', '.join(f'{s}/' for s in SUBFOLDERS.values())}.")
+
+
+@dataclass
+class Pixels:
+    """A picture or sound data set flattened for the nearest-neighbour search."""
+    x: torch.Tensor               # (N, C, H, W) in [0, 1]: the training split as the nets see it
+    flat: torch.Tensor            # (N, D) float32
+    sq_norms: torch.Tensor        # (N,) |x|², for |a - b|² = |a|² + |b|² - 2ab
+    labels: torch.Tensor          # (N,)
+    waves: torch.Tensor | None    # (N, CLIP_SAMPLES) the real recordings (sound only)
+    test_distances: np.ndarray    # (M,) sorted: each test example's distance to its nearest training example
+
+
+@dataclass
+class Names:
+    names: list
+    ids: np.ndarray               # (MAX_LETTERS, N) int8 letter ids, -1 past the end (one row per position:
+                                  # the edit-distance table walks positions, each a contiguous row)
+    lengths: np.ndarray           # (N,)
+    test_distances: np.ndarray    # (M,) sorted edit distances of test names to their nearest training name
+
+
+def _search(data: Pixels, queries: torch.Tensor, k: int):
+    """(distances (Q, k) float64, indices (Q, k)) of the k nearest training examples by L2, nearest first.
+    One float32 matrix product finds the candidates; their distances are recomputed directly in
+    float64, so that a copy comes out exactly 0 (|a|² + |b|² - 2ab loses ~1e-3 to cancellation)."""
+    q = queries.flatten(1).float()                                     # (Q, D)
+    approx = data.sq_norms[None] - 2 * q @ data.flat.T                  # (Q, N), |q|² left out: same order
+    candidates = approx.topk(min(4 * k, len(data.flat)), dim=1, largest=False).indices   # (Q, 4k)
+    exact = (q.double()[:, None] - data.flat[candidates].double()).norm(dim=2)             # (Q, 4k)
+    order = exact.argsort(dim=1)[:, :k]
+    return exact.gather(1, order).numpy(), candidates.gather(1, order).numpy()
+
+
+@functools.cache
+def _pixels(dataset: str, folder: Path) -> Pixels:
+    try:
+        if dataset == "fsdd":
+            waves, labels, _ = audio.load_clips(folder, "train")
+            x, x_test = audio.spectrogram(waves), audio.load_tensors(folder, "test")[0]
+        else:
+            (x, labels), x_test = image.load_tensors(dataset, folder, "train"), image.load_tensors(dataset, folder, "test")[0]
+            waves = None
+    except (OSError, AssertionError):      # no folder, no file, or no recordings in it
+        raise _missing(dataset, folder) from None
+    flat = x.flatten(1).contiguous()
+    data = Pixels(x, flat, flat.pow(2).sum(1), labels, waves, np.zeros(0))
+    pick = torch.randperm(len(x_test), generator=torch.Generator().manual_seed(YARDSTICK_SEED))
+    test = x_test[pick[:YARDSTICK_EXAMPLES[dataset]]]
+    data.test_distances = np.sort(np.concatenate([_search(data, test[i:i + 500], 1)[0][:, 0]
+                                                  for i in range(0, len(test), 500)]))
+    return data
+
+
+def edit_distances(name: str, data: Names) -> np.ndarray:
+    """Levenshtein distance (insertions, deletions, substitutions, each 1) from `name` to every training
+    name at once: Wagner & Fischer's table, one row per letter of `name`, each row vectorised over the
+    N names. (N,) int."""
+    width, n = data.ids.shape
+    row = np.repeat(np.arange(width + 1, dtype=np.int16)[:, None], n, 1)   # (width + 1, N): j deletions
+    for i, c in enumerate(name, 1):
+        keep = np.minimum(row[:-1] + (data.ids != text.LETTERS.index(c)), row[1:] + 1)   # change or delete
+        new = np.empty_like(row)
+        new[0] = i
+        for j in range(1, width + 1):                                     # insertions run along the row
+            np.minimum(keep[j - 1], new[j - 1] + 1, out=new[j])
+        row = new
+    return row[data.lengths, np.arange(n)].astype(int)
+
+
+@functools.cache
+def _names(folder: Path) -> Names:
+    try:
+        everything = text.read_names(folder)
+    except OSError:
+        raise _missing("names", folder) from None
+    names = text.split_names(everything, "train")
+    ids = np.full((text.MAX_LETTERS, len(names)), -1, np.int8)
+    for i, n in enumerate(names):
+        ids[:len(n), i] = [text.LETTERS.index(c) for c in n]
+    data = Names(names, ids, np.array([len(n) for n in names]), np.zeros(0))
+    test = text.split_names(everything, "test")
+    pick = torch.randperm(len(test), generator=torch.Generator().manual_seed(YARDSTICK_SEED))
+    data.test_distances = np.sort([edit_distances(test[i], data).min() for i in pick[:YARDSTICK_EXAMPLES["names"]].tolist()])
+    return data
+
+
+def _yardstick(test_distances: np.ndarray, d: float) -> Yardstick:
+    return Yardstick(len(test_distances), float(np.median(test_distances)), float(np.quantile(test_distances, 0.05)),
+                     float((test_distances < d - 1e-9).mean()), float((test_distances <= d + 1e-9).mean()),
+                     float((test_distances <= 1e-9).mean()))
+
+
+# checks
+
+def check_position(position, n) -> int:
+    return _integer(position, "The sample's position", 1, n)
+
+
+def check_neighbours(k) -> int:
+    return _integer(k, "The number of neighbours", 1, MAX_NEIGHBOURS)
+
+
+def checkpoint_modality(checkpoint) -> str:
+    """The modality of any generator checkpoint, or a BadRequest naming them all."""
+    for modality in ("image", "audio", "text"):
+        if checkpoint in generators(modality):
+            return modality
+    try:
+        hub.resolve(hub.check_name(checkpoint))       # an unknown name gets its own sentence
+    except hub.UnknownCheckpoint as e:
+        raise BadRequest(str(e)) from None
+    raise BadRequest(f"{checkpoint} is not a generator; pick one of "
+                     f"{', '.join(n for m in ('image', 'audio', 'text') for n in generators(m))}.")
+
+
+# the panel's one request
+
+def check_nearest_training(checkpoint, seed=0, label="any", position=1, n=None, k=5, steps=None,
+                           temperature=1.0) -> tuple:
+    """Every check of nearest_training, without drawing: (modality, dataset, seed, position, n, k, steps)."""
+    modality = checkpoint_modality(checkpoint)
+    dataset = checkpoint_dataset(checkpoint)
+    n = TAB_COUNTS[modality] if n is None else {"image": check_count, "audio": check_clip_count,
+                                                "text": check_name_count}[modality](n)
+    seed, position, k, steps = check_seed(seed), check_position(position, n), check_neighbours(k), check_steps(steps)
+    if modality == "text":
+        check_temperature(temperature)
+    else:
+        check_label(label, DATASETS[dataset].class_names)
+    return modality, dataset, seed, position, n, k, steps
+
+
+def nearest_training(checkpoint, seed=0, label="any", position=1, n=None, k=5, steps=None,
+                     temperature=1.0) -> CopyCheck:
+    """The `position`-th of the n samples that the Image, Audio or Text tab draws with (checkpoint, seed,
+    label, steps[, temperature]), its k nearest training examples, and the yardstick of real test examples.
+    n defaults to the tab's own default count. The same arguments give the same answer."""
+    modality, dataset, seed, position, n, k, steps = check_nearest_training(checkpoint, seed, label, position, n, k,
+                                                                            steps, temperature)
+    t0 = time.perf_counter()
+    if modality == "text":
+        result = _check_name(checkpoint, seed, position, n, k, steps, temperature)
+    else:
+        result = _check_pixels(checkpoint, modality, dataset, seed, label, position, n, k, steps)
+    result.ms = (time.perf_counter() - t0) * 1000
+    return result
+
+
+def _check_pixels(checkpoint, modality, dataset, seed, label, position, n, k, steps) -> CopyCheck:
+    class_names = DATASETS[dataset].class_names
+    data = _pixels(dataset, data_folder(dataset))          # before sampling: a missing folder is said at once
+    x, labels, _ = _draw(checkpoint, n, seed, label, steps, class_names, None)
+    sample = x[position - 1:position].contiguous()                         # (1, C, H, W) in [0, 1]
+    distances, indices = _search(data, sample, k)
+    show = (lambda p: to_grid(p.flip(2), scale=SCALE[modality])) if modality == "audio" else \
+           (lambda p: to_grid(p, scale=SCALE[modality]))                  # sound: low pitches at the bottom
+    neighbours = [Neighbour(int(i), float(d), class_names[int(data.labels[i])], show(data.x[i:i + 1]))
+                  for d, i in zip(distances[0], indices[0])]
+    clip = neighbour_clips = None
+    if modality == "audio":
+        clip = (audio.SAMPLE_RATE, audio.pcm16(audio.waveform(sample)))
+        neighbour_clips = (audio.SAMPLE_RATE, audio.pcm16(data.waves[torch.from_numpy(indices[0])], gap=0.4))
+    measure = ("pixel L2 distance over 28 x 28 pixels in [0, 1]" if modality == "image" else
+               "L2 distance between log-mel pictures, 64 x 64 values in [0, 1]")
+    return CopyCheck(checkpoint, modality, seed, position, class_names[int(labels[position - 1])], measure,
+                     neighbours, _yardstick(data.test_distances, neighbours[0].distance), picture=show(sample),
+                     clip=clip, neighbour_clips=neighbour_clips)
+
+
+def _check_name(checkpoint, seed, position, n, k, steps, temperature) -> CopyCheck:
+    data = _names(data_folder("names"))
+    drawn = generate_names(checkpoint, n, seed, temperature, steps)
+    name, seen = drawn.names[position - 1], drawn.seen[position - 1]
+    if not name:
+        raise BadRequest(f"Sample {position} of seed {seed} is empty (the model ended the name before its first "
+                         f"letter); pick another.")
+    distances = edit_distances(name, data)
+    nearest = np.lexsort((np.arange(len(distances)), distances))[:k]       # by distance, then file order
+    neighbours = [Neighbour(int(i), float(distances[i]), "", name=data.names[i]) for i in nearest]
+    return CopyCheck(checkpoint, "text", seed, position, "", "edit distance: letters inserted, deleted or changed",
+                     neighbours, _yardstick(data.test_distances, neighbours[0].distance), name=name, seen=seen)

@@ -1,0 +1,393 @@
+"""Watch a tiny GAN, VAE or RBM learn a 2-D toy distribution, frame by frame.
+
+Training runs in a worker process of its own per run (one per browser session), with one torch thread
+at a lower CPU priority (os.nice), so that a student's toy never starves another student's request:
+the server's own work always wins the cores. The worker keeps its model between requests, so a run
+can be paused (Stop) and advanced (Step); it answers one request at a time, "train n steps and draw a
+frame", so when nobody asks it waits and costs no CPU. Idle workers quit after IDLE_SECONDS.
+
+Frames are plain values: a scatter picture (drawn with Pillow), the loss history as rows, the modes
+covered and the share of high-quality samples (genapp.data.toy.coverage).
+"""
+import atexit
+import io
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from .checks import BadRequest, _integer, _number, check_seed
+
+FAMILIES = {"gan": "vanilla GAN", "pacgan": "PacGAN", "gan-vs-pacgan": "vanilla GAN vs PacGAN", "vae": "VAE",
+            "rbm": "RBM"}
+DATA = {"ring": "ring of 8", "grid": "5x5 grid", "moons": "two moons", "points": "my points"}
+MAX_STEPS = 5000
+EVERY = (10, 500)                   # steps between frames
+LEARNING_RATES = (1e-5, 0.1)
+MAX_RUNS = 4                        # toy workers alive at once on this server
+NICE = 10                           # a worker's CPU priority: well below the server's requests
+IDLE_SECONDS = 600                  # a worker that hears nothing for this long quits
+SHOWN = 512                         # model samples drawn in each frame
+PANEL = 360                         # pixels per side of a scatter
+LOSS_BIN = 10                       # the loss curve shows means over this many steps
+ROOT = Path(__file__).resolve().parent.parent.parent
+COLORS = {"gan": (31, 119, 180), "pacgan": (148, 52, 160), "vae": (214, 96, 20), "rbm": (30, 140, 70)}
+
+
+# argument checks
+
+def check_family(family) -> str:
+    if family not in FAMILIES:
+        raise BadRequest(f"Pick a model: {', '.join(FAMILIES)}; {family!r} is not one of them.")
+    return family
+
+
+def check_data(data) -> str:
+    if data not in DATA:
+        raise BadRequest(f"Pick the data: {', '.join(DATA)}; {data!r} is not one of them.")
+    return data
+
+
+def check_learning_rate(lr) -> float:
+    return _number(lr, "The learning rate", *LEARNING_RATES)
+
+
+def check_toy_steps(steps) -> int:
+    return _integer(steps, "The number of training steps", 1, MAX_STEPS)
+
+
+def check_every(every) -> int:
+    return _integer(every, "The steps between frames", *EVERY)
+
+
+def check_points(points) -> list[tuple[float, float]]:
+    """'x, y; x, y; ...' (or a list of pairs) -> 1 to MAX_POINTS points inside the canvas."""
+    from ..data.toy import LIMIT, MAX_POINTS
+    if isinstance(points, str):
+        pairs = [p for p in re.split(r"[;\n]", points) if p.strip()]
+        try:
+            points = [tuple(float(v) for v in re.split(r"[,\s]+", p.strip().strip("()"))) for p in pairs]
+        except ValueError:
+            raise BadRequest("Write your points as 'x, y' pairs separated by semicolons, e.g. '-2, 0; 2, 1'.") from None
+    try:
+        points = [(float(x), float(y)) for x, y in points or []]
+    except (TypeError, ValueError):
+        raise BadRequest("Write your points as 'x, y' pairs separated by semicolons, e.g. '-2, 0; 2, 1'.") from None
+    if not 1 <= len(points) <= MAX_POINTS:
+        raise BadRequest(f"Place from 1 to {MAX_POINTS} points (click the canvas, or type 'x, y' pairs); "
+                         f"you gave {len(points)}.")
+    edge = LIMIT - 0.5
+    if not all(abs(v) <= edge for p in points for v in p):        # also refuses nan and inf
+        raise BadRequest(f"Keep every point between -{edge} and {edge} on both axes.")
+    return points
+
+
+@dataclass(frozen=True)
+class Settings:
+    family: str
+    data: str
+    lr: float
+    seed: int
+    points: tuple = ()
+
+    @property
+    def families(self) -> tuple:
+        return ("gan", "pacgan") if self.family == "gan-vs-pacgan" else (self.family,)
+
+
+def check_settings(family="gan-vs-pacgan", data="ring", lr=None, seed=0, points="") -> Settings:
+    from ..train.toy import DEFAULT_LR
+    family, data, seed = check_family(family), check_data(data), check_seed(seed)
+    lr = DEFAULT_LR[family.split("-")[-1]] if lr in (None, "") else check_learning_rate(lr)
+    return Settings(family, data, lr, seed, tuple(check_points(points)) if data == "points" else ())
+
+
+def default_learning_rate(family) -> float:
+    from ..train.toy import DEFAULT_LR
+    return DEFAULT_LR[check_family(family).split("-")[-1]]
+
+
+# pictures
+
+def _to_pixel(x, y, size=PANEL):
+    from ..data.toy import LIMIT
+    return (x + LIMIT) / (2 * LIMIT) * (size - 1), (LIMIT - y) / (2 * LIMIT) * (size - 1)
+
+
+def canvas_point(px: float, py: float, size: int = PANEL) -> tuple[float, float]:
+    """A click at pixel (px, py) of a PANEL-sized picture -> the point (x, y) it marks, rounded to 0.1."""
+    from ..data.toy import LIMIT
+    px, py = _number(px, "The click's x", 0, size), _number(py, "The click's y", 0, size)
+    return round(px / (size - 1) * 2 * LIMIT - LIMIT, 1), round(LIMIT - py / (size - 1) * 2 * LIMIT, 1)
+
+
+def scatter(toy, data_points, panels, size: int = PANEL) -> Image.Image:
+    """One panel per (title, family, samples (N, 2) list, covered modes (set)) side by side: the data in
+    grey, each mode's 3-std circle (green: covered, red: missed), the model's samples in colour."""
+    font = ImageFont.load_default(size=13)
+    picture = Image.new("RGB", (size * len(panels), size), "white")
+    draw = ImageDraw.Draw(picture)
+    centre_modes = toy.name != "moons"
+    for i, (title, family, samples, covered) in enumerate(panels):
+        ox = i * size
+        for v in range(-4, 5, 2):                                        # light grid every 2 units
+            a, _ = _to_pixel(v, 0, size)
+            draw.line([(ox + a, 0), (ox + a, size)], fill=(238, 238, 238))
+            draw.line([(ox, a), (ox + size, a)], fill=(238, 238, 238))
+        for x, y in data_points:
+            a, b = _to_pixel(x, y, size)
+            draw.point((ox + a, b), fill=(170, 170, 170))
+        if centre_modes:
+            r = max(4.0, 3 * toy.std / 10 * size)
+            for k, (x, y) in enumerate(toy.centers.tolist()):
+                a, b = _to_pixel(x, y, size)
+                draw.ellipse([ox + a - r, b - r, ox + a + r, b + r], outline=(40, 160, 40) if k in covered else (220, 50, 50),
+                             width=2)
+        color = COLORS[family]
+        for x, y in samples:
+            a, b = _to_pixel(x, y, size)
+            if -2 <= a <= size + 2 and -2 <= b <= size + 2:
+                draw.ellipse([ox + a - 1.6, b - 1.6, ox + a + 1.6, b + 1.6], fill=color)
+        draw.text((ox + 6, 4), title, fill=(20, 20, 20), font=font)
+        if i:
+            draw.line([(ox, 0), (ox, size)], fill=(120, 120, 120), width=2)
+    return picture
+
+
+def points_picture(points="") -> Image.Image:
+    """The empty canvas with the placed points marked: where a person clicks to place more."""
+    from ..data.toy import placed
+    points = check_points(points) if points not in ("", None, []) else []
+    toy = placed(points or [(99.0, 99.0)])                              # off the canvas: nothing to draw
+    return scatter(toy, [], [(f"{len(points)} points: click to add", "gan", [], set(range(len(points))))])
+
+
+def gif(frames: list[Image.Image], ms: int = 120) -> bytes:
+    """An animated GIF of the frames, the last held for a second and a half."""
+    buffer = io.BytesIO()
+    durations = [ms] * (len(frames) - 1) + [1500]
+    frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:], duration=durations, loop=0)
+    return buffer.getvalue()
+
+
+# the worker: one process per run, one request at a time
+
+def _worker(conn):
+    import torch
+
+    from ..data.toy import coverage, toy as make_toy
+    from ..train.toy import make_trainer
+    os.nice(NICE)
+    torch.set_num_threads(1)
+    settings = conn.recv()
+    toy = make_toy(settings.data, list(settings.points))
+    trainers = {f: make_trainer(f, toy, settings.lr, settings.seed) for f in settings.families}
+    data_points = toy.sample(1000, torch.Generator().manual_seed(12345)).tolist()
+    step = 0
+    while conn.poll(IDLE_SECONDS):
+        try:
+            request = conn.recv()
+        except EOFError:
+            break
+        if request is None:
+            break
+        t0 = time.perf_counter()
+        losses = {f: t.train(request) for f, t in trainers.items()}
+        train_seconds = time.perf_counter() - t0
+        step += request
+        panels, stats = [], {}
+        with torch.no_grad():
+            for f, t in trainers.items():
+                samples = t.sample(SHOWN, torch.Generator().manual_seed(settings.seed + step))
+                samples = torch.nan_to_num(samples, nan=99.0, posinf=99.0, neginf=-99.0)
+                modes, quality = coverage(toy, samples)
+                covered = len(modes)
+                stats[f] = (covered, quality)
+                title = f"{FAMILIES[f]} · step {step} · " + (f"modes {covered}/{toy.num_modes} · " if toy.name != "moons"
+                                                             else f"moons {covered}/2 · ") + f"good {quality:.0%}"
+                panels.append((title, f, samples.tolist(), modes))
+        conn.send(dict(step=step, picture=scatter(toy, data_points, panels), losses=losses, stats=stats,
+                       names={f: t.losses for f, t in trainers.items()}, train_seconds=train_seconds))
+    conn.close()
+
+
+def _spawn(settings: Settings):
+    """A worker: `python -m genapp.studio.toy FD`, talking over a socket pair. A fresh interpreter, not a
+    fork of the server: the server's threads and torch's thread pool do not survive a fork."""
+    parent, child = socket.socketpair()
+    process = subprocess.Popen([sys.executable, "-m", "genapp.studio.toy", str(child.fileno())],
+                               pass_fds=[child.fileno()], cwd=ROOT, stdin=subprocess.DEVNULL)
+    child.close()
+    conn = Connection(parent.detach())
+    conn.send(settings)
+    return process, conn
+
+
+# runs: one per browser session, named by an id the browser keeps
+
+@dataclass
+class Run:
+    settings: Settings
+    process: object
+    conn: object
+    step: int = 0
+    rows: list = field(default_factory=list)      # (step, loss, series) for the curve: means of LOSS_BIN steps
+    owner: object = None                           # the request now streaming this run's frames
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    used: float = field(default_factory=time.monotonic)
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def close(self):
+        try:
+            self.conn.send(None)
+        except (OSError, BrokenPipeError):
+            pass
+        try:
+            self.process.wait(1)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(1)
+        self.conn.close()
+
+
+RUNS: dict[str, Run] = {}
+_runs_lock = threading.Lock()
+
+
+@dataclass
+class ToyFrame:
+    run_id: str
+    step: int
+    target: int                    # the step this request trains to
+    picture: Image.Image
+    rows: list                     # (step, loss, series) so far
+    covered: dict                  # family -> modes covered
+    quality: dict                  # family -> share of high-quality samples
+    num_modes: int
+    caption: str
+    seconds: float                 # since the request began
+    done: bool
+
+
+def _new_run(settings: Settings) -> tuple[str, Run]:
+    with _runs_lock:
+        for rid in [r for r, run in RUNS.items() if not run.alive()]:
+            del RUNS[rid]
+        if len(RUNS) >= MAX_RUNS:                                       # make room: the longest-idle paused run
+            idle = sorted((run.used, rid) for rid, run in RUNS.items() if run.owner is None)
+            if not idle:
+                raise BadRequest(f"{MAX_RUNS} students are training toy models right now, the most this server "
+                                 "runs at once; try again in a minute.")
+            RUNS.pop(idle[0][1]).close()
+        process, parent = _spawn(settings)
+        run_id = secrets.token_hex(8)
+        RUNS[run_id] = run = Run(settings, process, parent)
+    return run_id, run
+
+
+def close(run_id):
+    """End a run and its worker (a new Start does this to the session's previous run)."""
+    with _runs_lock:
+        run = RUNS.pop(run_id, None) if isinstance(run_id, str) else None
+    if run is not None:
+        run.close()
+
+
+def stop(run_id) -> str:
+    """Pause a run: its frames stop after the one being drawn; the model is kept for Step."""
+    run = RUNS.get(run_id) if isinstance(run_id, str) else None
+    if run is None:
+        return "Nothing is training."
+    run.owner = None
+    return f"Stopped at step {run.step}. Press Step to go on from here, or Start to begin again."
+
+
+def _bin_losses(run: Run, names: dict, losses: dict):
+    """Append the LOSS_BIN-step means of each loss to run.rows, a series per loss (and family)."""
+    for f, history in losses.items():
+        start = run.step - len(history)
+        for i, name in enumerate(names[f]):
+            series = name if len(losses) == 1 else f"{FAMILIES[f]}: {name}"
+            for b in range(0, len(history), LOSS_BIN):
+                part = [h[i] for h in history[b:b + LOSS_BIN]]
+                run.rows.append((start + b + len(part), sum(part) / len(part), series))
+
+
+def _advance(run_id: str, run: Run, steps: int, every: int, progress=None):
+    """Train `steps` more steps, a frame every `every`: yields ToyFrames until done, or until another
+    request (Stop, Step, Start) takes the run over."""
+    from ..data.toy import toy as make_toy
+    token = object()
+    run.owner = token
+    num_modes = make_toy(run.settings.data, list(run.settings.points)).num_modes
+    target, t0 = run.step + steps, time.perf_counter()
+    try:
+        while run.step < target and run.owner is token:
+            n = min(every, target - run.step)
+            with run.lock:                                           # one request at a time per worker
+                try:
+                    run.conn.send(n)
+                    reply = run.conn.recv()
+                except (EOFError, OSError, BrokenPipeError):
+                    raise BadRequest("This run's worker has ended; press Start to begin again.") from None
+            run.step, run.used = reply["step"], time.monotonic()
+            _bin_losses(run, reply["names"], reply["losses"])
+            covered = {f: c for f, (c, _) in reply["stats"].items()}
+            quality = {f: q for f, (_, q) in reply["stats"].items()}
+            seconds = time.perf_counter() - t0
+            what = " · ".join(f"{FAMILIES[f]}: {'moons' if run.settings.data == 'moons' else 'modes'} covered "
+                              f"{covered[f]}/{num_modes}, high-quality samples {quality[f]:.0%}" for f in covered)
+            caption = (f"Step {run.step} of {target} · {what} · {seconds:.1f} s "
+                       f"({reply['train_seconds'] / n * 1000:.1f} ms a step now)")
+            if progress is not None:
+                progress(steps - (target - run.step), steps)
+            yield ToyFrame(run_id, run.step, target, reply["picture"], list(run.rows), covered, quality, num_modes,
+                           caption, seconds, run.step >= target)
+    finally:
+        if run.owner is token:
+            run.owner = None
+
+
+def train_toy(family="gan-vs-pacgan", data="ring", lr=None, steps=2000, seed=0, every=50, points="",
+              run_id=None, progress=None):
+    """A new run (the session's previous run `run_id`, if any, ended): yields a ToyFrame every `every`
+    steps, `steps` in all. Same arguments, same frames."""
+    settings = check_settings(family, data, lr, seed, points)
+    steps, every = check_toy_steps(steps), check_every(every)
+    close(run_id)
+    run_id, run = _new_run(settings)
+    yield from _advance(run_id, run, steps, every, progress)
+
+
+def step_toy(run_id, steps=50, every=50, family="gan-vs-pacgan", data="ring", lr=None, seed=0, points="",
+             progress=None):
+    """Advance the session's run by `steps` steps from where it is; with no run (or one that ended, or
+    settings changed since), start one with these settings first."""
+    settings = check_settings(family, data, lr, seed, points)
+    steps, every = check_toy_steps(steps), check_every(every)
+    run = RUNS.get(run_id) if isinstance(run_id, str) else None
+    if run is None or not run.alive() or run.settings != settings:
+        close(run_id)
+        run_id, run = _new_run(settings)
+    yield from _advance(run_id, run, steps, every, progress)
+
+
+@atexit.register
+def _close_all():
+    for run_id in list(RUNS):
+        close(run_id)
+
+
+if __name__ == "__main__":                                 # a worker (see _spawn)
+    _worker(Connection(int(sys.argv[1])))

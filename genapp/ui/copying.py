@@ -1,0 +1,125 @@
+"""Is it copying? Pick a generator, a seed, a class and which of the tab's samples; see that sample beside
+its nearest training examples, the distances, and how near real unseen examples come for comparison."""
+import gradio as gr
+
+from .. import studio
+from ..studio.copying import TAB_COUNTS, check_nearest_training, checkpoint_modality, nearest_training
+from .common import speaks_errors
+
+MODALITIES = [("Pictures", "image"), ("Sounds", "audio"), ("Names", "text")]
+FIRST = {"image": "gan-mnist", "audio": "gan-fsdd", "text": "vae-names"}
+
+WHAT_TO_NOTICE = """
+**The question.** A model that memorised its training set would score well on looks and be useless: it
+could only hand back what it was shown. So take any sample you generated (same checkpoint, seed, class
+and count as in its tab; *which one* counts in reading order from 1) and look up the training examples
+nearest to it.
+
+**The yardstick.** A distance alone means nothing: 4.2 is near or far only against something. Here it is
+how near real *test* examples, which no model ever saw, come to the training set. A sample much closer
+than real unseen data would be suspicious; one about as close is just a typical example.
+
+**How distance is measured.** Pictures and sounds: straight-line (L2) distance between the pixels (for
+sound, between the log-mel pictures), because a copy is the same ink in the same places. It has a
+blind spot: a copy shifted by two pixels looks far away, and a blurry average sits near many digits
+without copying any. So look at the pictures too. Names: edit distance, the letters to insert, delete
+or change; 0 means the very name is in the training list (even 16% of real unseen names are: the
+list repeats names given to boys and girls).
+
+**Try.** Compare the GAN with the VAE on the same seed. Then find a sample that *is* close: what does
+its nearest neighbour look like?
+"""
+
+
+def _class_menu(checkpoint) -> gr.Dropdown:
+    dataset = studio.checkpoint_dataset(checkpoint)
+    return gr.Dropdown(choices=studio.class_choices(dataset), value="any",
+                       visible=checkpoint_modality(checkpoint) != "text")
+
+
+@speaks_errors
+def pick_modality(modality):
+    checkpoint = FIRST.get(modality)
+    if checkpoint is None:
+        raise studio.BadRequest(f"Pick pictures, sounds or names; {modality!r} is not one of them.")
+    audio, text = modality == "audio", modality == "text"
+    return (gr.Dropdown(choices=studio.generators(modality), value=checkpoint), _class_menu(checkpoint),
+            TAB_COUNTS[modality], gr.Image(visible=not text), gr.Audio(visible=audio), gr.Gallery(visible=not text),
+            gr.Audio(visible=audio), gr.Dataframe(visible=text))
+
+
+@speaks_errors
+def class_menu(checkpoint):
+    return _class_menu(checkpoint)
+
+
+def report(r) -> str:
+    ys, nearest = r.yardstick, r.neighbours[0]
+    what = {"image": "picture", "audio": "clip", "text": "name"}[r.modality]
+    sample = f"'{r.name}'" if r.modality == "text" else f"a {r.label}"
+    mark = ("" if r.seen is None else
+            " eval-names marks it **in the training data**." if r.seen else " eval-names marks it **new**.")
+    return (f"### {r.verdict}\n"
+            f"The sample: {sample}, {what} {r.position} of seed {r.seed} from {r.checkpoint}.{mark} "
+            f"Its nearest training example, #{nearest.index}, is at **{nearest.distance:.3g}** ({r.measure}).\n\n"
+            f"**Yardstick:** {ys.examples:,} real test {what}s, never seen in training, lie at a median "
+            f"**{ys.median:.3g}** from their nearest training example"
+            + (f" (1 in 20 closer than {ys.low:.3g}). " if ys.low > 0 else ". ")
+            + f"{ys.closer:.0%} of them are nearer than this sample"
+            + (f", {ys.as_close:.0%} at most as far. " if ys.as_close > ys.closer + 0.005 else ". ")
+            + f"({r.ms:.0f} ms)")
+
+
+@speaks_errors
+def precheck(checkpoint, seed, label, position, n):
+    check_nearest_training(checkpoint, seed, label, position, n)
+
+
+@speaks_errors
+def check(checkpoint, seed, label, position, n):
+    r = nearest_training(checkpoint, seed, label, position, n)
+    if r.modality == "text":
+        rows = [[i, nb.name, int(nb.distance)] for i, nb in enumerate(r.neighbours, 1)]
+        return None, None, [], None, rows, report(r)
+    gallery = [(nb.picture, f"{nb.distance:.2f} · #{nb.index}") for nb in r.neighbours]
+    return r.picture, r.clip, gallery, r.neighbour_clips, [], report(r)
+
+
+def build():
+    with gr.Tab("Is it copying?", id="copying"):
+        with gr.Row():
+            with gr.Column(scale=1, min_width=300):
+                modality = gr.Radio(MODALITIES, value="image", label="What to check")
+                checkpoint = gr.Dropdown(studio.generators("image"), value=FIRST["image"], label="Generator")
+                label = gr.Dropdown(studio.class_choices("mnist"), value="any", label="Class",
+                                    info="as chosen in its tab ('any': the seed picks)")
+                seed = gr.Number(0, precision=0, minimum=0, label="Seed")
+                with gr.Row():
+                    n = gr.Number(TAB_COUNTS["image"], precision=0, minimum=1, label="How many the tab drew")
+                    position = gr.Number(1, precision=0, minimum=1, label="Which one (1 = first)")
+                button = gr.Button("Find its nearest training examples", variant="primary")
+                with gr.Accordion("What to notice", open=False):
+                    gr.Markdown(WHAT_TO_NOTICE)
+            with gr.Column(scale=2):
+                verdict = gr.Markdown()
+                with gr.Row():
+                    sample = gr.Image(label="The sample", type="pil", interactive=False, height=200, scale=1)
+                    neighbours = gr.Gallery(label="Its nearest training examples (distance · #index)",
+                                            format="png", columns=5, height=200, object_fit="contain",
+                                            preview=False, scale=3)
+                with gr.Row():
+                    sample_clip = gr.Audio(label="The sample, heard", type="numpy", interactive=False, visible=False)
+                    neighbour_clips = gr.Audio(label="Their real recordings, nearest first", type="numpy",
+                                               interactive=False, visible=False)
+                names = gr.Dataframe(headers=["rank", "training name", "edit distance"], interactive=False,
+                                     visible=False, label="Nearest training names")
+
+        outputs = [sample, sample_clip, neighbours, neighbour_clips, names, verdict]
+        modality.change(pick_modality, modality, [checkpoint, label, n, sample, sample_clip, neighbours,
+                                                  neighbour_clips, names], api_visibility="private")
+        checkpoint.change(class_menu, checkpoint, label, api_visibility="private", preprocess=False)
+        # preprocess=False: the raw values reach studio, which checks every one and explains refusals;
+        # a refused request is checked first, in a step with no outputs, so what is on screen stays
+        inputs = [checkpoint, seed, label, position, n]
+        button.click(precheck, inputs, None, preprocess=False, api_visibility="private").success(
+            check, inputs, outputs, api_name="nearest_training", preprocess=False, concurrency_limit=2)

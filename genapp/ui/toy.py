@@ -1,0 +1,100 @@
+"""The "Watch it train" tab: a tiny GAN, VAE or RBM learns a 2-D toy distribution on the server's CPU
+while the student watches the samples move and the loss curve grow. Each browser keeps only a run id."""
+import gradio as gr
+import pandas as pd
+
+from ..studio import toy
+from .common import download_file, progress_callback, speaks_errors
+
+NOTICE = """**What to notice.** Grey dots are the data; coloured dots are 512 samples of the model; a circle
+is green when its mode holds enough good samples (within 3 standard deviations), red when the model
+misses it. Watch a vanilla GAN chase the modes: its samples bunch up on a few, the discriminator
+learns to reject them, and the bunch moves on. PacGAN changes one thing: its discriminator judges
+two samples at a time, so a generator that repeats itself is caught. The VAE's samples (its
+decoder's means) join the modes with bridges: it cannot leave a gap in its continuous latent space.
+The RBM is a mixture of Gaussians, one per pattern of its hidden units."""
+
+PREDICT = """**Predict, then reveal.** Before you press Start with *vanilla GAN vs PacGAN* on the ring: which
+will cover all 8 modes by step 2,000? Which curve, D loss or G loss, tells you? Then try a larger
+learning rate."""
+
+REVEAL = """The loss curves do not tell you: a GAN's losses measure a game, not the quality of its samples,
+and both curves look alike whether the generator covers every mode or one. The picture and the
+"modes covered" count tell you. Measure, don't trust the loss."""
+
+
+def _outputs(frame: toy.ToyFrame):
+    curve = pd.DataFrame(frame.rows, columns=["step", "loss", "series"])
+    return frame.picture, curve, frame.caption, frame.run_id
+
+
+@speaks_errors
+def start(family, data, lr, steps, seed, every, points, run_id, progress=gr.Progress()):
+    for frame in toy.train_toy(family, data, lr, steps, seed, every, points, run_id,
+                               progress_callback(progress, "Training")):
+        yield _outputs(frame)
+
+
+@speaks_errors
+def step(family, data, lr, seed, every, points, run_id, progress=gr.Progress()):
+    for frame in toy.step_toy(run_id, every, every, family, data, lr, seed, points):
+        yield _outputs(frame)
+
+
+@speaks_errors
+def add_point(points, evt: gr.SelectData):
+    x, y = toy.canvas_point(*evt.index)
+    points = f"{points.strip().rstrip(';')}; {x}, {y}".lstrip("; ") if points and points.strip() else f"{x}, {y}"
+    return points, toy.points_picture(points)
+
+
+@speaks_errors
+def gif_of_run(family, data, lr, steps, seed, every, points):
+    frames = [f.picture for f in toy.train_toy(family, data, lr, steps, seed, every, points)]
+    return download_file(toy.gif(frames), f"toy-{family}-{data}-{seed}.gif")
+
+
+def build():
+    with gr.Tab("Watch it train", id="toy"):
+        run_id = gr.State(None)
+        with gr.Row():
+            with gr.Column(scale=1, min_width=300):
+                family = gr.Dropdown([(v, k) for k, v in toy.FAMILIES.items()], value="gan-vs-pacgan", label="Model")
+                data = gr.Radio([(v, k) for k, v in toy.DATA.items()], value="ring", label="Data")
+                with gr.Accordion("My points", open=False):
+                    points = gr.Textbox("-3, 3; 0, 3; 3, 3; -3, -3; 3, -3", label="Points (x, y; x, y; ...)",
+                                        info="Between -4.5 and 4.5; or click the canvas below")
+                    canvas = gr.Image(toy.points_picture("-3, 3; 0, 3; 3, 3; -3, -3; 3, -3"), type="pil",
+                                      interactive=False, label="Click to add a point", height=260)
+                lr = gr.Number(toy.default_learning_rate("gan-vs-pacgan"), label="Learning rate",
+                               minimum=toy.LEARNING_RATES[0], maximum=toy.LEARNING_RATES[1], step=0.0005)
+                steps = gr.Slider(100, toy.MAX_STEPS, value=2000, step=100, label="Training steps")
+                every = gr.Slider(*toy.EVERY, value=50, step=10, label="Steps per frame (and per Step press)")
+                seed = gr.Number(0, precision=0, minimum=0, label="Seed")
+                with gr.Row():
+                    start_button = gr.Button("Start", variant="primary")
+                    stop_button = gr.Button("Stop", variant="stop")
+                    step_button = gr.Button("Step")
+                gr.Markdown(NOTICE)
+                gr.Markdown(PREDICT)
+                with gr.Accordion("Reveal", open=False):
+                    gr.Markdown(REVEAL)
+            with gr.Column(scale=2):
+                picture = gr.Image(label="Samples (colour) and data (grey)", show_label=False, type="pil", interactive=False,
+                                   height=380)
+                caption = gr.Markdown()
+                curve = gr.LinePlot(x="step", y="loss", color="series", title="Loss, mean over 10 steps", height=260)
+                gif_button = gr.Button("Make a GIF of this run (trains it again, same seed)", size="sm")
+                gif_file = gr.File(label="GIF", height=80)
+        family.change(toy.default_learning_rate, family, lr, api_visibility="private")
+        canvas.select(add_point, points, [points, canvas], api_visibility="private")
+        points.submit(speaks_errors(toy.points_picture), points, canvas, api_name="toy_points_picture")
+        outputs = [picture, curve, caption, run_id]
+        started = start_button.click(start, [family, data, lr, steps, seed, every, points, run_id], outputs,
+                                     api_name="toy_start", concurrency_limit=toy.MAX_RUNS, concurrency_id="toy")
+        stepped = step_button.click(step, [family, data, lr, seed, every, points, run_id], outputs,
+                                    api_name="toy_step", concurrency_limit=toy.MAX_RUNS, concurrency_id="toy")
+        stop_button.click(toy.stop, run_id, caption, api_name="toy_stop", cancels=[started, stepped],
+                          queue=False)
+        gif_button.click(gif_of_run, [family, data, lr, steps, seed, every, points], gif_file, api_name="toy_gif",
+                         concurrency_limit=1)

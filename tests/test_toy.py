@@ -1,0 +1,84 @@
+"""Watch it train: tiny models on 2-D toy points, trained in a worker process, frame by frame."""
+import time
+
+import pytest
+import torch
+
+from genapp.cli import main as cli_main
+from genapp.data.toy import coverage, toy
+from genapp.studio import BadRequest
+from genapp.studio import toy as studio_toy
+
+
+def test_toy_distributions_and_their_coverage_of_perfect_and_collapsed_samples(generator):
+    ring = toy("ring")
+    x = ring.sample(4000, generator)
+    assert x.shape == (4000, 2) and ring.num_modes == 8 and toy("grid").num_modes == 25
+    assert torch.allclose(x.norm(dim=1).mean(), torch.tensor(2.0), atol=0.01)
+    modes, quality = coverage(ring, x)
+    assert modes == set(range(8)) and quality > 0.99
+    collapsed = ring.centers[[0, 3]].repeat(500, 1)                   # every sample on two modes
+    assert coverage(ring, collapsed) == ({0, 3}, 1.0)
+    assert coverage(toy("points", [(1, 1), (-2, 3)]), torch.tensor([[1.0, 1.02]] * 10))[0] == {0}
+
+
+def test_same_seed_same_frames_and_the_loss_curve_grows():
+    a = list(studio_toy.train_toy("vae", "moons", 3e-3, 120, 7, 40))
+    b = list(studio_toy.train_toy("vae", "moons", 3e-3, 120, 7, 40))
+    assert [f.step for f in a] == [40, 80, 120] and a[-1].done
+    assert [f.picture.tobytes() for f in a] == [f.picture.tobytes() for f in b]
+    assert len(a[0].rows) == 4 and len(a[-1].rows) == 12                 # a point per 10 steps
+    assert "Step 120 of 120" in a[-1].caption and "moons covered" in a[-1].caption
+
+
+def test_pacgan_covers_more_ring_modes_than_the_vanilla_gan_after_2000_steps():
+    """Seed 0, default settings: the vanilla GAN settles on half the ring (sharply); PacGAN spreads over
+    more of it. Measured 4/8 against 6/8."""
+    last = list(studio_toy.train_toy("gan-vs-pacgan", "ring", None, 2000, 0, 500))[-1]
+    assert last.covered["gan"] <= 5 and last.covered["pacgan"] > last.covered["gan"]
+    assert last.picture.size == (2 * studio_toy.PANEL, studio_toy.PANEL)
+    assert {s for _, _, s in last.rows} == {"vanilla GAN: D loss", "vanilla GAN: G loss", "PacGAN: D loss",
+                                            "PacGAN: G loss"}
+
+
+def test_stop_pauses_a_run_and_step_goes_on_from_where_it_stopped():
+    frames = studio_toy.train_toy("rbm", "grid", None, 5000, 0, 20)
+    first = next(frames)
+    assert first.step == 20
+    assert "Stopped at step 20" in studio_toy.stop(first.run_id)
+    t0 = time.perf_counter()
+    assert list(frames) == []                                          # the stream ends at once
+    assert time.perf_counter() - t0 < 1
+    more = list(studio_toy.step_toy(first.run_id, 40, 20, "rbm", "grid", None, 0))
+    assert [f.step for f in more] == [40, 60] and more[-1].run_id == first.run_id
+    studio_toy.close(first.run_id)
+    assert first.run_id not in studio_toy.RUNS
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    (dict(family="wgan"), "Pick a model"), (dict(data="spiral"), "Pick the data"),
+    (dict(lr=0), "learning rate must be from"), (dict(lr="fast"), "not a number"), (dict(lr=float("nan")), "out of range"),
+    (dict(steps=0), "from 1 to 5,000"), (dict(steps=10**6), "from 1 to 5,000"), (dict(steps=2.5), "whole number"),
+    (dict(every=5), "from 10 to 500"), (dict(seed=-1), "seed"),
+    (dict(data="points", points="1, 2; 3"), "'x, y' pairs"), (dict(data="points", points=""), "from 1 to 32"),
+    (dict(data="points", points="9, 0"), "between -4.5 and 4.5")])
+def test_bad_arguments_get_a_sentence_before_any_worker_starts(kwargs, words):
+    runs = len(studio_toy.RUNS)
+    with pytest.raises(BadRequest, match=words):
+        next(studio_toy.train_toy(**kwargs))
+    assert len(studio_toy.RUNS) == runs
+
+
+def test_a_click_on_the_canvas_places_a_point():
+    assert studio_toy.canvas_point(0, 0) == (-5.0, 5.0)
+    assert studio_toy.canvas_point(studio_toy.PANEL - 1, studio_toy.PANEL - 1) == (5.0, -5.0)
+    assert studio_toy.points_picture("1, 1; -2, 3").size == (studio_toy.PANEL, studio_toy.PANEL)
+
+
+def test_cli_writes_a_gif_of_the_run(tmp_path, capsys):
+    out = tmp_path / "run.gif"
+    cli_main(["toy", "--family", "gan", "--data", "ring", "--steps", "100", "--every", "50", "--out", str(out)])
+    assert out.read_bytes()[:6] == b"GIF89a"
+    assert "100 steps in" in capsys.readouterr().out
+    with pytest.raises(SystemExit, match="Pick the data"):
+        cli_main(["toy", "--data", "spiral", "--out", str(out)])
