@@ -108,6 +108,39 @@ def inversions(repeats: int) -> list[dict]:
     return rows
 
 
+def mode_collapse_counts(repeats: int) -> list[dict]:
+    """In process: 1,000 samples drawn and named by the evaluator, their class histogram (Limits tab)."""
+    rows = []
+    for name in [n for n in studio.collapse.collapse_checkpoints() if n.endswith("mnist") or "collapsed" in n]:
+        if name.startswith("rbm-"):
+            continue                                                     # 100 Gibbs sweeps each: timed by the grid
+        studio.mode_collapse(name)                                       # warm-up
+        results = [studio.mode_collapse(name, seed) for seed in range(max(3, repeats // 5))]
+        rows.append({"operation": f"1,000-sample class histogram, {results[0].covered} classes",
+                     "checkpoint": name, **_percentiles([r.ms for r in results])})
+    return rows
+
+
+def toy_runs() -> list[dict]:
+    """Watch it train: 2,000 steps of each toy family on the ring, a frame every 50 steps, from Start
+    (the worker's start included) to the last frame; the longest wait between frames beside it."""
+    from .studio import toy
+    rows = []
+    for family in ("gan", "pacgan", "vae", "rbm", "gan-vs-pacgan"):
+        t0 = last = time.perf_counter()
+        gaps, frame = [], None
+        for frame in toy.train_toy(family, "ring", None, 2000, 0, 50):
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+        toy.close(frame.run_id)
+        covered = ", ".join(f"{k} {v}/8" for k, v in frame.covered.items())
+        rows.append({"operation": f"toy 2,000 steps ({covered}); longest gap between frames "
+                                  f"{max(gaps[1:]) * 1000:.0f} ms", "checkpoint": family,
+                     "seconds": round(last - t0, 1)})
+    return rows
+
+
 def grid_while_toy(repeats: int, checkpoint: str = "gan-mnist") -> list[dict]:
     """In process: the 64-image grid, unloaded and then while a toy (vanilla GAN vs PacGAN, 5,000 steps)
     trains in its worker: the toy must not slow other users' requests much."""
@@ -157,7 +190,7 @@ def main(quick: bool = False, as_json: bool = False):
     torch.set_num_threads(2)
     repeats = 5 if quick else 30
     rows = (image_grids(repeats) + audio_clips(repeats) + name_lists(repeats) + walks(repeats) + slider_moves(repeats) + inversions(repeats)
-            + grid_while_toy(repeats) + [cold_start()])
+            + mode_collapse_counts(repeats) + toy_runs() + grid_while_toy(repeats) + [cold_start()])
     info = {"torch_threads": torch.get_num_threads(), "cpus": os.cpu_count(), "rows": rows}
     if as_json:
         print(json.dumps(info, indent=2))
