@@ -55,6 +55,18 @@ def test_stop_pauses_a_run_and_step_goes_on_from_where_it_stopped():
     assert first.run_id not in studio_toy.RUNS
 
 
+def test_two_students_train_at_once_each_with_a_run_of_their_own():
+    alice = studio_toy.train_toy("gan", "ring", None, 200, 0, 50)
+    bob = studio_toy.train_toy("gan", "ring", None, 200, 0, 50)
+    a1, b1 = next(alice), next(bob)                                    # interleaved, as two browsers would
+    assert a1.run_id != b1.run_id and a1.picture.tobytes() == b1.picture.tobytes()   # same seed, same frame
+    studio_toy.stop(a1.run_id)                                         # Alice stops; Bob trains on
+    assert list(alice) == []
+    assert [f.step for f in bob] == [100, 150, 200]
+    for run_id in (a1.run_id, b1.run_id):
+        studio_toy.close(run_id)
+
+
 @pytest.mark.parametrize("kwargs, words", [
     (dict(family="wgan"), "Pick a model"), (dict(data="spiral"), "Pick the data"),
     (dict(lr=0), "learning rate must be from"), (dict(lr="fast"), "not a number"), (dict(lr=float("nan")), "out of range"),
