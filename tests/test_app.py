@@ -176,8 +176,9 @@ def test_limits_endpoints_race_three_families_and_measure_costs(client, tmp_path
     seen, vae, gan, rbm, table, curve = client.predict("mnist", "any", None, handle_file(str(tmp_path / "one.png")),
                                                        api_name="/inverse_duel")
     assert [row[0] for row in table["data"]] == ["vae-mnist", "gan-mnist", "rbm-mnist"]
-    costs = client.predict(api_name="/compute_costs")
+    costs, ms_bars, flop_bars = client.predict(api_name="/compute_costs")
     assert "rbm-fsdd" in [row[0] for row in costs["data"]]
+    assert all(row[0] in str(ms_bars) for row in costs["data"])         # a bar per checkpoint
 
 
 def test_gibbs_chain_endpoint(client):

@@ -83,9 +83,13 @@ def quality(checkpoint):
 
 @speaks_errors
 def costs():
-    return [[c.checkpoint, f"{c.parameters:,}", c.mflops_per_sample, c.ms_per_sample,
-             "" if c.training_seconds is None else f"{c.training_seconds:.0f} s, {c.training_device}"]
-            for c in studio.compute_costs()]
+    rows = studio.compute_costs()
+    table = [[c.checkpoint, f"{c.parameters:,}", c.mflops_per_sample, c.ms_per_sample,
+              "" if c.training_seconds is None else f"{c.training_seconds:.0f} s, {c.training_device}"] for c in rows]
+    bars = pd.DataFrame({"checkpoint": [c.checkpoint for c in rows], "family": [c.checkpoint.split("-")[0] for c in rows],
+                         "ms per sample": [c.ms_per_sample for c in rows],
+                         "MFLOPs per sample": [c.mflops_per_sample for c in rows]})
+    return table, bars, bars
 
 
 def build():
@@ -167,7 +171,12 @@ def build():
             measure = gr.Button("Measure now", variant="primary")
             cost_table = gr.Dataframe(headers=["checkpoint", "parameters", "MFLOPs per sample", "ms per sample (now)",
                                                "training (from its card)"], interactive=False)
-            measure.click(costs, None, cost_table, api_name="compute_costs", concurrency_limit=1)
+            with gr.Row():
+                ms_bars = gr.BarPlot(x="checkpoint", y="ms per sample", color="family", height=260,
+                                     title="Milliseconds per sample, measured now", x_label_angle=-40)
+                flop_bars = gr.BarPlot(x="checkpoint", y="MFLOPs per sample", color="family", height=260,
+                                       title="MFLOPs per sample", x_label_angle=-40)
+            measure.click(costs, None, [cost_table, ms_bars, flop_bars], api_name="compute_costs", concurrency_limit=1)
             gr.Markdown("**More compute, better samples?** 200 RBM chains (20 per class), scored by the evaluator "
                         "after 1 to 500 Gibbs sweeps. Predict the curve, then run it.")
             with gr.Row():
