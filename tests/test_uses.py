@@ -115,9 +115,24 @@ def test_the_uses_endpoints_through_the_launched_app(client):
     assert rows[denoise.ROWS["vae told"]] > rows[denoise.ROWS["noisy"]] + 5
     strip, table, _ = client.predict("mnist", "gan", 0, "3", None, None, "gaussian", api_name="/compress")
     assert len(table["data"]) == 9
-    *_, table, _ = client.predict("mnist", "gan", 0, "3", None, None, "bottom", 30, api_name="/inpaint")
+    *_, table, _ = client.predict("mnist", "gan", 0, "3", None, None, "bottom", 30, None, api_name="/inpaint")
     assert len(table["data"]) == 4
     with pytest.raises(Exception, match="from 0.01 to 0.9"):          # the slider allows 1.0; the studio says no
         client.predict("mnist", "gan", 0, "3", None, None, "salt-pepper", 0.95, True, api_name="/denoise")
     with pytest.raises(Exception, match="Draw a digit"):                # 'my drawing' with an empty canvas
-        client.predict("mnist", "mine", 0, "3", None, None, "bottom", 30, api_name="/inpaint")
+        client.predict("mnist", "mine", 0, "3", None, None, "bottom", 30, None, api_name="/inpaint")
+    with pytest.raises(Exception, match="Paint over part"):            # 'what you paint' with nothing painted
+        client.predict("mnist", "gan", 0, "3", None, None, "painted", 30, None, api_name="/inpaint")
+
+
+def test_a_painted_cover_is_a_cover_like_any_other():
+    paint = np.zeros((280, 280, 4), np.uint8)
+    paint[140:, :, 3] = 255                                             # the bottom half, painted
+    painted = inpaint.inpaint("mnist", "painted", 0, "3", None, 40, paint=[paint])
+    preset = inpaint.inpaint("mnist", "bottom", 0, "3", None, 40)
+    assert painted.covered_pixels == preset.covered_pixels == 392 and painted.rows == preset.rows
+    assert inpaint.canvas_picture("mnist", 0, "3").size == (280, 280)
+    with pytest.raises(studio.BadRequest, match="Paint over part"):
+        inpaint.inpaint("mnist", "painted", 0, "3", None, 40, paint=[np.zeros((280, 280, 4), np.uint8)])
+    with pytest.raises(studio.BadRequest, match="whole picture"):
+        inpaint.inpaint("mnist", "painted", 0, "3", None, 40, paint=[np.full((280, 280, 4), 255, np.uint8)])

@@ -5,16 +5,20 @@ Scored by the error on the covered pixels alone, against leaving them grey or bl
 import time
 from dataclasses import dataclass
 
+import numpy as np
 import torch
+from PIL import Image
 
 from .. import hub
 from ..data.image import to_grid
 from .checks import BadRequest, _integer, check_dataset
 from .latent_point import one_picture
+from .pictures import open_picture
 from .uses import curve_pictures, source_picture, vae_labels
 
 REGIONS = {"top": "top half", "bottom": "bottom half", "left": "left half", "right": "right half",
-           "centre": "centre square (14 x 14)", "random": "random half of the pixels"}
+           "centre": "centre square (14 x 14)", "random": "random half of the pixels", "painted": "what you paint"}
+PAINTED_SHARE = 0.25               # a pixel is covered when paint lies on a quarter of its area
 MAX_SWEEPS = 1000
 VAE_ROUNDS = 20
 FRAMES = 8                         # RBM sweeps shown as it runs, log-spaced
@@ -33,8 +37,30 @@ def check_sweeps(sweeps) -> int:
     return _integer(sweeps, "The number of Gibbs sweeps", 1, MAX_SWEEPS)
 
 
-def known_mask(region, shape, generator) -> torch.Tensor:
+def painted_mask(paint) -> torch.Tensor:
+    """Paint over a picture (the editor's layers: RGBA arrays or pictures of any size, painted where
+    alpha > 0) -> bool (1, 1, 28, 28), True where the pixel is left uncovered."""
+    layers = paint if isinstance(paint, (list, tuple)) else [paint]
+    alpha = None
+    for layer in layers:
+        if layer is None:
+            continue
+        image = open_picture(layer)
+        a = np.asarray(image.convert("RGBA").getchannel("A").resize((28, 28), Image.BOX), dtype=np.float32) / 255
+        alpha = a if alpha is None else np.maximum(alpha, a)
+    covered = torch.from_numpy(alpha >= PAINTED_SHARE) if alpha is not None else torch.zeros(28, 28, dtype=torch.bool)
+    if not covered.any():
+        raise BadRequest("Paint over part of the picture first: press 'Put the picture on the canvas', "
+                         "then paint what to cover.")
+    if covered.all():
+        raise BadRequest("You painted over the whole picture: leave some of it for the models to go on.")
+    return ~covered.view(1, 1, 28, 28)
+
+
+def known_mask(region, shape, generator, paint=None) -> torch.Tensor:
     """bool, `shape` (B, 1, 28, 28): True where the pixel is left uncovered."""
+    if region == "painted":
+        return painted_mask(paint).expand(shape).clone()
     known = torch.ones(shape, dtype=torch.bool)
     h, w = shape[-2:]
     if region == "top":
@@ -82,8 +108,8 @@ def covered_error(estimate, x, known) -> torch.Tensor:
     return ((estimate - x).pow(2) * covered).flatten(1).sum(1) / covered.flatten(1).sum(1).clamp_min(1)
 
 
-def _filled(dataset, x, region, sweeps, generator) -> tuple[dict, dict, torch.Tensor]:
-    known = known_mask(region, x.shape, generator)
+def _filled(dataset, x, region, sweeps, generator, paint=None) -> tuple[dict, dict, torch.Tensor]:
+    known = known_mask(region, x.shape, generator, paint)
     rbm_x, frames = rbm_fill(hub.load(f"rbm-{dataset}"), x, known, sweeps, generator)
     fills = {"grey": torch.where(known, x, torch.full_like(x, COVER_GREY)),
              "black": torch.where(known, x, torch.zeros_like(x)),
@@ -109,12 +135,15 @@ class Inpainted:
     ms: float
 
 
-def inpaint(dataset="mnist", region="bottom", seed=0, label="any", picture=None, sweeps=200) -> Inpainted:
-    """Cover `region` of the source picture (a random half: seeded) and fill it in with the RBM and the VAE."""
+def inpaint(dataset="mnist", region="bottom", seed=0, label="any", picture=None, sweeps=200, paint=None) -> Inpainted:
+    """Cover `region` of the source picture (a random half: seeded; "painted": what `paint` covers)
+    and fill it in with the RBM and the VAE."""
     region, sweeps = check_region(region), check_sweeps(sweeps)
     source = source_picture(dataset, seed, label, picture)
+    if region == "painted":
+        painted_mask(paint)                                   # refused before any work
     t0 = time.perf_counter()
-    fills, frames, known = _filled(dataset, source.x, region, sweeps, torch.Generator().manual_seed(seed))
+    fills, frames, known = _filled(dataset, source.x, region, sweeps, torch.Generator().manual_seed(seed), paint)
     rows = [(ROWS[key], round(float(covered_error(fills[key], source.x, known)), 4)) for key in ROWS]
     strip = to_grid(torch.cat(list(frames.values())), scale=4, columns=len(frames))
     show = lambda x: one_picture(x, "image")
@@ -122,12 +151,18 @@ def inpaint(dataset="mnist", region="bottom", seed=0, label="any", picture=None,
                      sorted(frames), rows, int((~known).sum()), (time.perf_counter() - t0) * 1000)
 
 
+def canvas_picture(dataset="mnist", seed=0, label="any", picture=None, size=280) -> Image.Image:
+    """The source picture, large and in colour, for a person to paint the cover on."""
+    source = source_picture(dataset, seed, label, picture)
+    return to_grid(source.x, scale=size // 28, pad=0).convert("RGB")
+
+
 def inpaint_curve(dataset="mnist", n=200, source="gan", data_dir=None, seed=0, sweeps=200) -> list[tuple]:
     """Over n pictures, per region: rows (region, covered-pixel MSE left grey, left black, RBM, VAE)."""
     dataset, sweeps = check_dataset(dataset), check_sweeps(sweeps)
     x = curve_pictures(dataset, n, source, data_dir, seed)
     rows = []
-    for region in REGIONS:
+    for region in [r for r in REGIONS if r != "painted"]:
         fills, _, known = _filled(dataset, x, region, sweeps, torch.Generator().manual_seed(seed))
         rows.append((region, *(round(float(covered_error(fills[k], x, known).mean()), 4) for k in ROWS)))
     return rows

@@ -92,9 +92,20 @@ def run_compress(dataset, source, seed, label, sketch, upload, quantiser):
     return r.strip, rows, caption
 
 
+def _paint(editor):
+    """The layers a person painted on the cover canvas (None when nothing was painted)."""
+    return editor.get("layers") if isinstance(editor, dict) else None
+
+
 @speaks_errors
-def run_inpaint(dataset, source, seed, label, sketch, upload, region, sweeps):
-    r = inpaint.inpaint(dataset, region, seed, label, _picture(source, sketch, upload), sweeps)
+def paint_canvas(dataset, source, seed, label, sketch, upload):
+    picture = inpaint.canvas_picture(dataset, seed, label, _picture(source, sketch, upload))
+    return {"background": picture, "layers": [], "composite": picture}
+
+
+@speaks_errors
+def run_inpaint(dataset, source, seed, label, sketch, upload, region, sweeps, editor=None):
+    r = inpaint.inpaint(dataset, region, seed, label, _picture(source, sketch, upload), sweeps, _paint(editor))
     caption = (f"{r.source}; {r.covered_pixels} pixels covered ({inpaint.REGIONS[region]}); RBM frames after "
                f"sweeps {', '.join(map(str, r.frame_sweeps))}; {r.ms:.0f} ms.")
     return r.clean, r.covered, r.rbm, r.vae, r.frames, [list(row) for row in r.rows], caption
@@ -162,6 +173,12 @@ def build():
                         region = gr.Dropdown([(v, k) for k, v in inpaint.REGIONS.items()], value="bottom",
                                              label="Cover")
                         sweeps = gr.Slider(1, inpaint.MAX_SWEEPS, value=200, step=1, label="RBM Gibbs sweeps")
+                        with gr.Accordion("Paint your own cover (pick 'what you paint' above)", open=False):
+                            to_canvas = gr.Button("Put the picture on the canvas", size="sm")
+                            editor = gr.ImageEditor(type="numpy", label="Paint what to cover (the brush is on the left)",
+                                                    sources=(), transforms=(), layers=False, canvas_size=(280, 280),
+                                                    height=340, brush=gr.Brush(default_size=28, colors=["#e03030"],
+                                                                               color_mode="fixed"))
                         i_button = gr.Button("Cover, then fill in", variant="primary")
                         gr.Markdown(INPAINT_NOTE)
                         with gr.Accordion("Reveal", open=False):
@@ -175,5 +192,6 @@ def build():
                         i_table = gr.Dataframe(headers=["fill", "error on covered pixels (mean squared)"],
                                                interactive=False)
                         i_caption = gr.Markdown()
-                i_button.click(run_inpaint, shared + [region, sweeps], i_pictures + [i_frames, i_table, i_caption],
+                to_canvas.click(paint_canvas, shared, editor, api_visibility="private")
+                i_button.click(run_inpaint, shared + [region, sweeps, editor], i_pictures + [i_frames, i_table, i_caption],
                                api_name="inpaint", concurrency_limit=2)
