@@ -1,6 +1,8 @@
-"""`python -m genapp bench`: time the app's operations on this machine (pictures, clips, names, latent
-walks, cold start) and print one table.
-Figures depend on the machine and its load; they are printed, never asserted by tests."""
+"""`python -m genapp bench`: time the app's operations on this machine and print a table per section:
+in process (pictures, clips, names, latent walks, toys); served (the app launched for real and driven
+over loopback HTTP: cold start, one client's latency, 20 clients at once, the server's resident
+memory); and each generator's time against the bound its FLOPs and this machine's matmul rate set.
+Figures depend on the machine and its load; they are printed beside their targets, never asserted."""
 import json
 import os
 import socket
@@ -8,8 +10,10 @@ import statistics
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 import torch
 
 from . import hub, studio
@@ -160,43 +164,228 @@ def grid_while_toy(repeats: int, checkpoint: str = "gan-mnist") -> list[dict]:
             {"operation": "64-image grid while a toy trains", "checkpoint": checkpoint, **_percentiles(loaded)}]
 
 
-def cold_start() -> dict:
-    """Seconds from `python app.py` to the first successful request through gradio_client."""
-    from gradio_client import Client
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(os.environ, GRADIO_SERVER_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False")
-    t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
+# served: the app launched for real and driven over loopback HTTP through gradio_client
+
+TARGETS = {"grid_http_median_ms": 150, "load_p95_ms": 1500, "cold_start_s": 15, "rss_mb": 1536, "flop_ratio": 3}
+
+
+def _request(kind: str, seed: int) -> tuple[tuple, str]:
+    """One request of each kind a visitor makes: (arguments, api_name)."""
+    return {"grid": (("mnist", "gan", "any", 64, seed, 200), "/generate_image"),
+            "clip": (("gan", "7", 1, seed, 20), "/generate_audio"),
+            "names": (("gan", 20, seed, 1.0, 30), "/generate_text"),
+            "walk": (("vae-mnist", seed, seed + 1, "3", "8", 16, True), "/interpolate")}[kind]
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process (VmRSS of /proc/PID/status), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+class Server:
+    """`python app.py` on a free loopback port; `started_s`: seconds from launch to the first served
+    64-image grid (the cold start a Space's visitor waits through). `env`: extra environment, e.g.
+    GENAPP_TORCH_THREADS to compare serving settings."""
+
+    def __init__(self, **env):
+        self.env = env
+
+    def __enter__(self):
+        from gradio_client import Client
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        env = dict(os.environ, GRADIO_SERVER_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False", **self.env)
+        t0 = time.perf_counter()
+        self.proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.url = f"http://127.0.0.1:{port}/"
         while True:
             try:
-                client = Client(f"http://127.0.0.1:{port}/", verbose=False)
-                client.predict("mnist", "gan", "any", 16, 0, 200, api_name="/generate_image")
-                return {"operation": "app start to first served request", "checkpoint": "gan-mnist",
-                        "seconds": round(time.perf_counter() - t0, 1)}
+                self.client = Client(self.url, verbose=False)
+                args, api = _request("grid", 0)
+                self.client.predict(*args, api_name=api)
+                self.started_s = round(time.perf_counter() - t0, 1)
+                return self
             except Exception:
-                if proc.poll() is not None or time.perf_counter() - t0 > 120:
+                if self.proc.poll() is not None or time.perf_counter() - t0 > 120:
+                    self.__exit__()
                     raise RuntimeError("the app did not serve a request within 120 s")
                 time.sleep(0.2)
-    finally:
-        proc.terminate()
-        proc.wait(10)
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+def http_latency(server: Server, repeats: int) -> list[dict]:
+    """One client, one request at a time: what a visitor waits for, HTTP, queue and the download of
+    the output files included."""
+    rows = []
+    for kind, what in [("grid", "64-image grid"), ("clip", "1-s clip"), ("names", "20 names"),
+                       ("walk", "16-step walk with GIF")]:
+        args, api = _request(kind, 0)
+        server.client.predict(*args, api_name=api)                       # warm-up
+        ms = []
+        for seed in range(repeats):
+            args, api = _request(kind, seed)
+            t0 = time.perf_counter()
+            server.client.predict(*args, api_name=api)
+            ms.append((time.perf_counter() - t0) * 1000)
+        target = f"median <= {TARGETS['grid_http_median_ms']} ms" if kind == "grid" else ""
+        rows.append({"operation": f"HTTP {what}", "checkpoint": args[0] if kind == "walk" else f"gan ({api})",
+                     **_percentiles(ms), "target": target})
+    with httpx.Client(base_url=server.url, timeout=60) as http:
+        ms = []
+        for seed in range(repeats + 1):
+            t0 = time.perf_counter()
+            _raw_call(http, "grid", seed)
+            ms.append((time.perf_counter() - t0) * 1000)
+    rows.append({"operation": "HTTP 64-image grid, raw /gradio_api/call (as curl)", "checkpoint": "gan",
+                 **_percentiles(ms[1:]), "target": f"median <= {TARGETS['grid_http_median_ms']} ms"})
+    return rows
+
+
+def _raw_call(http, kind: str, seed: int):
+    """A request the way curl makes it: POST /gradio_api/call/NAME, then read its event stream to the
+    end; no output files fetched. Without a session hash each call is a new visitor (session)."""
+    args, api = _request(kind, seed)
+    event_id = http.post(f"gradio_api/call{api}", json={"data": list(args)}).raise_for_status().json()["event_id"]
+    with http.stream("GET", f"gradio_api/call{api}/{event_id}") as stream:
+        events = [line for line in stream.iter_lines() if line.startswith("event:")]
+    if events[-1:] != ["event: complete"]:
+        raise RuntimeError(f"{api}: {events}")
+
+
+def new_visitors(server: Server, n: int):
+    """`n` visitors of one request each (raw HTTP, 4 at a time): each a new Gradio session, whose state the
+    server keeps up to app.py's state_session_capacity."""
+    def visitor(v: int):
+        with httpx.Client(base_url=server.url, timeout=60) as http:
+            for i in range(v, n, 4):
+                _raw_call(http, ("grid", "clip", "names", "walk")[i % 4], i)
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(visitor, range(4)))
+
+
+def concurrent_clients(server: Server, clients: int, each: int) -> dict:
+    """`clients` visitors at once, each its own gradio_client Client making `each` mixed requests in turn
+    (grid, clip, names, walk, ...): errors, latency and the throughput of the whole server."""
+    from gradio_client import Client
+    kinds = ("grid", "clip", "names", "walk")
+
+    def visitor(v: int):
+        client, ms, errors = Client(server.url, verbose=False), [], []
+        for i in range(each):
+            args, api = _request(kinds[(v + i) % len(kinds)], v * each + i)
+            t0 = time.perf_counter()
+            try:
+                client.predict(*args, api_name=api)
+                ms.append((time.perf_counter() - t0) * 1000)
+            except Exception as e:
+                errors.append(f"{api}: {e}")
+        return ms, errors
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        results = list(pool.map(visitor, range(clients)))
+    seconds = time.perf_counter() - t0
+    ms = [m for r, _ in results for m in r]
+    errors = [e for _, r in results for e in r]
+    return {"operation": f"{clients} clients x {each} mixed requests, {len(errors)} errors",
+            "checkpoint": "mixed", **_percentiles(ms), "seconds": round(seconds, 1),
+            "requests_per_s": round(len(ms) / seconds, 1), "errors": len(errors), "first_errors": errors[:3],
+            "target": f"0 errors, p95 <= {TARGETS['load_p95_ms']} ms"}
+
+
+def matmul_gflops(n: int = 2048, threads: int = 2) -> float:
+    """This machine's float32 matrix-product throughput (GFLOP/s) on `threads` threads: the best of
+    five n x n products (2 n^3 FLOPs each)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    a @ b                                                                # warm-up
+    best = min(_timed(lambda: a @ b) for _ in range(5))
+    torch.set_num_threads(before)
+    return round(2 * n ** 3 / best / 1e9, 1)
+
+
+def _timed(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def flop_bounds(gflops: float) -> list[dict]:
+    """In process, every generator: measured ms per sample (studio.compute_costs, a batch of 16) against
+    the time its FLOPs would take at the measured matmul rate; the ratio is how far from that bound."""
+    rows = []
+    for cost in studio.compute_costs():
+        bound_ms = cost.mflops_per_sample * 1e6 / (gflops * 1e9) * 1000
+        ratio = cost.ms_per_sample / bound_ms if bound_ms else float("inf")
+        rows.append({"operation": f"{cost.mflops_per_sample:g} MFLOPs/sample, bound {bound_ms:.3f} ms",
+                     "checkpoint": cost.checkpoint, "ms_per_sample": cost.ms_per_sample,
+                     "flop_bound_ms": round(bound_ms, 4), "ratio": round(ratio, 1),
+                     "target": f"ratio <= {TARGETS['flop_ratio']}"})
+    return rows
+
+
+def served(quick: bool) -> tuple[list[dict], list[dict], list[dict]]:
+    """One launch of the app: cold start, RSS after start, one client's latency, then many clients at
+    once (1,000 requests; --quick: 100), RSS again, then 400 one-request visitors (--quick: 100) and RSS."""
+    repeats, clients, each, visitors = (5, 20, 5, 100) if quick else (30, 20, 50, 400)
+    with Server() as server:
+        start_rss = rss_mb(server.proc.pid)
+        start = [{"operation": "app start to first served 64-image grid", "checkpoint": "gan-mnist",
+                  "seconds": server.started_s, "target": f"<= {TARGETS['cold_start_s']} s"}]
+        latency = http_latency(server, repeats)
+        load = concurrent_clients(server, clients, each)
+        load_rss = rss_mb(server.proc.pid)
+        new_visitors(server, visitors)
+        end_rss = rss_mb(server.proc.pid)
+    target = f"<= {TARGETS['rss_mb']} MB"
+    memory = [{"operation": "server RSS after start", "checkpoint": "app.py", "mb": start_rss, "target": target},
+              {"operation": f"server RSS after {clients * each + 5 * (repeats + 1) + 1:,} requests",
+               "checkpoint": "app.py", "mb": load_rss, "target": target},
+              {"operation": f"... and {visitors} more visitors, a session each", "checkpoint": "app.py",
+               "mb": end_rss, "target": target}]
+    return start + latency, [load], memory
+
+
+def _table(title: str, rows: list[dict], columns: list[tuple[str, str, int]]):
+    op = max(len(r["operation"]) for r in rows)
+    print(f"\n{title}")
+    print(f"{'operation':<{op}} {'checkpoint':<20} " + " ".join(f"{h:>{w}}" for _, h, w in columns) + "  target")
+    for r in rows:
+        print(f"{r['operation']:<{op}} {r['checkpoint']:<20} " + " ".join(f"{str(r.get(k, '')):>{w}}" for k, _, w in columns)
+              + f"  {r.get('target', '')}")
 
 
 def main(quick: bool = False, as_json: bool = False):
     torch.set_num_threads(2)
     repeats = 5 if quick else 30
-    rows = (image_grids(repeats) + audio_clips(repeats) + name_lists(repeats) + walks(repeats) + slider_moves(repeats) + inversions(repeats)
-            + mode_collapse_counts(repeats) + toy_runs() + grid_while_toy(repeats) + [cold_start()])
-    info = {"torch_threads": torch.get_num_threads(), "cpus": os.cpu_count(), "rows": rows}
+    rows = (image_grids(repeats) + audio_clips(repeats) + name_lists(repeats) + walks(repeats) + slider_moves(repeats)
+            + inversions(repeats) + mode_collapse_counts(repeats) + toy_runs() + grid_while_toy(repeats))
+    gflops = matmul_gflops()
+    flops = flop_bounds(gflops)
+    http, load, memory = served(quick)
+    info = {"torch_threads": torch.get_num_threads(), "cpus": os.cpu_count(), "matmul_gflops": gflops,
+            "targets": TARGETS, "rows": rows, "http": http, "load": load, "memory": memory, "flops": flops}
     if as_json:
         print(json.dumps(info, indent=2))
         return
-    print(f"genapp bench: {info['cpus']} CPUs, torch threads {info['torch_threads']}")
-    print(f"{'operation':<40} {'checkpoint':<12} {'median ms':>10} {'p95 ms':>8} {'png ms':>7} {'seconds':>8}")
-    for r in rows:
-        print(f"{r['operation']:<40} {r['checkpoint']:<12} {r.get('median_ms', ''):>10} {r.get('p95_ms', ''):>8} "
-              f"{r.get('png_and_checks_ms', ''):>7} {r.get('seconds', ''):>8}")
+    print(f"genapp bench: {info['cpus']} CPUs, torch threads {info['torch_threads']}, "
+          f"float32 matmul {gflops} GFLOP/s on 2 threads")
+    _table("In process", rows, [("median_ms", "median ms", 10), ("p95_ms", "p95 ms", 8),
+                                ("png_and_checks_ms", "png ms", 7), ("seconds", "seconds", 8)])
+    _table("Served over loopback HTTP (gradio_client)", http + load,
+           [("median_ms", "median ms", 10), ("p95_ms", "p95 ms", 8), ("seconds", "seconds", 8),
+            ("requests_per_s", "req/s", 6)])
+    for e in load[0]["first_errors"]:
+        print(f"  error: {e}")
+    _table("Server memory", memory, [("mb", "RSS MB", 8)])
+    _table("FLOP bound: measured ms / (FLOPs / matmul rate)", flops,
+           [("ms_per_sample", "ms/sample", 10), ("flop_bound_ms", "bound ms", 9), ("ratio", "ratio", 7)])

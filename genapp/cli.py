@@ -1,4 +1,4 @@
-"""Command line: python -m genapp train|eval|generate|interpolate|toy|uses|bench|augment."""
+"""Command line: python -m genapp train|eval|generate|interpolate|toy|uses|bench|augment|publish."""
 import argparse
 import json
 import sys
@@ -97,8 +97,22 @@ def main(argv=None):
     p.add_argument("--write-card", action="store_true", help="write the figures into augment.json and the model card")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
+    p = sub.add_parser("publish", help="upload the bundled checkpoints to the Hugging Face Hub, one model repo "
+                       "<prefix><name> each (HF_ENDPOINT picks the server, HF_TOKEN the account)", formatter_class=fmt)
+    p.add_argument("--repo-prefix", required=True, help="'owner/genapp-' publishes vae-mnist as owner/genapp-vae-mnist")
+    p.add_argument("--only", nargs="+", default=None, metavar="NAME",
+                   help="only these checkpoints (None: every bundled one)")
+    p.add_argument("--dry-run", action="store_true", help="list the files and sizes that would be uploaded; no network")
+
     args = parser.parse_args(argv)
-    if args.command == "train":
+    if args.command == "publish":
+        from huggingface_hub.errors import HfHubHTTPError, LocalTokenNotFoundError
+        from .publish import publish
+        try:
+            publish(args.repo_prefix, args.only, args.dry_run)
+        except (ValueError, LocalTokenNotFoundError, HfHubHTTPError) as e:
+            sys.exit(f"error: {e}")
+    elif args.command == "train":
         from .train import train
         try:
             parse = lambda pairs: {k: json.loads(v) for k, v in (o.split("=", 1) for o in pairs)}

@@ -17,8 +17,9 @@ import torch
 from huggingface_hub import snapshot_download
 
 CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
-NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")          # no slashes, dots or path escapes
-PREFIX = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]*$")       # "owner/" plus an optional name prefix
+# \Z, not $: $ also matches before a final newline, and "vae-mnist\n" is no name
+NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")          # no slashes, dots or path escapes
+PREFIX = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]*\Z")       # "owner/" plus an optional name prefix
 WEIGHTS = "diffusion_pytorch_model.safetensors"
 
 

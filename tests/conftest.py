@@ -44,6 +44,21 @@ def client(tmp_path_factory):
                 proc.kill()
                 pytest.fail("app did not start:\n" + log.read_text())
             time.sleep(0.3)
-    yield Client(url, verbose=False)
+    served = Client(url, verbose=False)
+    served.server_pid = proc.pid                              # tests/test_load.py reads the server's memory
+    yield served
     proc.terminate()
     proc.wait(10)
+
+
+@pytest.fixture
+def hub_prefix(monkeypatch):
+    """Checkpoints resolved through the Hub (a test sets GENAPP_HUB_REPO_PREFIX): genapp's caches of
+    resolved folders and loaded models cleared before and after; calling it clears them again."""
+    from genapp import hub
+    clear = lambda: [fn.cache_clear() for fn in (hub.resolve, hub.load, hub.weights_sha256)]
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    clear()
+    yield clear
+    monkeypatch.delenv("GENAPP_HUB_REPO_PREFIX", raising=False)
+    clear()

@@ -2,7 +2,8 @@
 
 It serves local folders as Hub *model* repos on 127.0.0.1 (random free port), well enough that the
 real ``huggingface_hub.snapshot_download`` / ``hf_hub_download`` / ``HfApi.model_info`` (checked
-against huggingface_hub 2.4.0) download from it. Standard library only.
+against huggingface_hub 2.4.0) download from it, and ``HfApi.create_repo`` / ``upload_folder`` upload
+to it (see Uploads below). Standard library only.
 
 Endpoints served (``{repo_id}`` may contain a ``/``, e.g. ``someone/genapp-vae-mnist``)::
 
@@ -10,6 +11,10 @@ Endpoints served (``{repo_id}`` may contain a ``/``, e.g. ``someone/genapp-vae-m
     GET       /api/models/{repo_id}/revision/{revision}          repo info: id, sha, siblings, ...
     GET       /api/models/{repo_id}/tree/{revision}[/{path}]     tree listing (?recursive=true)
     HEAD/GET  /{repo_id}/resolve/{revision}/{filename}           file metadata / content
+    POST      /api/repos/create                                  create a model repo (``create_repo``)
+    POST      /api/validate-yaml                                 README.md check (``upload_folder``)
+    POST      /api/models/{repo_id}/preupload/{revision}         upload mode of each file
+    POST      /api/models/{repo_id}/commit/{revision}            NDJSON commit: header + file lines
 
 What huggingface_hub 2.4.0 needs from them (read from its source):
 
@@ -28,6 +33,17 @@ What huggingface_hub 2.4.0 needs from them (read from its source):
   unknown repo -> 404 ``RepoNotFound`` (``RepositoryNotFoundError``), unknown revision -> 404
   ``RevisionNotFound`` (``RevisionNotFoundError``), missing file -> 404 ``EntryNotFound``
   (``RemoteEntryNotFoundError``, with ``X-Repo-Commit`` so the client caches the miss).
+
+Uploads (``HfApi.create_repo`` + ``upload_folder``, checked against huggingface_hub 2.4.0). A
+repo created through the API is a new folder under ``uploads`` (``<uploads>/<owner>/<name>``),
+served afterwards like any other; folders passed to the constructor stay read-only (a commit to
+one is refused with 403), so a test never writes into a source tree. ``preupload`` answers
+``uploadMode: "regular"`` for every file (with the git blob sha1 of the stored copy as ``oid``,
+so an unchanged file is skipped client-side, as on the Hub): the client then sends each file
+base64-encoded inside the NDJSON commit instead of going through LFS/Xet storage, which the
+stand-in does not speak (an ``lfsFile`` line is refused with 400). Regular uploads suit small
+files (the real Hub keeps them to a few MB; genapp's largest file is 8.7 MB, fine here). With ``token=...`` every
+write needs ``Authorization: Bearer <token>`` (else 401), as the Hub needs a write token.
 
 Accepted revisions: ``main`` and the repo's commit sha, a fixed 40-hex sha1 derived from the
 folder's file paths and contents (it changes when the folder changes).
@@ -57,13 +73,16 @@ Example::
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import http.server
 import json
 import os
 import pathlib
+import shutil
 import sys
+import tempfile
 import threading
 from typing import Iterator
 from urllib.parse import parse_qs, quote, unquote, urlsplit
@@ -83,6 +102,11 @@ _LAST_MODIFIED = "2024-01-01T00:00:00.000Z"
 
 def _git_blob_sha1(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _safe_segment(part: str) -> bool:
+    """One piece of a repo id or repo path that cannot escape its folder."""
+    return isinstance(part, str) and part not in ("", ".", "..", ".git") and not set(part) & set("/\\\0")
 
 
 class _File:
@@ -207,6 +231,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 self._api_models(path[len("/api/models/"):], query)
             elif "/resolve/" in path and method in ("GET", "HEAD"):
                 self._resolve(path)
+            elif method == "POST" and path == "/api/repos/create":
+                self._create_repo()
+            elif method == "POST" and path == "/api/validate-yaml":
+                self._json(200, {"errors": [], "warnings": []})
+            elif method == "POST" and path.startswith("/api/models/"):
+                self._write(path[len("/api/models/"):])
             else:
                 self._error(404, None, "Not Found")
         except (BrokenPipeError, ConnectionResetError):
@@ -219,7 +249,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _find_repo(self, rest: str) -> tuple[str, str] | None:
         """Match the longest known repo_id prefixing the raw URL piece `rest`; returns (repo_id, raw remainder)."""
-        for repo_id in sorted(self.server.standin._repos, key=len, reverse=True):
+        for repo_id in sorted(list(self.server.standin._repos), key=len, reverse=True):
             if unquote(rest) == repo_id:
                 return repo_id, ""
             if rest.startswith(repo_id + "/"):
@@ -312,6 +342,100 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 entries.append(entry)
         self._json(200, entries)
 
+    # --- uploads -------------------------------------------------------------------------------
+
+    def _body(self) -> bytes:
+        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+    def _authorized(self) -> bool:
+        token = self.server.standin.token
+        if token is None or self.headers.get("Authorization") == f"Bearer {token}":
+            return True
+        self._error(401, None, "Invalid credentials in Authorization header")
+        return False
+
+    def _create_repo(self) -> None:
+        payload = json.loads(self._body() or b"{}")
+        if not self._authorized():
+            return
+        if payload.get("type", "model") != "model":
+            return self._error(400, None, "HubStandIn serves model repos only")
+        name, owner = payload.get("name"), payload.get("organization")
+        if not owner or not name or not all(_safe_segment(x) for x in (owner, name)):
+            return self._error(400, None, f"Invalid repo name: {owner}/{name}")
+        repo_id = f"{owner}/{name}"
+        url = f"{self.server.standin.url}/{repo_id}"
+        if not self.server.standin._create(repo_id):
+            return self._json(409, {"error": "You already created this model repo", "url": url},
+                              {"X-Error-Message": "You already created this model repo"})
+        self._json(200, {"url": url, "name": repo_id, "id": repo_id})
+
+    def _write(self, rest: str) -> None:
+        """preupload / commit of a repo created through the API."""
+        body = self._body()
+        found = self._find_repo(rest)
+        if found is None:
+            return self._repo_not_found()
+        if not self._authorized():
+            return
+        repo_id, remainder = found
+        kind, _, revision = remainder.partition("/")
+        if kind not in ("preupload", "commit") or not revision:
+            return self._error(404, None, "Not Found")
+        standin = self.server.standin
+        if repo_id not in standin._writable:
+            return self._error(403, None, f"{repo_id} is read-only in HubStandIn (not created through the API)")
+        with standin._write_lock:
+            snapshot = standin._snapshot(repo_id)
+            if not self._resolve_revision(repo_id, snapshot, unquote(revision)):
+                return
+            if kind == "preupload":
+                return self._preupload(snapshot, json.loads(body))
+            self._commit(repo_id, snapshot, body)
+
+    def _preupload(self, snapshot: _Snapshot, payload: dict) -> None:
+        files = []
+        for item in payload.get("files", []):
+            stored = snapshot.files.get(item.get("path"))
+            oid = _git_blob_sha1(stored.disk_path.read_bytes()) if stored is not None else None
+            files.append({"path": item["path"], "uploadMode": "regular", "shouldIgnore": False, "oid": oid})
+        self._json(200, {"files": files, "commitOid": snapshot.sha})
+
+    def _commit(self, repo_id: str, snapshot: _Snapshot, body: bytes) -> None:
+        lines = [json.loads(line) for line in body.splitlines() if line.strip()]
+        if not lines or lines[0].get("key") != "header":
+            return self._error(400, None, "a commit starts with a header line")
+        parent = lines[0].get("value", {}).get("parentCommit")
+        if parent is not None and parent != snapshot.sha:
+            return self._error(412, None, f"parentCommit {parent} is not the head of main")
+        writes: dict[str, bytes] = {}
+        deletes: list[str] = []
+        for item in lines[1:]:
+            key, value = item.get("key"), item.get("value") or {}
+            path = value.get("path", "")
+            if not all(_safe_segment(part) for part in path.split("/")):
+                return self._error(400, None, f"Invalid path in repo: {path!r}")
+            if key == "file" and value.get("encoding") == "base64":
+                writes[path] = base64.b64decode(value.get("content", ""), validate=True)
+            elif key in ("deletedFile", "deletedFolder"):
+                deletes.append(path)
+            else:  # lfsFile: the stand-in asked for regular uploads only
+                return self._error(400, None, f"HubStandIn accepts base64 file lines only, not {key!r}")
+        folder = self.server.standin._repos[repo_id]
+        for path in deletes:
+            target = folder / path
+            shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
+        for path, data in writes.items():
+            target = folder / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, partial = tempfile.mkstemp(dir=self.server.standin.uploads)  # outside every repo folder
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(partial, target)  # a download never sees half a file
+        sha = self.server.standin._snapshot(repo_id).sha
+        self._json(200, {"success": True, "commitOid": sha,
+                         "commitUrl": f"{self.server.standin.url}/{repo_id}/commit/{sha}", "hookOutput": ""})
+
     def _resolve(self, path: str) -> None:
         repo_part, _, rest = path.lstrip("/").partition("/resolve/")
         for prefix in ("datasets/", "spaces/", "kernels/"):
@@ -363,16 +487,24 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 class HubStandIn:
     """Serves local folders as Hub model repos on 127.0.0.1 (a random free port).
 
-    ``repos`` maps a repo id (``"someone/genapp-vae-mnist"``) to a local folder. Files are read on
-    each request, so the folder may be filled after the server started.
+    ``repos`` maps a repo id (``"someone/genapp-vae-mnist"``) to a local folder (read-only). Files
+    are read on each request, so the folder may be filled after the server started. Repos created
+    through the API live in ``uploads/<owner>/<name>`` (default: a temporary folder removed by
+    ``stop()``); ``token``, if given, is the write token uploads must present.
 
     Attributes:
         url: ``"http://127.0.0.1:PORT"`` (available after ``__enter__``).
         requests: ``"METHOD path"`` (path as sent, query string included) of every request served.
     """
 
-    def __init__(self, repos: dict[str, pathlib.Path]):
+    def __init__(self, repos: dict[str, pathlib.Path], uploads: str | os.PathLike | None = None,
+                 token: str | None = None):
         self._repos = {str(repo_id): pathlib.Path(folder) for repo_id, folder in repos.items()}
+        self.uploads = pathlib.Path(uploads) if uploads is not None else None
+        self.token = token
+        self._writable: set[str] = set()
+        self._temporary: tempfile.TemporaryDirectory | None = None
+        self._write_lock = threading.Lock()
         self.requests: list[str] = []
         self.url: str = ""
         self._lock = threading.Lock()
@@ -409,6 +541,9 @@ class HubStandIn:
             self._thread.join(timeout=5)
         self._server = None
         self._thread = None
+        if self._temporary is not None:
+            self._temporary.cleanup()
+            self._temporary = None
 
     # --- pointing huggingface_hub at it ------------------------------------------------------
 
@@ -494,6 +629,20 @@ class HubStandIn:
             _http.close_session()
 
     # --- internals ---------------------------------------------------------------------------
+
+    def _create(self, repo_id: str) -> bool:
+        """Register a new, empty, writable repo; False if the id is taken."""
+        with self._lock:
+            if repo_id in self._repos:
+                return False
+            if self.uploads is None:
+                self._temporary = tempfile.TemporaryDirectory(prefix="hub-standin-")
+                self.uploads = pathlib.Path(self._temporary.name)
+            folder = self.uploads / repo_id
+            folder.mkdir(parents=True, exist_ok=True)
+            self._repos[repo_id] = folder
+            self._writable.add(repo_id)
+            return True
 
     def _record(self, line: str) -> None:
         with self._lock:

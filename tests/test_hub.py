@@ -8,20 +8,6 @@ from genapp import hub, studio
 from hub_standin import HubStandIn
 
 
-def _clear_caches():
-    for fn in (hub.resolve, hub.load, hub.weights_sha256):
-        fn.cache_clear()
-
-
-@pytest.fixture
-def hub_prefix(monkeypatch):
-    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
-    _clear_caches()
-    yield
-    monkeypatch.delenv("GENAPP_HUB_REPO_PREFIX", raising=False)
-    _clear_caches()
-
-
 @pytest.mark.parametrize("name", ["gan-mnist", "rbm-fashion"])
 def test_download_from_hub_stand_in_generates_the_same_bytes(name, tmp_path, monkeypatch, hub_prefix):
     bundled = studio.generate_images(name, n=8, seed=11, label="3", steps=10).png
@@ -30,7 +16,7 @@ def test_download_from_hub_stand_in_generates_the_same_bytes(name, tmp_path, mon
     with HubStandIn({f"someone/genapp-{name}": repo}) as server, \
             server.patch_huggingface_hub(cache_dir=tmp_path / "hf-cache"):
         monkeypatch.setenv("GENAPP_HUB_REPO_PREFIX", "someone/genapp-")
-        _clear_caches()
+        hub_prefix()                                       # forget the bundled folder
         folder = hub.resolve(name)
         downloaded = studio.generate_images(name, n=8, seed=11, label="3", steps=10).png
     assert str(folder).startswith(str(tmp_path / "hf-cache"))

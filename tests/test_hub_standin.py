@@ -205,3 +205,33 @@ def test_hf_endpoint_env_in_subprocess(tmp_path):
     local = Path(out.stdout.strip().splitlines()[-1])
     assert _files(local) == _files(repo)
     assert any(r.startswith("GET /api/models/") for r in hub.requests)
+
+
+def test_uploads_create_new_repos_and_leave_served_folders_alone(tmp_path):
+    """create_repo + upload_folder write into uploads/<owner>/<name>; a folder passed in stays read-only."""
+    import urllib.error
+    import urllib.request
+
+    from huggingface_hub.errors import HfHubHTTPError
+
+    repo = tmp_path / "repo"
+    _make_repo(repo)
+    before = _files(repo)
+    with HubStandIn({REPO_ID: repo}, uploads=tmp_path / "up") as hub, hub.patch_huggingface_hub():
+        api = huggingface_hub.HfApi()
+        url = api.create_repo("someone/new", token="hf_x")
+        assert url == f"{hub.url}/someone/new"
+        assert api.create_repo("someone/new", exist_ok=True, token="hf_x") == url   # 409 + url, as on the Hub
+        commit = api.upload_folder(repo_id="someone/new", folder_path=repo, token="hf_x")
+        assert _files(tmp_path / "up" / "someone" / "new") == before
+        assert commit.oid == api.model_info("someone/new").sha
+
+        with pytest.raises(HfHubHTTPError, match="403"):
+            api.upload_file(path_or_fileobj=b"x", path_in_repo="x.txt", repo_id=REPO_ID, token="hf_x")
+        escape = (b'{"key": "header", "value": {"summary": "s"}}\n'
+                  b'{"key": "file", "value": {"path": "../evil", "content": "eA==", "encoding": "base64"}}\n')
+        request = urllib.request.Request(f"{hub.url}/api/models/someone/new/commit/main", data=escape, method="POST")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request)
+        assert refused.value.code == 400
+    assert _files(repo) == before and not (tmp_path / "up" / "someone" / "evil").exists()

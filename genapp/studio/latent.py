@@ -43,6 +43,12 @@ def check_path_steps(steps) -> int:
     return _integer(steps, "The number of steps", MIN_PATH_STEPS, MAX_PATH_STEPS)
 
 
+def check_spherical(spherical) -> bool:
+    if not isinstance(spherical, bool):
+        raise BadRequest(f"'spherical' must be true or false, not {spherical!r}.")
+    return spherical
+
+
 def _endpoint(model, family, seed, label, num_classes):
     """(latent (D,), class index) of a seed: the prior draw a VAE or GAN would decode for it, or the
     hidden probabilities of the RBM sample that seed gives."""
@@ -105,9 +111,7 @@ def check_walker(checkpoint) -> str:
 def check_walk(checkpoint, from_seed=0, to_seed=1, steps=16, spherical=False, from_label="any", to_label="any"):
     """Every check of walk, without walking: (checkpoint, from_seed, to_seed, steps, spherical, from
     class index or None, to class index or None), or BadRequest."""
-    checkpoint, steps = check_walker(checkpoint), check_path_steps(steps)
-    if not isinstance(spherical, bool):
-        raise BadRequest(f"'spherical' must be true or false, not {spherical!r}.")
+    checkpoint, steps, spherical = check_walker(checkpoint), check_path_steps(steps), check_spherical(spherical)
     classes = DATASETS[checkpoint_dataset(checkpoint)].class_names
     return (checkpoint, check_seed(from_seed), check_seed(to_seed), steps, spherical,
             check_label(from_label, classes), check_label(to_label, classes))

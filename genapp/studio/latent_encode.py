@@ -12,7 +12,7 @@ from ..data import DATASETS, audio
 from ..models.inversion import invert
 from .checks import _integer, check_label, check_seed, checkpoint_dataset, generators
 from .latent_point import one_picture
-from .latent import WalkResult, _endpoint, check_path_steps, check_walker, walk_between
+from .latent import WalkResult, _endpoint, check_path_steps, check_spherical, check_walker, walk_between
 from . import clips, pictures
 
 INVERSION_STEPS = 200
@@ -99,7 +99,7 @@ def walk_from_picture(checkpoint, picture, label="any", to_seed=1, to_label="any
                       progress=None, to_picture=None) -> tuple[Encoded, WalkResult]:
     """Encode a picture (or clip), then walk from its latent to `to_seed`'s, or, when `to_picture`
     is given, to where that second picture (or clip) lands (its class: `to_label`, or recognised)."""
-    steps, to_seed = check_path_steps(steps), check_seed(to_seed)
+    steps, to_seed, spherical = check_path_steps(steps), check_seed(to_seed), check_spherical(spherical)
     if to_picture is not None:
         check_picture(checkpoint, to_picture, to_label)      # refuse before the first (slow) inversion
     encoded = encode_picture(checkpoint, picture, label, progress=progress)
@@ -113,6 +113,6 @@ def walk_from_picture(checkpoint, picture, label="any", to_seed=1, to_label="any
             b, label_b = _endpoint(model, encoded.checkpoint.split("-")[0], to_seed, check_label(to_label, classes),
                                    len(classes))
         provenance = {"to_seed": to_seed}
-    result = walk_between(encoded.checkpoint, encoded.z, encoded.label, b, label_b, steps, bool(spherical),
+    result = walk_between(encoded.checkpoint, encoded.z, encoded.label, b, label_b, steps, spherical,
                           time.perf_counter(), {"from_picture_sha256": encoded.fingerprint, **provenance})
     return encoded, result

@@ -10,7 +10,7 @@ from ..data import text
 from ..models.inversion import invert
 from ..models.latent import path
 from .checks import BadRequest, check_checkpoint, check_seed
-from .latent import check_path_steps
+from .latent import check_path_steps, check_spherical
 
 
 @dataclass
@@ -69,8 +69,7 @@ def check_walk_names(checkpoint, from_seed=0, to_seed=1, steps=8, spherical=True
     """Every check of walk_names, without walking: the checked arguments in order, or BadRequest."""
     checkpoint = check_checkpoint(checkpoint, "text")
     from_seed, to_seed, steps = check_seed(from_seed), check_seed(to_seed), check_path_steps(steps)
-    if not isinstance(spherical, bool):
-        raise BadRequest(f"'spherical' must be true or false, not {spherical!r}.")
+    spherical = check_spherical(spherical)
     from_name = check_typed_name(from_name) if from_name else ""
     to_name = check_typed_name(to_name) if to_name else ""
     return checkpoint, from_seed, to_seed, steps, spherical, from_name, to_name

@@ -2,10 +2,14 @@
 import functools
 import hashlib
 import inspect
+import json
+import math
+import os
 import tempfile
 from pathlib import Path
 
 import gradio as gr
+from gradio import processing_utils
 
 from .. import studio
 
@@ -33,14 +37,93 @@ def speaks_errors(fn):
     return wrapper
 
 
+def _checked_number(component, payload):
+    """What the API sent to a gr.Number or gr.Slider, if it is a number within the component's bounds.
+    Gradio compares it with the bounds before any handler runs, and text there fails with a bare
+    'Error'; this says what is wrong instead."""
+    low, high = component.minimum, component.maximum
+    span = (f"from {low:g} to {high:g}" if low is not None and high is not None else
+            f"{low:g} or more" if low is not None else f"{high:g} or less" if high is not None else "")
+    if isinstance(payload, bool) or not isinstance(payload, (int, float)) or not math.isfinite(payload):
+        raise gr.Error(f"{component.label} must be a number{f' ({span})' if span else ''}; {payload!r} is not.",
+                       print_exception=False)
+    if (low is not None and payload < low) or (high is not None and payload > high):
+        raise gr.Error(f"{component.label} must be {span}; {payload!r} is out of range.", print_exception=False)
+    return payload
+
+
+def _says_not_a_number(component):
+    """Check what the API sends to `component` (a gr.Number or gr.Slider) before Gradio's own
+    preprocessing. Set on the instance: a subclass of a Gradio component would make Gradio write a
+    .pyi stub beside this file at import."""
+    preprocess = component.preprocess
+
+    def checked(payload):
+        if payload is None and isinstance(component, gr.Number):
+            return None                 # an emptied box: the studio check names the value it needs
+        return preprocess(_checked_number(component, payload))
+    component.preprocess = checked
+    return component
+
+
+def Number(*args, **kwargs) -> gr.Number:
+    """gr.Number for events that preprocess: text, true/false or NaN get a sentence, not 'Error'."""
+    return _says_not_a_number(gr.Number(*args, **kwargs))
+
+
+def Slider(*args, **kwargs) -> gr.Slider:
+    """gr.Slider for events that preprocess: text, true/false, NaN or None get a sentence, not 'Error'."""
+    return _says_not_a_number(gr.Slider(*args, **kwargs))
+
+
+def write_once(path: Path, data: bytes) -> None:
+    """Write a content-addressed file whole or not at all: into a temporary name, then renamed into
+    place, so that a visitor downloading it never reads it half rewritten by another's request."""
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as f:
+        f.write(data)
+    os.replace(f.name, path)
+
+
 def download_file(data: bytes, name: str) -> str:
     """Write bytes to a file named `name` in a folder named by their hash; returns its path."""
-    folder = DOWNLOADS / hashlib.sha256(data).hexdigest()[:16]
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    if not path.exists():
-        path.write_bytes(data)
+    path = DOWNLOADS / hashlib.sha256(data).hexdigest()[:16] / name
+    write_once(path, data)
     return str(path)
+
+
+def _save_pil_to_cache(img, cache_dir: str, name: str = "image", format: str = "webp") -> str:
+    """gradio.processing_utils.save_pil_to_cache, but written once and atomically: Gradio 6.31 rewrites
+    the (content-hashed) file in place on every request, and twenty students asking for the same grid
+    at once cut each other's downloads short (tests/test_load.py)."""
+    data = processing_utils.encode_pil_to_bytes(img, format)
+    path = (Path(cache_dir) / processing_utils.hash_bytes(data) / f"{name}.{format}").resolve()
+    write_once(path, data)
+    return str(path)
+
+
+def _save_audio_to_cache(data, sample_rate: int, format: str, cache_dir: str) -> str:
+    """gradio.processing_utils.save_audio_to_cache (the same content-hashed path), written once and
+    atomically, for the same reason as _save_pil_to_cache."""
+    meta = {"cache_schema": "audio-cache-v1", "dtype": str(data.dtype), "format": format,
+            "sample_rate": int(sample_rate), "shape": data.shape}
+    digest = hashlib.sha256(processing_utils.hash_seed)
+    digest.update(json.dumps(meta, sort_keys=True).encode("utf-8"))
+    digest.update(data.tobytes())
+    path = (Path(cache_dir) / digest.hexdigest() / f"audio.{format}").resolve()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, partial = tempfile.mkstemp(dir=path.parent, suffix=f".{format}")   # the suffix picks the encoder
+        os.close(fd)
+        processing_utils.audio_to_file(sample_rate, data, partial, format=format)
+        os.replace(partial, path)
+    return str(path)
+
+
+processing_utils.save_pil_to_cache = _save_pil_to_cache
+processing_utils.save_audio_to_cache = _save_audio_to_cache
 
 
 def progress_callback(progress: gr.Progress, desc: str):

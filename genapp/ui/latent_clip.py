@@ -3,13 +3,19 @@ and hear where each family puts it, then walk from it to a seed's point."""
 import gradio as gr
 
 from .. import studio
-from .common import download_file, progress_callback, speaks_errors
+from ..studio.checks import MAX_UPLOAD_BYTES
+from .common import Number, Slider, download_file, progress_callback, speaks_errors
 from .latent_picture import summary
 
 
 def clip_of(recording):
-    """gr.Audio's (rate, samples), passed on; None when nothing was recorded."""
-    return recording
+    """The recorded or uploaded file's bytes, None when there is none. The studio reads them with
+    soundfile (WAV, FLAC, OGG, MP3) and explains a file it cannot read; Gradio's own reading (type
+    "numpy") needs ffmpeg for all but WAV and answers a broken file with a bare 'Error'."""
+    if recording is None:
+        return None
+    with open(recording, "rb") as f:
+        return f.read(MAX_UPLOAD_BYTES + 1)
 
 
 @speaks_errors
@@ -48,7 +54,7 @@ def build():
     with gr.Row():
         with gr.Column(scale=1, min_width=320):
             recording = gr.Audio(label="Upload a sound file, or record yourself saying a digit (microphone icon)", sources=["upload", "microphone"],
-                                 type="numpy")
+                                 type="filepath")
             checkpoint = gr.Dropdown(checkpoints, value=checkpoints[0], label="Checkpoint")
             label = gr.Dropdown(studio.class_choices("fsdd"), value="any", label="The digit said",
                                 info="'any': the evaluator names it")
@@ -65,11 +71,11 @@ def build():
                 rebuilt_sound = gr.Audio(label="Decoded", type="numpy", interactive=False)
             found = gr.Markdown()
             with gr.Row():
-                to_seed = gr.Number(2, precision=0, minimum=0, label="Walk to seed")
+                to_seed = Number(2, precision=0, minimum=0, label="Walk to seed")
                 to_label = gr.Dropdown(studio.class_choices("fsdd"), value="3", label="Its digit")
-                steps = gr.Slider(studio.MIN_PATH_STEPS, studio.MAX_PATH_STEPS, value=8, step=1, label="Steps")
+                steps = Slider(studio.MIN_PATH_STEPS, studio.MAX_PATH_STEPS, value=8, step=1, label="Steps")
             to_recording = gr.Audio(label="...or walk to this clip (upload or record)", sources=["upload", "microphone"],
-                                    type="numpy")
+                                    type="filepath")
             walk_button = gr.Button("Walk from the recording", variant="secondary")
             strip = gr.Image(label="The walk (spectrograms)", type="pil", interactive=False, height=260)
             with gr.Row():

@@ -3,7 +3,7 @@ puts it (and how well it rebuilds it), then walk from it to a seed's point."""
 import gradio as gr
 
 from .. import studio
-from .common import download_file, progress_callback, speaks_errors
+from .common import Number, Slider, download_file, progress_callback, speaks_errors
 
 NOTE = """The VAE's encoder answers in one pass. A GAN has no encoder: the app searches for the z whose
 picture is closest, step by step (*inversion*), and shows how close it got beside the VAE's answer.
@@ -79,12 +79,12 @@ def build():
                 rebuilt = gr.Image(label="Decoded from its latent", type="pil", interactive=False, height=170)
             found = gr.Markdown()
             with gr.Row():
-                to_seed = gr.Number(2, precision=0, minimum=0, label="Walk to seed")
+                to_seed = Number(2, precision=0, minimum=0, label="Walk to seed")
                 to_label = gr.Dropdown(studio.class_choices("mnist"), value="any", label="Its class")
             to_upload = gr.File(label="...or walk to this picture (upload)", file_types=["image"], type="binary",
                                 height=90)
             with gr.Row():
-                steps = gr.Slider(studio.MIN_PATH_STEPS, studio.MAX_PATH_STEPS, value=12, step=1, label="Steps")
+                steps = Slider(studio.MIN_PATH_STEPS, studio.MAX_PATH_STEPS, value=12, step=1, label="Steps")
                 spherical = gr.Checkbox(True, label="Slerp")
             walk_button = gr.Button("Walk from the picture", variant="secondary")
     with gr.Row():

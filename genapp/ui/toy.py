@@ -4,7 +4,7 @@ import gradio as gr
 import pandas as pd
 
 from ..studio import toy
-from .common import download_file, progress_callback, speaks_errors
+from .common import Number, Slider, download_file, progress_callback, speaks_errors
 
 NOTICE = """**What to notice.** Grey dots are the data; coloured dots are 512 samples of the model; a circle
 is green when its mode holds enough good samples (within 3 standard deviations), red when the model
@@ -66,11 +66,11 @@ def build():
                                         info="Between -4.5 and 4.5; or click the canvas below")
                     canvas = gr.Image(toy.points_picture("-3, 3; 0, 3; 3, 3; -3, -3; 3, -3"), type="pil",
                                       interactive=False, label="Click to add a point", height=260)
-                lr = gr.Number(toy.default_learning_rate("gan-vs-pacgan"), label="Learning rate",
+                lr = Number(toy.default_learning_rate("gan-vs-pacgan"), label="Learning rate",
                                minimum=toy.LEARNING_RATES[0], maximum=toy.LEARNING_RATES[1], step=0.0005)
-                steps = gr.Slider(100, toy.MAX_STEPS, value=2000, step=100, label="Training steps")
-                every = gr.Slider(*toy.EVERY, value=50, step=10, label="Steps per frame (and per Step press)")
-                seed = gr.Number(0, precision=0, minimum=0, label="Seed")
+                steps = Slider(100, toy.MAX_STEPS, value=2000, step=100, label="Training steps")
+                every = Slider(*toy.EVERY, value=50, step=10, label="Steps per frame (and per Step press)")
+                seed = Number(0, precision=0, minimum=0, label="Seed")
                 with gr.Row():
                     start_button = gr.Button("Start", variant="primary")
                     stop_button = gr.Button("Stop", variant="stop")

@@ -4,7 +4,7 @@ import gradio as gr
 
 from .. import studio
 from ..studio import compress, denoise, inpaint
-from .common import speaks_errors
+from .common import Number, Slider, speaks_errors
 from .latent_picture import picture_of
 
 INTRO = """**One picture, three jobs.** Every panel starts from the same clean picture: by default a GAN
@@ -118,7 +118,7 @@ def build():
             dataset = gr.Radio([("MNIST digits", "mnist"), ("Fashion-MNIST", "fashion")], value="mnist",
                                label="Models trained on")
             source = gr.Radio(SOURCES, value="gan", label="Start from")
-            seed = gr.Number(0, precision=0, minimum=0, label="Seed (the sample, and the noise or the random cover)")
+            seed = Number(0, precision=0, minimum=0, label="Seed (the sample, and the noise or the random cover)")
             label = gr.Dropdown(studio.class_choices("mnist"), value="any", label="Class of the GAN sample")
         with gr.Accordion("Your own picture (pick 'My drawing or upload' above)", open=False):
             with gr.Row():
@@ -136,7 +136,7 @@ def build():
                     with gr.Column(scale=1, min_width=300):
                         kind = gr.Radio([("Gaussian, std σ", "gaussian"), ("Salt and pepper, fraction p", "salt-pepper")],
                                         value="gaussian", label="Noise")
-                        strength = gr.Slider(0.01, 1.0, value=0.3, step=0.01, label="Strength (σ, or p up to 0.9)")
+                        strength = Slider(0.01, 1.0, value=0.3, step=0.01, label="Strength (σ, or p up to 0.9)")
                         told = gr.Checkbox(True, label="Tell the models what the noise is (pictures shown)")
                         d_button = gr.Button("Add noise, then clean", variant="primary")
                         gr.Markdown(DENOISE_NOTE)
@@ -172,7 +172,7 @@ def build():
                     with gr.Column(scale=1, min_width=300):
                         region = gr.Dropdown([(v, k) for k, v in inpaint.REGIONS.items()], value="bottom",
                                              label="Cover")
-                        sweeps = gr.Slider(1, inpaint.MAX_SWEEPS, value=200, step=1, label="RBM Gibbs sweeps")
+                        sweeps = Slider(1, inpaint.MAX_SWEEPS, value=200, step=1, label="RBM Gibbs sweeps")
                         with gr.Accordion("Paint your own cover (pick 'what you paint' above)", open=False):
                             to_canvas = gr.Button("Put the picture on the canvas", size="sm")
                             editor = gr.ImageEditor(type="numpy", label="Paint what to cover (the brush is on the left)",
