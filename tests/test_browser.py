@@ -63,10 +63,11 @@ def test_every_tab_opens_and_the_generate_buttons_show_results(page, tmp_path_fa
     panel.get_by_role("button", name="Generate", exact=True).click()
     page.wait_for_function("""([before]) => {
         const panel = [...document.querySelectorAll('[role=tabpanel]')].find(p => p.offsetParent !== null);
-        const srcs = [...panel.querySelectorAll('img')].map(i => i.src);
-        return srcs.length > 0 && srcs.some(s => !before.includes(s));
+        // a new picture, loaded and decoded (a new src alone may not have arrived yet)
+        return [...panel.querySelectorAll('img')].some(i => !before.includes(i.src) && i.complete && i.naturalWidth > 0);
     }""", arg=[before])
-    assert panel.locator("img").first.evaluate("i => i.naturalWidth") > 0
+    loaded = panel.locator("img").evaluate_all("imgs => imgs.filter(i => i.complete && i.naturalWidth > 0).length")
+    assert loaded > 0
     _shot(page, shots, "image-generated")
 
     panel = _tab(page, "Audio")
