@@ -68,7 +68,10 @@ def test_every_tab_opens_and_the_generate_buttons_show_results(page, tmp_path_fa
     }""", arg=[before])
     loaded = panel.locator("img").evaluate_all("imgs => imgs.filter(i => i.complete && i.naturalWidth > 0).length")
     assert loaded > 0
-    _shot(page, shots, "image-generated")
+    page.wait_for_timeout(1500)                                       # the progress veil fades out
+    picture = _shot(page, shots, "image-generated")
+    if os.environ.get("GENAPP_README_SCREENSHOT"):                   # the README's picture comes from here
+        shutil.copyfile(picture, os.environ["GENAPP_README_SCREENSHOT"])
 
     panel = _tab(page, "Audio")
     assert panel.locator("audio").count() == 0
