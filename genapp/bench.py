@@ -249,15 +249,26 @@ def http_latency(server: Server, repeats: int) -> list[dict]:
     return rows
 
 
+def raw_call(http, api: str, data: list, session: str | None = None) -> str:
+    """One request the way curl makes it: POST /gradio_api/call/NAME, then read its event stream to the
+    end; no output files fetched. Without a session hash each call is a new visitor (session).
+    Returns the last event's line ("event: complete" when it succeeded)."""
+    body = {"data": data} | ({"session_hash": session} if session else {})
+    event_id = http.post(f"gradio_api/call/{api.strip('/')}", json=body).raise_for_status().json()["event_id"]
+    last = ""
+    with http.stream("GET", f"gradio_api/call/{api.strip('/')}/{event_id}") as stream:
+        for line in stream.iter_lines():
+            if line.startswith("event:"):
+                last = line
+    return last
+
+
 def _raw_call(http, kind: str, seed: int):
-    """A request the way curl makes it: POST /gradio_api/call/NAME, then read its event stream to the
-    end; no output files fetched. Without a session hash each call is a new visitor (session)."""
+    """raw_call of one request of `kind`, which must complete."""
     args, api = _request(kind, seed)
-    event_id = http.post(f"gradio_api/call{api}", json={"data": list(args)}).raise_for_status().json()["event_id"]
-    with http.stream("GET", f"gradio_api/call{api}/{event_id}") as stream:
-        events = [line for line in stream.iter_lines() if line.startswith("event:")]
-    if events[-1:] != ["event: complete"]:
-        raise RuntimeError(f"{api}: {events}")
+    last = raw_call(http, api, list(args))
+    if last != "event: complete":
+        raise RuntimeError(f"{api}: {last or 'no event'}")
 
 
 def new_visitors(server: Server, n: int):

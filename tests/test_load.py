@@ -7,26 +7,12 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 from gradio_client import Client
 
-from genapp.bench import rss_mb
+from genapp.bench import raw_call, rss_mb
 
 SMALL = [(("mnist", "gan", "any", 4, 0, 200), "/generate_image"),
          (("gan", 4, 0, 1.0, 30), "/generate_text"),
          (("gan", "7", 1, 0, 20), "/generate_audio"),
          (("vae-mnist", 0, 1, "3", "8", 4, False), "/interpolate")]
-
-
-def raw_call(http: httpx.Client, api: str, data: list, session: str | None = None) -> str:
-    """One request the way curl users make it (POST /gradio_api/call, then read the event stream to its
-    end): lighter on the client than gradio_client, so the server does most of the work. Without a
-    session each call is a new visitor, as with curl. Returns the last event's name."""
-    body = {"data": data} | ({"session_hash": session} if session else {})
-    event_id = http.post(f"gradio_api/call/{api}", json=body).raise_for_status().json()["event_id"]
-    last = ""
-    with http.stream("GET", f"gradio_api/call/{api}/{event_id}") as stream:
-        for line in stream.iter_lines():
-            if line.startswith("event:"):
-                last = line
-    return last
 
 
 def grid_answers_within(url: str, seconds: float):

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 
 from .. import hub
-from ..eval.augment import FILE, GENERATORS
+from ..eval.augment import FILE, GENERATORS, cell
 from .checks import BadRequest
 from .copying import _missing, data_folder
 
@@ -36,8 +36,8 @@ class AugmentTable:
 
 
 def _cell(s: dict) -> str:
-    """"mean ± sd" of test accuracy; one seed has no spread to show."""
-    return f"{s['mean']:.3f}" if len(s["per_seed"]) == 1 else f"{s['mean']:.3f} ± {s['std']:.3f}"
+    """The command's "mean ± sd" of test accuracy; one seed has no spread to show."""
+    return f"{s['mean']:.3f}" if len(s["per_seed"]) == 1 else cell(s)
 
 
 def _rows(results: dict) -> list[AugmentRow]:

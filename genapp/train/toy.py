@@ -25,6 +25,16 @@ RBM_UNIT = 0.25                # data units per unit of an RBM visible unit: the
 RBM_GIBBS = 100                # sweeps of a fresh chain before its point is shown
 
 
+# helpers
+
+def update(optimizer, loss) -> float:
+    """One gradient step on `loss`; its value, for the loss curve."""
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    optimizer.step()
+    return loss.item()
+
+
 # trainers
 
 class ToyGAN:
@@ -48,16 +58,10 @@ class ToyGAN:
             x = self.toy.sample(BATCH, self.g)
             fake = self.G(torch.randn((BATCH, self.G.latent_dim), generator=self.g))
             # (1) Update D: real packs towards 1, fake packs towards 0
-            d_loss = bce_d_loss(self.score(x), self.score(fake.detach()))
-            self.opt_d.zero_grad(set_to_none=True)
-            d_loss.backward()
-            self.opt_d.step()
+            d_loss = update(self.opt_d, bce_d_loss(self.score(x), self.score(fake.detach())))
             # (2) Update G: make D call fresh fakes real
-            g_loss = bce_g_loss(self.score(fake))
-            self.opt_g.zero_grad(set_to_none=True)
-            g_loss.backward()
-            self.opt_g.step()
-            history.append((d_loss.item(), g_loss.item()))
+            g_loss = update(self.opt_g, bce_g_loss(self.score(fake)))
+            history.append((d_loss, g_loss))
         return history
 
     def sample(self, n: int, generator: torch.Generator) -> torch.Tensor:
@@ -80,11 +84,7 @@ class ToyVAE:
             self.steps += 1
             _, rec, kl = self.model(self.toy.sample(BATCH, self.g), generator=self.g)
             # KL warm-up (Bowman et al. 2016): without it the decoder learns one broad Gaussian and ignores z
-            loss = (rec + min(1.0, self.steps / self.kl_warmup) * kl).mean()
-            self.opt.zero_grad(set_to_none=True)
-            loss.backward()
-            self.opt.step()
-            history.append((loss.item(),))
+            history.append((update(self.opt, (rec + min(1.0, self.steps / self.kl_warmup) * kl).mean()),))
         return history
 
     def sample(self, n: int, generator: torch.Generator) -> torch.Tensor:
@@ -116,11 +116,7 @@ class ToyRBM:
             v = self.visible(self.toy.sample(BATCH, self.g))
             with torch.no_grad():
                 self.chains = self.model.gibbs_step(self.chains, None, self.g)[0]
-            loss = self.model(v, None, self.chains, None)
-            self.opt.zero_grad(set_to_none=True)
-            loss.backward()
-            self.opt.step()
-            history.append((loss.item(),))
+            history.append((update(self.opt, self.model(v, None, self.chains, None)),))
         return history
 
     def sample(self, n: int, generator: torch.Generator) -> torch.Tensor:
