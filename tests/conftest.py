@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import torch
-from gradio_client import Client
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -44,7 +43,8 @@ def client(tmp_path_factory):
                 proc.kill()
                 pytest.fail("app did not start:\n" + log.read_text())
             time.sleep(0.3)
-    served = Client(url, verbose=False)
+    from genapp.bench import loopback_client
+    served = loopback_client(url)
     served.server_pid = proc.pid                              # tests/test_load.py reads the server's memory
     yield served
     proc.terminate()

@@ -15,11 +15,12 @@ import uuid
 import numpy as np
 import pytest
 import soundfile as sf
-from gradio_client import Client, handle_file
+from gradio_client import handle_file
 from PIL import Image, ImageDraw
 
 from conftest import ROOT
 from genapp import hub
+from genapp.bench import loopback_client
 
 NAN, INF = float("nan"), float("inf")
 BIG = 10**12
@@ -391,7 +392,7 @@ def test_a_bad_value_gets_a_sentence(client, api, files, name, bad, words):
 
 @pytest.mark.parametrize("name", GOOD_CALLS)
 def test_after_the_bad_calls_a_good_call_from_another_client_succeeds(client, files, name):
-    other = Client(client.src, verbose=False)
+    other = loopback_client(client.src)
     result = other.predict(**_arguments(TABLE[name][0], files), api_name=name)
     assert result is not None and result != ""
 

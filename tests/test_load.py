@@ -5,9 +5,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-from gradio_client import Client
 
-from genapp.bench import raw_call, rss_mb
+from genapp.bench import loopback_client, raw_call, rss_mb
 
 SMALL = [(("mnist", "gan", "any", 4, 0, 200), "/generate_image"),
          (("gan", 4, 0, 1.0, 30), "/generate_text"),
@@ -18,7 +17,7 @@ SMALL = [(("mnist", "gan", "any", 4, 0, 200), "/generate_image"),
 def grid_answers_within(url: str, seconds: float):
     """A fresh visitor's small grid is served within `seconds`."""
     t0 = time.perf_counter()
-    gallery, _ = Client(url, verbose=False).predict("mnist", "vae", "any", 4, 3, 10, api_name="/generate_image")
+    gallery, _ = loopback_client(url).predict("mnist", "vae", "any", 4, 3, 10, api_name="/generate_image")
     assert len(gallery) == 1
     assert time.perf_counter() - t0 < seconds, f"the next request waited {time.perf_counter() - t0:.1f} s"
 
@@ -31,7 +30,7 @@ def with_seed(args: tuple, api: str, seed: int) -> tuple:
 
 def test_twenty_visitors_at_once_all_get_answers(client):
     def visitor(v: int) -> int:
-        own = Client(client.src, verbose=False)
+        own = loopback_client(client.src)
         for i in range(3):
             args, api = SMALL[(v + i) % len(SMALL)]
             own.predict(*with_seed(args, api, 100 * v + i), api_name=api)
@@ -44,7 +43,7 @@ def test_twenty_visitors_at_once_all_get_answers(client):
 def test_twenty_visitors_asking_the_same_thing_at_once_all_get_whole_files(client):
     """A class pressing Generate with the default settings together: identical requests, identical files."""
     def visitor(v: int) -> int:
-        own = Client(client.src, verbose=False)
+        own = loopback_client(client.src)
         for i in range(3):
             args, api = SMALL[i % len(SMALL)]
             own.predict(*with_seed(args, api, 7), api_name=api)
@@ -55,7 +54,7 @@ def test_twenty_visitors_asking_the_same_thing_at_once_all_get_whole_files(clien
 
 
 def test_a_cancelled_toy_run_leaves_no_stuck_worker(client):
-    job = Client(client.src, verbose=False).submit("gan", "ring", 0.001, 5000, 0, 50, "", None,
+    job = loopback_client(client.src).submit("gan", "ring", 0.001, 5000, 0, 50, "", None,
                                                    api_name="/toy_start")
     deadline = time.time() + 30
     while not job.outputs() and time.time() < deadline:               # training: its first frame is out

@@ -124,6 +124,20 @@ def test_rbm_pcd_raises_data_likelihood_relative_to_chains():
         assert (model.reconstruct(x, y) - x).pow(2).mean() < 0.2
 
 
+def test_rbm_sampling_reads_a_copy_of_w_that_follows_every_change_to_w():
+    model, v, h = TINY["rbm"](), torch.rand(3, 64), torch.rand(3, 6)
+    for change in range(3):
+        with torch.no_grad():                       # sampling: the (visible, hidden) copy of W
+            up = model.hidden_input(v)
+            model.visible_mean(h)
+            model.W.add_(0.5)                       # an in-place change, as an optimiser step makes
+        with torch.no_grad():
+            assert torch.allclose(model.hidden_input(v), v @ model.W.T + model.c, atol=1e-5)
+            assert torch.allclose(model.visible_mean(h), torch.sigmoid(h @ model.W + model.b), atol=1e-5)
+            assert not torch.allclose(model.hidden_input(v), up)
+        assert torch.allclose(model.hidden_input(v), v @ model.W.T + model.c, atol=1e-5)   # with gradients
+
+
 def test_rbm_progress_callback_counts_steps():
     model, seen = TINY["rbm"](), []
     model.sample(2, torch.Generator().manual_seed(0), torch.tensor([0, 1]), steps=5,

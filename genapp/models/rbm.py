@@ -79,14 +79,29 @@ class RBM(ModelMixin, ConfigMixin):
 
     # conditionals (v is flat: (B, num_visible); y one-hot (B, num_classes) or None)
 
+    def _visible_by_hidden(self):
+        """W laid out (num_visible, num_hidden) and contiguous, when no gradient is wanted (sampling);
+        else None. With a few chains at a time a product is bound by reading W, and both directions
+        read this layout faster than W's own (rbm-fsdd, 16 chains: 14.5 -> 10.6 ms per sample, 2 cores).
+        Rebuilt whenever W changes; not kept for a W made under inference mode, which has no version
+        counter to tell."""
+        if (torch.is_grad_enabled() and self.W.requires_grad) or self.W.is_inference():
+            return None
+        key = (self.W.data_ptr(), self.W._version)
+        if getattr(self, "_wvh_key", None) != key:
+            self._wvh, self._wvh_key = self.W.detach().T.contiguous(), key
+        return self._wvh
+
     def hidden_input(self, v, y=None):
-        x = F.linear(v, self.W, self.c)                            # (B, num_hidden)
+        wvh = self._visible_by_hidden()
+        x = F.linear(v, self.W, self.c) if wvh is None else torch.addmm(self.c, v, wvh)   # (B, num_hidden)
         return x if y is None or self.config.num_classes == 0 else x + y @ self.U.T
 
     def visible_mean(self, h, temperature: float = 1.0):
         """E[v | h], (B, num_visible): probabilities (bernoulli, categorical) or real means (gaussian).
         temperature divides the energy of bernoulli units (the others are left as they are)."""
-        x = F.linear(h, self.W.T, self.b)
+        wvh = self._visible_by_hidden()
+        x = F.linear(h, self.W.T, self.b) if wvh is None else torch.addmm(self.b, h, wvh.T)
         kind = self.config.visible_type
         if kind == "gaussian":
             return x

@@ -3,7 +3,7 @@ family's clips and see their spectrograms."""
 import gradio as gr
 
 from .. import studio
-from .common import download_file, progress_callback, speaks_errors
+from .common import MAIN_QUEUE, download_file, progress_callback, speaks_errors
 
 FAMILIES = [("VAE", "vae"), ("GAN", "gan"), ("RBM", "rbm"), ("All three side by side", "all")]
 DIGITS = ["any"] + [str(d) for d in range(10)]
@@ -76,4 +76,4 @@ def build():
         # refused requests are checked in a step with no outputs, so the clips on screen stay
         button.click(check, inputs, None, preprocess=False, api_visibility="private").success(
             generate_with_progress, inputs, [*slots, download], api_name="generate_audio", preprocess=False,
-            concurrency_limit=2)
+            **MAIN_QUEUE)

@@ -4,7 +4,7 @@ import random
 import gradio as gr
 
 from .. import studio
-from .common import download_file, progress_callback, speaks_errors
+from .common import MAIN_QUEUE, download_file, progress_callback, speaks_errors
 
 DATASETS = [("MNIST digits", "mnist"), ("Fashion-MNIST", "fashion")]
 FAMILIES = [("VAE", "vae"), ("GAN", "gan"), ("RBM", "rbm"), ("All three side by side", "all")]
@@ -91,7 +91,7 @@ def build():
         # a refused request is checked first, in a step with no outputs, so the pictures on screen stay
         button.click(check, inputs, None, preprocess=False, api_visibility="private").success(
             generate_with_progress, inputs, [gallery, download], api_name="generate_image", preprocess=False,
-            concurrency_limit=2).then(fit_gallery, gallery, gallery, api_visibility="private", queue=False)
+            **MAIN_QUEUE).then(fit_gallery, gallery, gallery, api_visibility="private", queue=False)
         dataset.change(class_menu, dataset, label, api_name="image_classes", preprocess=False)
         dice.click(lambda: random.randrange(1_000_000), None, seed, api_visibility="private")
         family.change(lambda f: gr.Slider(visible=f in ("rbm", "all")), family, steps, api_visibility="private")

@@ -4,7 +4,7 @@ import gradio as gr
 
 from .. import studio
 from . import latent_clip, latent_map, latent_names, latent_picture, latent_point
-from .common import download_file, speaks_errors
+from .common import MAIN_QUEUE, download_file, speaks_errors
 
 WHAT_TO_NOTICE = """
 **What you see.** Every seed names a point in the model's *latent space*: 16 numbers for the VAE, 64
@@ -114,5 +114,5 @@ def build():
         # a refused request is checked in a step with no outputs, so the walk on screen stays
         button.click(check, inputs, None, preprocess=False, api_visibility="private").success(
             walk, inputs, [strip, film, summary, png, gif, sound, clips, step, step_sound], api_name="interpolate",
-            preprocess=False, concurrency_limit=2)
+            preprocess=False, **MAIN_QUEUE)
         step.input(play_step, [clips, step], step_sound, api_visibility="private", show_progress="hidden")

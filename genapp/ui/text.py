@@ -3,7 +3,7 @@ names, each marked new or in the training data."""
 import gradio as gr
 
 from .. import studio
-from .common import download_file, progress_callback, speaks_errors
+from .common import MAIN_QUEUE, download_file, progress_callback, speaks_errors
 
 FAMILIES = [("VAE", "vae"), ("GAN", "gan"), ("RBM", "rbm"), ("All three side by side", "all")]
 COLOURS = {"new": "#2e7d32", "in the training data": "#9e9e9e"}
@@ -89,4 +89,4 @@ def build():
         # refused requests are checked in a step with no outputs, so the names on screen stay
         button.click(check, inputs, None, preprocess=False, api_visibility="private").success(
             generate_with_progress, inputs, [*slots, download], api_name="generate_text", preprocess=False,
-            concurrency_limit=2)
+            **MAIN_QUEUE)
