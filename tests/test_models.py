@@ -161,3 +161,17 @@ def test_classifier_shapes_and_features():
     clf = Classifier(sample_shape=SHAPE, num_classes=4, channels=(4, 8), feature_dim=16).eval()
     x = torch.rand(5, *SHAPE)
     assert clf(x).shape == (5, 4) and clf.features(x).shape == (5, 16)
+
+
+def test_vae_expected_binarization_is_the_mean_loss_over_binarized_draws():
+    """The "expected" binarization (genapp/train/vae.py) trains on the grey picture: its reconstruction
+    term equals the average of the sampled binarization's over every draw of the pixels."""
+    torch.manual_seed(0)
+    model, (x, y) = TINY["vae"]().eval(), _toy_batch()
+    x = torch.rand_like(x)                                             # grey values in [0, 1]
+    same_z = lambda: torch.Generator().manual_seed(3)                  # one z per picture for every draw
+    with torch.no_grad():
+        _, expected, _ = model(x, y, same_z())
+        draws = torch.stack([model(torch.bernoulli(x), y, same_z(), encoder_input=x)[1] for _ in range(4000)])
+    assert torch.allclose(draws.mean(0), expected, rtol=0.002)
+    assert not torch.allclose(draws[0], expected, rtol=0.002)          # one draw on its own is not

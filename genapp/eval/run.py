@@ -42,22 +42,26 @@ def examples(ref) -> str:
 # likelihoods
 
 @torch.no_grad()
-def vae_likelihoods(model, ref, quick) -> dict:
+def vae_likelihoods(model, ref, quick, encoder_reads_grey=False) -> dict:
+    """encoder_reads_grey: the encoder was trained on grey pictures (the expected binarization), so it
+    reads the grey test picture while the likelihood is of its binarized copy."""
     g = torch.Generator().manual_seed(SEED)
     x, y = ref.x_test_binary, ref.y_test
-    nelbo = torch.cat([model(x[i:i + 500], y[i:i + 500], g)[0] for i in range(0, len(x), 500)])   # (N,)
+    seen = ref.x_test if encoder_reads_grey else x
+    nelbo = torch.cat([model(x[i:i + 500], y[i:i + 500], g, encoder_input=seen[i:i + 500])[0]
+                       for i in range(0, len(x), 500)])                                    # (N,)
     idx = torch.randperm(len(x), generator=g)[:IWAE_IMAGES[quick]]
     per_image = []
     with progress(f"IWAE k={IWAE_K}", len(idx)) as bar:
         for i in range(0, len(idx), IWAE_CHUNK):
             j = idx[i:i + IWAE_CHUNK]
-            per_image.append(iwae_nll(model, x[j], y[j], k=IWAE_K, generator=g))
+            per_image.append(iwae_nll(model, x[j], y[j], k=IWAE_K, generator=g, seen=seen[j]))
             bar.update(len(j))
     conditional = torch.cat(per_image)                            # -log p(x | y), upper bounds
     log_prior = torch.log(torch.bincount(ref.y_train, minlength=ref.num_classes).float() / len(ref.y_train))
     marginal = conditional - log_prior[y[idx]]                     # -log p(x) <= -log p(x | y) - log p(y)
     quick_sd = lambda v: 4 * v.std().item() / math.sqrt(IWAE_IMAGES[True])
-    what = f"k={IWAE_K}, {len(idx)} test images binarized once, nats"
+    what = f"k={IWAE_K}, {len(idx)} test images binarized once{', the encoder reading them grey' if encoder_reads_grey else ''}, nats"
     if model.config.num_classes == 0:      # unconditional: the IWAE bound is of -log p(x) itself
         return {
             "test_neg_elbo": metric(f"Test negative ELBO (1 sample, all {len(x)} test images binarized once, nats)",
@@ -206,7 +210,7 @@ def evaluate(name: str, data_dir: str | None = None, quick: bool = False) -> dic
     # likelihoods in nats are the image literature's yardstick; for sound the sample metrics speak
     images = DATASETS[recipe.dataset].modality == "image"
     if recipe.family == "vae" and images:
-        out |= vae_likelihoods(model, ref, quick)
+        out |= vae_likelihoods(model, ref, quick, recipe.options.get("binarization") == "expected")
     if recipe.family == "rbm" and images:
         out |= rbm_likelihoods(model, ref, quick)
     out |= sample_metrics(model, recipe.family, ref)

@@ -30,10 +30,11 @@ def kl_divergence(mu, logvar):
     return -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(1)
 
 
-def iwae_nll(model, x, labels=None, k=1000, batch=250, generator=None):
+def iwae_nll(model, x, labels=None, k=1000, batch=250, generator=None, seen=None):
     """Test NLL by importance weighting with k samples from q (Burda et al. 2016, eq. 8), nats per
-    example: -log (1/k) sum_i p(x, z_i) / q(z_i | x). An upper bound on -log p(x) that tightens as k grows."""
-    mu, logvar = model.encode(x, labels)
+    example: -log (1/k) sum_i p(x, z_i) / q(z_i | x). An upper bound on -log p(x) that tightens as k grows.
+    seen: what the encoder reads, if not x (the grey picture of a binarized x); any q gives a bound."""
+    mu, logvar = model.encode(x if seen is None else seen, labels)
     std = (0.5 * logvar).exp()
     log_w = []
     for start in range(0, k, batch):
@@ -137,11 +138,12 @@ class VAE(ModelMixin, ConfigMixin):
             return gaussian_parameters(self.decode_logits(z, labels))[0]
         return torch.sigmoid(self.decode_logits(z, labels))
 
-    def forward(self, x, labels=None, generator=None, decoder_input=None):
+    def forward(self, x, labels=None, generator=None, decoder_input=None, encoder_input=None):
         """-ELBO per example of x (pictures in {0, 1}, or one-hot rows), Kingma & Welling 2014 eq. 10;
         returns (loss, reconstruction nll, kl). decoder_input: what a text decoder reads instead of x
-        (x with symbols dropped: word dropout, Bowman et al. 2016)."""
-        mu, logvar = self.encode(x, labels)
+        (x with symbols dropped: word dropout, Bowman et al. 2016); encoder_input: what the encoder reads
+        instead of x (the grey picture of a binarized x)."""
+        mu, logvar = self.encode(x if encoder_input is None else encoder_input, labels)
         eps = torch.randn(mu.shape, generator=generator, device=mu.device)
         z = mu + (0.5 * logvar).exp() * eps                    # reparameterization trick
         logits = self.decode_logits(z, labels, x if decoder_input is None else decoder_input)

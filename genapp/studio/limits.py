@@ -36,13 +36,13 @@ class Cost:
 
 
 @torch.inference_mode()
-def compute_costs(repeats: int = 3) -> list[Cost]:
-    """Every bundled generator of pictures, sound or names: its size, its FLOPs and time per sample,
-    and what its training cost (from its card)."""
+def compute_costs(repeats: int = 3, batch: int = 16) -> list[Cost]:
+    """Every bundled generator of pictures, sound or names: its size, its FLOPs and time per sample
+    (the best of `repeats` batches of `batch`), and what its training cost (from its card)."""
     rows = []
     for name in [n for m in ("image", "audio", "text") for n in generators(m)]:
         model = hub.load(name)
-        labels = torch.zeros(16, dtype=torch.long) if getattr(model.config, "num_classes", 0) else None
+        labels = torch.zeros(batch, dtype=torch.long) if getattr(model.config, "num_classes", 0) else None
         if name in generators("text"):        # names: spelled out (a text GAN's codes through its decoder)
             draw = lambda n, g, name=name: sample_names(name, n, g)
         else:
@@ -52,8 +52,8 @@ def compute_costs(repeats: int = 3) -> list[Cost]:
         times = []
         for seed in range(repeats):
             t0 = time.perf_counter()
-            draw(16, torch.Generator().manual_seed(seed))
-            times.append((time.perf_counter() - t0) * 1000 / 16)
+            draw(batch, torch.Generator().manual_seed(seed))
+            times.append((time.perf_counter() - t0) * 1000 / batch)
         training = read_metrics(hub.resolve(name)).get("training", {})
         parameters = sum(p.numel() for p in model.parameters())
         if getattr(model.config, "decoder", ""):                        # a text GAN needs its decoder too
