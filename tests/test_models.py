@@ -126,7 +126,7 @@ def test_rbm_pcd_raises_data_likelihood_relative_to_chains():
 
 def test_rbm_sampling_reads_a_copy_of_w_that_follows_every_change_to_w():
     model, v, h = TINY["rbm"](), torch.rand(3, 64), torch.rand(3, 6)
-    for change in range(3):
+    for _ in range(3):
         with torch.no_grad():                       # sampling: the (visible, hidden) copy of W
             up = model.hidden_input(v)
             model.visible_mean(h)

@@ -55,7 +55,7 @@ def vae_likelihoods(model, ref, quick, encoder_reads_grey=False) -> dict:
     with progress(f"IWAE k={IWAE_K}", len(idx)) as bar:
         for i in range(0, len(idx), IWAE_CHUNK):
             j = idx[i:i + IWAE_CHUNK]
-            per_image.append(iwae_nll(model, x[j], y[j], k=IWAE_K, generator=g, seen=seen[j]))
+            per_image.append(iwae_nll(model, x[j], y[j], k=IWAE_K, generator=g, encoder_input=seen[j]))
             bar.update(len(j))
     conditional = torch.cat(per_image)                            # -log p(x | y), upper bounds
     log_prior = torch.log(torch.bincount(ref.y_train, minlength=ref.num_classes).float() / len(ref.y_train))

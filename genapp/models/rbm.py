@@ -97,11 +97,14 @@ class RBM(ModelMixin, ConfigMixin):
         x = F.linear(v, self.W, self.c) if wvh is None else torch.addmm(self.c, v, wvh)   # (B, num_hidden)
         return x if y is None or self.config.num_classes == 0 else x + y @ self.U.T
 
+    def visible_input(self, h):
+        wvh = self._visible_by_hidden()
+        return F.linear(h, self.W.T, self.b) if wvh is None else torch.addmm(self.b, h, wvh.T)   # (B, num_visible)
+
     def visible_mean(self, h, temperature: float = 1.0):
         """E[v | h], (B, num_visible): probabilities (bernoulli, categorical) or real means (gaussian).
         temperature divides the energy of bernoulli units (the others are left as they are)."""
-        wvh = self._visible_by_hidden()
-        x = F.linear(h, self.W.T, self.b) if wvh is None else torch.addmm(self.b, h, wvh.T)
+        x = self.visible_input(h)
         kind = self.config.visible_type
         if kind == "gaussian":
             return x
@@ -121,7 +124,7 @@ class RBM(ModelMixin, ConfigMixin):
 
     def label_log_probs(self, v):
         """log p(y | v) for every class, exact: p(y | v) ∝ exp(-F(v, y)) (Larochelle & Bengio 2008)."""
-        x = F.linear(v, self.W, self.c).unsqueeze(1) + self.U.T.unsqueeze(0)   # (B, num_classes, num_hidden)
+        x = self.hidden_input(v).unsqueeze(1) + self.U.T.unsqueeze(0)           # (B, num_classes, num_hidden)
         return F.log_softmax(self.d + F.softplus(x).sum(2), 1)
 
     def one_hot(self, labels):
@@ -227,7 +230,7 @@ class RBM(ModelMixin, ConfigMixin):
         for _ in range(passes):
             y = self.label_log_probs(v).exp() if self.config.num_classes > 0 else None
             h = torch.sigmoid(self.hidden_input(v, y))
-            v = torch.sigmoid(F.linear(h, self.W.T, self.b) + evidence)
+            v = torch.sigmoid(self.visible_input(h) + evidence)
         return self.to_data(v)
 
     @torch.no_grad()

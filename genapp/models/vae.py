@@ -30,11 +30,11 @@ def kl_divergence(mu, logvar):
     return -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(1)
 
 
-def iwae_nll(model, x, labels=None, k=1000, batch=250, generator=None, seen=None):
+def iwae_nll(model, x, labels=None, k=1000, batch=250, generator=None, encoder_input=None):
     """Test NLL by importance weighting with k samples from q (Burda et al. 2016, eq. 8), nats per
     example: -log (1/k) sum_i p(x, z_i) / q(z_i | x). An upper bound on -log p(x) that tightens as k grows.
-    seen: what the encoder reads, if not x (the grey picture of a binarized x); any q gives a bound."""
-    mu, logvar = model.encode(x if seen is None else seen, labels)
+    encoder_input: what the encoder reads, if not x (the grey picture of a binarized x); any q gives a bound."""
+    mu, logvar = model.encode(x if encoder_input is None else encoder_input, labels)
     std = (0.5 * logvar).exp()
     log_w = []
     for start in range(0, k, batch):
