@@ -65,6 +65,7 @@ def resolve(name: str) -> Path:
 @functools.cache
 def load(name: str, subfolder: str = ""):
     """The model of checkpoint `name` (its `subfolder`, e.g. "discriminator"), in eval mode, on the CPU."""
+    from .models.nets import fold_batch_norms
     folder = resolve(name) / subfolder
     config = json.loads((folder / "config.json").read_text())
     cls = _model_classes().get(config.get("_class_name"))
@@ -73,7 +74,7 @@ def load(name: str, subfolder: str = ""):
     # loaded models are cached and shared: made outside inference mode even when the first request
     # that needs one runs inside it, so a later request may still take gradients through it (GAN inversion)
     with torch.inference_mode(False):
-        model = cls.from_pretrained(folder, use_safetensors=True, low_cpu_mem_usage=False).eval()
+        model = fold_batch_norms(cls.from_pretrained(folder, use_safetensors=True, low_cpu_mem_usage=False).eval())
         # channels-last lets oneDNN run the transposed convolutions: 2x faster decoding on the CPU
         return model.to(memory_format=torch.channels_last)
 

@@ -4,11 +4,13 @@ import subprocess
 import sys
 
 import pytest
+import torch
 
 from conftest import ROOT
 from huggingface_hub import ModelCard
 
 from genapp.card import read_metrics
+from genapp.eval.run import difference_estimate
 
 MNIST_GENERATORS = ["vae-mnist", "gan-mnist", "rbm-mnist"]
 TEXT = ["eval-names", "vae-names", "gan-names", "rbm-names"]
@@ -64,3 +66,22 @@ def test_eval_prints_a_table_per_checkpoint_and_refuses_quick_cards():
     assert run.returncode != 0 and "do not go on cards" in run.stderr
     run = run_eval("vae-cifar")
     assert run.returncode != 0 and "no recipe named vae-cifar" in run.stderr
+
+
+def test_the_difference_estimate_is_unbiased_and_as_tight_as_the_difference_is_steady():
+    g = torch.Generator().manual_seed(0)
+    exact = 100 + 50 * torch.randn(2000, generator=g, dtype=torch.float64)   # a figure that varies a lot
+    # a control that differs by a constant: ten items give the mean over all of them exactly
+    idx = torch.randperm(2000, generator=g)[:10]
+    value, error, sd = difference_estimate(exact - 5, exact[idx], idx)
+    assert value == pytest.approx(exact.mean().item()) and error == pytest.approx(0, abs=1e-9)
+    # a control off by a few units of noise: over many subsets of 50 the estimates centre on the true
+    # mean, their scatter is what the standard error says, and far below the plain subset mean's
+    control = exact - 5 + 3 * torch.randn(2000, generator=g, dtype=torch.float64)
+    picks = [torch.randperm(2000, generator=g)[:50] for _ in range(2000)]
+    estimates = torch.tensor([difference_estimate(control, exact[i], i)[0] for i in picks])
+    errors = torch.tensor([difference_estimate(control, exact[i], i)[1] for i in picks])
+    plain = torch.stack([exact[i].mean() for i in picks])
+    assert abs(estimates.mean() - exact.mean()) < 4 * estimates.std() / 2000 ** 0.5
+    assert estimates.std().item() == pytest.approx(errors.mean().item(), rel=0.1)
+    assert estimates.std() < plain.std() / 10

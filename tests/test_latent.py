@@ -7,7 +7,7 @@ import pytest
 import torch
 from PIL import Image
 
-from genapp import studio
+from genapp import hub, studio
 from genapp.data.image import png_text
 from genapp.models.latent import path, slerp
 from genapp.models.rbm import RBM
@@ -83,7 +83,7 @@ def test_cli_interpolate_writes_the_film_the_tab_shows(tmp_path):
 
 def test_a_seed_point_decodes_and_its_bookmark_restores_the_same_picture():
     point = studio.seed_point("vae-mnist", 3, "7")
-    assert len(point.z) == 16 and point.label == "7" and point.seed == 3
+    assert len(point.z) == hub.load("vae-mnist").latent_dim and point.label == "7" and point.seed == 3
     picture = studio.decode_point(point.checkpoint, point.z, point.label).picture
     restored = studio.restore(studio.bookmark(point))
     assert restored == point
@@ -100,7 +100,7 @@ def test_a_seed_point_decodes_and_its_bookmark_restores_the_same_picture():
     (lambda b: b.replace(b'"vae-mnist"', b'"rbm-mnist"'), "no Gaussian latent"),
     (lambda b: b.replace(b'"vae-mnist"', b'"../../etc"'), "not a checkpoint name"),
     (lambda b: b.replace(b'"label": "7"', b'"label": "seven"'), "Pick a class"),
-    (lambda b: b.replace(b'"latent": [', b'"latent": [1e9, '), "out of range|list of 16"),
+    (lambda b: b.replace(b'"latent": [', b'"latent": [1e9, '), "out of range|list of 32"),
     (lambda b: b + b" " * 100_000, "small JSON"),
 ])
 def test_a_bad_or_edited_bookmark_is_refused_with_a_reason(edit, words):

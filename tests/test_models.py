@@ -5,6 +5,7 @@ import torch.nn.functional as F
 
 from genapp.eval.classifier import Classifier
 from genapp.models.gan import Discriminator, Generator, hinge_d_loss, hinge_g_loss
+from genapp.models.nets import fold_batch_norms
 from genapp.models.rbm import RBM
 from genapp.models.vae import VAE, iwae_nll
 
@@ -175,3 +176,27 @@ def test_vae_expected_binarization_is_the_mean_loss_over_binarized_draws():
         draws = torch.stack([model(torch.bernoulli(x), y, same_z(), encoder_input=x)[1] for _ in range(4000)])
     assert torch.allclose(draws.mean(0), expected, rtol=0.002)
     assert not torch.allclose(draws[0], expected, rtol=0.002)          # one draw on its own is not
+
+
+@pytest.mark.parametrize("make", [lambda: Classifier(), lambda: Generator(num_classes=10)])
+def test_folding_batch_norms_keeps_the_function_and_drops_the_norms(make):
+    torch.manual_seed(0)
+    model = make()
+    with torch.no_grad():                       # trained-looking statistics, not the identity ones
+        for m in model.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.running_mean.uniform_(-1, 1), m.running_var.uniform_(0.5, 2), m.weight.uniform_(0.5, 2)
+                m.bias.uniform_(-1, 1)
+    model.eval()
+    x = torch.rand(8, 1, 28, 28) if isinstance(model, Classifier) else torch.randn(8, model.latent_dim)
+    labels = None if isinstance(model, Classifier) else torch.arange(8)
+    run = (lambda m: m(x)) if labels is None else (lambda m: m(x, labels))
+    with torch.no_grad():
+        before = run(model)
+        folded = fold_batch_norms(model)
+        after = run(folded)
+    convs_followed_by_norm = [seq for seq in folded.modules() if isinstance(seq, torch.nn.Sequential)
+                              and any(isinstance(a, (torch.nn.Conv2d, torch.nn.ConvTranspose2d))
+                                      and isinstance(b, torch.nn.BatchNorm2d) for a, b in zip(seq, seq[1:]))]
+    assert convs_followed_by_norm == []
+    assert torch.allclose(before, after, atol=1e-4, rtol=1e-4)

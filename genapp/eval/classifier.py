@@ -8,8 +8,8 @@ from diffusers.models.modeling_utils import ModelMixin
 
 
 def _block(cin, cout):
-    return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1), nn.BatchNorm2d(cout), nn.ReLU(),
-                         nn.Conv2d(cout, cout, 3, padding=1), nn.BatchNorm2d(cout), nn.ReLU(),
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1), nn.BatchNorm2d(cout), nn.ReLU(inplace=True),
+                         nn.Conv2d(cout, cout, 3, padding=1), nn.BatchNorm2d(cout), nn.ReLU(inplace=True),
                          nn.MaxPool2d(2))
 
 
@@ -27,7 +27,7 @@ class Classifier(ModelMixin, ConfigMixin):
         c, h, w = sample_shape
         self.body = nn.Sequential(_block(c, channels[0]), _block(channels[0], channels[1]), nn.Flatten(),
                                   nn.Dropout(dropout),
-                                  nn.Linear(channels[1] * (h // 4) * (w // 4), feature_dim), nn.ReLU())
+                                  nn.Linear(channels[1] * (h // 4) * (w // 4), feature_dim), nn.ReLU(inplace=True))
         self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(feature_dim, num_classes))
 
     def features(self, x):

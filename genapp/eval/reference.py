@@ -35,7 +35,8 @@ class Reference:
     y_train: torch.Tensor
     x_test: torch.Tensor
     y_test: torch.Tensor
-    x_test_binary: torch.Tensor    # one fixed Bernoulli draw of x_test: the likelihoods' test set
+    x_test_binary: torch.Tensor    # (NUM_SAMPLES, ...) one fixed Bernoulli draw of x_test[test_index]: the
+                                   # likelihoods' test set (all of MNIST's; 2,000 of Fashion-MNIST's 10,000)
     labels: torch.Tensor           # (NUM_SAMPLES,) the classes of the test images the samples are set against
     test_index: torch.Tensor       # (NUM_SAMPLES,) those test images' places in x_test
     test_features: torch.Tensor    # (NUM_SAMPLES, D) evaluator features of those test images
@@ -75,4 +76,5 @@ def reference(dataset: str, data_dir: str | None = None) -> Reference:
         "inception_score": inception_score(clf.head(test_feats).softmax(1)),
         "nearest_train_distance": nearest_neighbour_distance(x_test[test_idx[:NUM_NEIGHBOUR]], x_train).median().item(),
     }
-    return Reference(dataset, x_train, y_train, x_test, y_test, x_test_binary, labels, test_idx, test_feats, floors)
+    return Reference(dataset, x_train, y_train, x_test, y_test, x_test_binary[test_idx], labels, test_idx, test_feats,
+                     floors)

@@ -10,9 +10,10 @@ DATASETS = [("MNIST digits", "mnist"), ("Fashion-MNIST", "fashion")]
 FAMILIES = [("VAE", "vae"), ("GAN", "gan"), ("RBM", "rbm"), ("All three side by side", "all")]
 
 WHAT_TO_NOTICE = """
-**VAE (variational autoencoder).** It learned to squeeze every picture into 16 numbers and back.
-To generate, it draws those 16 numbers at random and decodes them in one pass: fast and never
-strange, but a little blurry, because it hedges between all the pictures a code could mean.
+**VAE (variational autoencoder).** It learned to squeeze every picture into a few numbers and back
+(32 for a digit, 16 for a garment). To generate, it draws such numbers at random and decodes them in
+one pass: fast and never strange, but a little blurry, because it hedges between all the pictures a
+code could mean.
 
 **GAN (generative adversarial network).** A generator learned to fool a second network, the
 discriminator, that tried to tell its pictures from real ones. Samples come out in one pass and are

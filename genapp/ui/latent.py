@@ -7,13 +7,13 @@ from . import latent_clip, latent_map, latent_names, latent_picture, latent_poin
 from .common import MAIN_QUEUE, download_file, speaks_errors
 
 WHAT_TO_NOTICE = """
-**What you see.** Every seed names a point in the model's *latent space*: 16 numbers for the VAE, 64
-for the GAN, the 500 hidden units' probabilities for the RBM. The model turns any point into a
+**What you see.** Every seed names a point in the model's *latent space*: 16 or 32 numbers for a VAE,
+64 for the GAN, the 500 hidden units' probabilities for the RBM. The model turns any point into a
 picture, so a line between two points becomes a film. Under each frame, the evaluator says what it
 sees and how sure it is (green: sure, red: unsure): where it hesitates, the path has left the places
 the model learned from.
 
-**Straight or curved.** Two random points of a 16- or 64-dimensional Gaussian lie far from the
+**Straight or curved.** Two random points of a 32- or 64-dimensional Gaussian lie far from the
 centre, and the straight line between them dips towards it, where the model saw few examples:
 *slerp* follows the arc instead, keeping the distance from the centre typical (White 2016).
 

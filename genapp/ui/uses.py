@@ -21,9 +21,9 @@ the noisy picture, the RBM adds each pixel's evidence to its visible units. PSNR
 **Predict, then reveal.** At Gaussian noise σ = 0.2, the noisy picture scores about 17 dB. Will
 the VAE *not told the noise* raise that, or lower it?"""
 
-COMPRESS_NOTE = """**What to notice.** The code is the posterior mean of the VAE's 16 latent numbers, each cut to
-B bits, plus the class label (this VAE is class-conditional: its decoder needs the label, log2 10 =
-3.32 bits more). The PNG keeps every pixel exactly; the VAE keeps what it can draw, so its PSNR stops
+COMPRESS_NOTE = """**What to notice.** The code is the posterior mean of the VAE's latent numbers (32 for digits, 16
+for clothes), each cut to B bits, plus the class label (this VAE is class-conditional: its decoder
+needs the label, log2 10 = 3.32 bits more). The PNG keeps every pixel exactly; the VAE keeps what it can draw, so its PSNR stops
 rising at the VAE's own reconstruction error, whatever B is. The quantiser: *gaussian* cuts the prior
 N(0, 1) into 2^B equally likely bins (every bit carries a full bit) and decodes each bin to its mean;
 *uniform* cuts -3 to 3 into equal bins.
@@ -40,25 +40,26 @@ most of a digit's picture is background.
 **Predict, then reveal.** Which is harder to fill: the bottom half, or a random half of the pixels?"""
 
 DENOISE_REVEAL = """Measured on 200 MNIST test digits (`python -m genapp uses denoise`), mean PSNR in dB at
-σ = 0.1 / 0.2 / 0.3 / 0.5 / 0.8: noisy 22.7 / 16.8 / 13.3 / 9.4 / 6.8; VAE *not told* 16.8 / **13.1** /
-11.3 / 9.8 / 9.0: at σ = 0.2 it makes the picture *worse*, by 3.7 dB. Told the noise, the VAE scores
-22.6 / 21.8 / 20.8 / 17.9 / 14.5 and the RBM 20.7 / 20.2 / 19.4 / 17.6 / 10.7 (one RBM pass, not told:
-20.3 / 16.6 / 13.5 / 10.9 / 10.3). At σ = 0.1 no model beats doing nothing: a model cannot clean a
-picture past its own reconstruction error (about 21 dB for this VAE). Salt and pepper (`--noise
-salt-pepper`), p = 0.05 / 0.1 / 0.2 / 0.3 / 0.5: noisy 16.1 / 13.1 / 10.2 / 8.4 / 6.2; VAE told 21.9 /
-21.4 / 20.4 / 18.9 / 15.6; RBM told 20.8 / 19.9 / 18.7 / 17.1 / 11.0."""
+σ = 0.1 / 0.2 / 0.3 / 0.5 / 0.8: noisy 22.7 / 16.8 / 13.3 / 9.4 / 6.8; VAE *not told* 16.9 / **13.7** /
+12.3 / 10.7 / 9.7: at σ = 0.2 it makes the picture *worse*, by 3.1 dB. Told the noise, the VAE scores
+23.3 / 22.2 / 21.0 / 18.0 / 14.8 and the RBM 20.7 / 20.2 / 19.4 / 17.6 / 10.7 (one RBM pass, not told:
+20.3 / 16.6 / 13.5 / 10.9 / 10.3). At σ = 0.1 little is left to clean: the RBM scores below the noisy
+picture, and the VAE told the noise beats it by only 0.6 dB, because whatever it returns is a picture
+the VAE can draw. Salt and pepper (`--noise salt-pepper`), p = 0.05 / 0.1 / 0.2 / 0.3 / 0.5: noisy
+16.1 / 13.1 / 10.2 / 8.4 / 6.2; VAE told 22.1 / 21.7 / 20.7 / 19.5 / 16.3; RBM told 20.8 / 19.9 / 18.7 /
+17.1 / 11.0."""
 COMPRESS_REVEAL = """Measured on 200 MNIST test digits (`python -m genapp uses compress`), Gaussian quantiser: mean
-PSNR 14.3 dB at 1 bit per dimension, 17.2 at 2, 19.0 at 3, 20.0 at 4, 20.5 at 5, 20.8 at 8, and 20.8
-with the unquantised float32 code. So about **4 to 5 bits**: 4 bits is 16 x 4 + 3.32 = 67 bits per
-picture, 33 times fewer than the PNG's 2,215 bits (277 bytes) on average, within 0.8 dB of the
+PSNR 14.8 dB at 1 bit per dimension, 17.4 at 2, 19.2 at 3, 20.1 at 4, 20.5 at 5, 20.7 at 8, and 20.7
+with the unquantised float32 code. So about **4 bits**: 4 bits is 32 x 4 + 3.32 = 131 bits per
+picture, 17 times fewer than the PNG's 2,215 bits (277 bytes) on average, within 0.6 dB of the
 unquantised code; beyond that the VAE's own blur, not the quantiser, sets the error. The uniform
-quantiser is 1.0 dB worse at 1 bit (13.3) and within 0.2 dB from 3 bits on. Fashion-MNIST
+quantiser is 1.1 dB worse at 1 bit (13.7) and within 0.2 dB from 3 bits on. Fashion-MNIST
 (`--dataset fashion`): 15.9 dB at 1 bit, 18.7 at 4, 19.1 unquantised; PNG 3,988 bits."""
 INPAINT_REVEAL = """Measured on 200 MNIST test digits, 200 RBM sweeps (`python -m genapp uses inpaint`), mean squared
-error on the covered pixels. Bottom half: grey 0.230, black 0.121, **RBM 0.056**, VAE 0.089. Random
-half of the pixels: grey 0.231, black 0.113, **RBM 0.014**, VAE 0.019: four times easier, because
+error on the covered pixels. Bottom half: grey 0.230, black 0.121, **RBM 0.056**, VAE 0.091. Random
+half of the pixels: grey 0.231, black 0.113, **RBM 0.014**, VAE 0.021: four times easier, because
 every covered pixel has seen neighbours. The centre square is the hardest (black 0.312, RBM 0.118,
-VAE 0.190): it hides where the strokes cross. The RBM wins every region: clamping is exactly what
+VAE 0.212): it hides where the strokes cross. The RBM wins every region: clamping is exactly what
 its Gibbs sampler can do, while the VAE's encoder only ever saw whole pictures."""
 
 SOURCES = [("A GAN sample (seed and class)", "gan"), ("My drawing or upload", "mine")]
