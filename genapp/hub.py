@@ -64,7 +64,9 @@ def resolve(name: str) -> Path:
 
 @functools.cache
 def load(name: str, subfolder: str = ""):
-    """The model of checkpoint `name` (its `subfolder`, e.g. "discriminator"), in eval mode, on the CPU."""
+    """The model of checkpoint `name` (its `subfolder`, e.g. "discriminator"), in eval mode, on the CPU,
+    for inference only: its batch norms are folded into their convolutions (models.nets.fold_batch_norms),
+    so its state dict is not the checkpoint's and it is never saved back."""
     from .models.nets import fold_batch_norms
     folder = resolve(name) / subfolder
     config = json.loads((folder / "config.json").read_text())
