@@ -86,11 +86,20 @@ def test_interpolate_endpoint_returns_the_strip_the_film_and_downloads(client):
     strip, film, summary, png, gif, sound, *_ = client.predict("vae-mnist", 1, 2, "3", "8", 8, True,
                                                                api_name="/interpolate")
     assert sound is None                          # pictures have no sound
-    assert Path(strip).is_file() and Path(film).read_bytes()[:6] == b"GIF89a"
+    assert Path(strip).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and Path(film).read_bytes()[:6] == b"GIF89a"
     assert "8 steps" in summary and "3" in summary
     assert Path(gif).read_bytes() == Path(film).read_bytes()
     with pytest.raises(Exception, match="from 2 to 32"):
         client.predict("vae-mnist", 1, 2, "3", "8", 64, True, api_name="/interpolate")
+
+
+def test_every_picture_the_app_draws_is_sent_as_lossless_png(client):
+    # (films are GIF files, shown as they are)
+    shown = [c for c in client.config["components"]
+             if c["type"] in ("image", "gallery") and c["props"].get("type") != "filepath"]
+    assert len(shown) > 30
+    assert {c["props"].get("format") for c in shown} == {"png"}, \
+        [c["props"].get("label") for c in shown if c["props"].get("format") != "png"]
 
 
 def test_latent_point_and_map_endpoints(client):
@@ -166,7 +175,7 @@ def test_walk_from_one_uploaded_picture_to_another(client, tmp_path):
         paths.append(handle_file(str(tmp_path / name)))
     seen, rebuilt, found, strip, film = client.predict("vae-mnist", "7", None, paths[0], 0, "1", 5, True, paths[1],
                                                        api_name="/walk_from_picture")
-    assert Path(strip).is_file() and Path(film).read_bytes()[:6] == b"GIF89a"
+    assert Path(strip).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and Path(film).read_bytes()[:6] == b"GIF89a"
 
 
 def test_limits_endpoints_race_three_families_and_measure_costs(client, tmp_path):

@@ -84,11 +84,15 @@ def _captioned_strip(x, names, confidence) -> Image.Image:
 
 
 def _gif(x) -> bytes:
+    """The frames there and back as an endless GIF. optimize=False: Pillow's palette optimisation
+    made a 16-step walk's GIF 3x slower to write (14.7 -> 5.2 ms) and larger (vae-mnist 58.8 -> 49.6 KB,
+    gan-fsdd 319 -> 305 KB), for grey frames that use the whole grey palette anyway."""
     frames = [Image.fromarray((f[0].clamp(0, 1) * 255).round().byte().numpy(), "L")
               .resize((f.shape[-1] * GIF_SCALE,) * 2, Image.NEAREST) for f in x]
     frames = frames + frames[-2:0:-1]                                      # there and back
     buffer = io.BytesIO()
-    frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:], duration=GIF_MS, loop=0)
+    frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:], duration=GIF_MS, loop=0,
+                   optimize=False)
     return buffer.getvalue()
 
 

@@ -65,7 +65,7 @@ def build():
                         slots.append(gr.Audio(label=f"{title}: clips in a row", type="numpy", interactive=False,
                                               scale=1))
                         slots.append(gr.Image(label=f"{title}: spectrograms (time across, pitch up)",
-                                              type="pil", interactive=False, scale=2, height=180))
+                                              type="pil", format="png", interactive=False, scale=2, height=180))
                 download = gr.DownloadButton("Download WAV", variant="secondary")
 
         inputs = [family, label, n, seed, steps]

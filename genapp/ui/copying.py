@@ -103,7 +103,8 @@ def build():
             with gr.Column(scale=2):
                 verdict = gr.Markdown()
                 with gr.Row():
-                    sample = gr.Image(label="The sample", type="pil", interactive=False, height=200, scale=1)
+                    sample = gr.Image(label="The sample", type="pil", format="png", interactive=False, height=200,
+                                      scale=1)
                     neighbours = gr.Gallery(label="Its nearest training examples (distance · #index)",
                                             format="png", columns=5, height=200, object_fit="contain",
                                             preview=False, scale=3)

@@ -84,7 +84,7 @@ def build():
                     gr.Markdown(WHAT_TO_NOTICE)
             with gr.Column(scale=2):
                 strip = gr.Image(label="The walk, step by step (the evaluator's verdict under each)", type="pil",
-                                 interactive=False, height=300)
+                                 format="png", interactive=False, height=300)
                 with gr.Row():
                     film = gr.Image(label="As a film", type="filepath", interactive=False, height=240, scale=1)
                     with gr.Column(scale=2):

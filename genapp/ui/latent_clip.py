@@ -63,9 +63,10 @@ def build():
                         "its silence trimmed, and centred in one second, as the training clips were.")
         with gr.Column(scale=2):
             with gr.Row():
-                seen = gr.Image(label="What the model is given (log-mel, pitch up)", type="pil", interactive=False,
-                                height=200)
-                rebuilt = gr.Image(label="Decoded from its latent", type="pil", interactive=False, height=200)
+                seen = gr.Image(label="What the model is given (log-mel, pitch up)", type="pil", format="png",
+                                interactive=False, height=200)
+                rebuilt = gr.Image(label="Decoded from its latent", type="pil", format="png", interactive=False,
+                                   height=200)
             with gr.Row():
                 heard = gr.Audio(label="Given (through the vocoder)", type="numpy", interactive=False)
                 rebuilt_sound = gr.Audio(label="Decoded", type="numpy", interactive=False)
@@ -77,7 +78,7 @@ def build():
             to_recording = gr.Audio(label="...or walk to this clip (upload or record)", sources=["upload", "microphone"],
                                     type="filepath")
             walk_button = gr.Button("Walk from the recording", variant="secondary")
-            strip = gr.Image(label="The walk (spectrograms)", type="pil", interactive=False, height=260)
+            strip = gr.Image(label="The walk (spectrograms)", type="pil", format="png", interactive=False, height=260)
             with gr.Row():
                 walk_sound = gr.Audio(label="The walk, a clip per step", type="numpy", interactive=False)
                 wav = gr.DownloadButton("Download the walk (WAV)", variant="secondary")

@@ -33,13 +33,13 @@ def build():
             checkpoint = gr.Radio(checkpoints, value=checkpoints[0], label="2-D latent checkpoint")
             first = studio.latent_map(checkpoints[0])
             scatter = gr.Image(first.scatter, label="Test images in latent space (click a point)", type="pil",
-                               interactive=False, height=500)
+                               format="png", interactive=False, height=500)
             caption = gr.Markdown()
         with gr.Column(scale=1, min_width=240):
-            picture = gr.Image(label="Decoded at the click", type="pil", interactive=False, height=240)
+            picture = gr.Image(label="Decoded at the click", type="pil", format="png", interactive=False, height=240)
             where = gr.Markdown()
             manifold = gr.Image(first.manifold, label="The decoded manifold (z at the Gaussian's 5-95% quantiles)",
-                                type="pil", interactive=False, height=300)
+                                type="pil", format="png", interactive=False, height=300)
     # hidden: gives the decode a named API endpoint that takes coordinates instead of a click
     z1, z2, go = gr.Number(visible=False), gr.Number(visible=False), gr.Button(visible=False)
     checkpoint.change(show_map, checkpoint, [scatter, manifold, caption], api_name="latent_map", preprocess=False)

@@ -75,8 +75,10 @@ def build():
                                 info="'any': the evaluator names it")
             button = gr.Button("Place it in latent space", variant="primary")
             with gr.Row():
-                seen = gr.Image(label="What the model is given", type="pil", interactive=False, height=170)
-                rebuilt = gr.Image(label="Decoded from its latent", type="pil", interactive=False, height=170)
+                seen = gr.Image(label="What the model is given", type="pil", format="png", interactive=False,
+                                height=170)
+                rebuilt = gr.Image(label="Decoded from its latent", type="pil", format="png", interactive=False,
+                                   height=170)
             found = gr.Markdown()
             with gr.Row():
                 to_seed = Number(2, precision=0, minimum=0, label="Walk to seed")
@@ -88,7 +90,8 @@ def build():
                 spherical = gr.Checkbox(True, label="Slerp")
             walk_button = gr.Button("Walk from the picture", variant="secondary")
     with gr.Row():
-        strip = gr.Image(label="The walk from the picture", type="pil", interactive=False, height=260, scale=3)
+        strip = gr.Image(label="The walk from the picture", type="pil", format="png", interactive=False, height=260,
+                         scale=3)
         film = gr.Image(label="As a film", type="filepath", interactive=False, height=260, scale=1)
 
     checkpoint.change(class_menu, checkpoint, [label, to_label], api_visibility="private", preprocess=False)

@@ -72,8 +72,8 @@ def build():
             sliders = [gr.Slider(-RANGE, RANGE, value=0.0, step=0.05, label=f"z[{i}]", visible=False)
                        for i in range(studio.SLIDER_DIMS)]
         with gr.Column(scale=1, min_width=240):
-            picture = gr.Image(label="The point's picture (sound: its spectrogram)", type="pil", interactive=False,
-                               height=240)
+            picture = gr.Image(label="The point's picture (sound: its spectrogram)", type="pil", format="png",
+                               interactive=False, height=240)
             sound = gr.Audio(label="Sound checkpoints: the point's clip", type="numpy", interactive=False)
             note = gr.Markdown()
             save = gr.DownloadButton("Save point (JSON bookmark)", variant="secondary")

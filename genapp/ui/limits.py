@@ -103,13 +103,15 @@ def build():
                 c_button = gr.Button("Draw 1,000 each and classify", variant="primary")
             with gr.Row():
                 with gr.Column():
-                    c_chart_l = gr.Image(label="Classes of the samples", show_label=False, type="pil",
+                    c_chart_l = gr.Image(label="Classes of the samples", show_label=False, type="pil", format="png",
                                          interactive=False, height=270)
-                    c_grid_l = gr.Image(label="The first 64 samples", type="pil", interactive=False, height=300)
+                    c_grid_l = gr.Image(label="The first 64 samples", type="pil", format="png", interactive=False,
+                                        height=300)
                 with gr.Column():
-                    c_chart_r = gr.Image(label="Classes of the samples", show_label=False, type="pil",
+                    c_chart_r = gr.Image(label="Classes of the samples", show_label=False, type="pil", format="png",
                                          interactive=False, height=270)
-                    c_grid_r = gr.Image(label="The first 64 samples", type="pil", interactive=False, height=300)
+                    c_grid_r = gr.Image(label="The first 64 samples", type="pil", format="png", interactive=False,
+                                        height=300)
             c_table = gr.Dataframe(headers=["checkpoint", "classes covered (at least 1% of samples)",
                                             "class KL (nats)", "ms"], interactive=False)
             gr.Markdown(COLLAPSE_NOTE)
@@ -132,8 +134,8 @@ def build():
                     gr.Markdown(DUEL_NOTE)
                 with gr.Column(scale=2):
                     with gr.Row():
-                        seen = gr.Image(label="Given", type="pil", interactive=False, height=160)
-                        outs = [gr.Image(label=f"{f}: rebuilt", type="pil", interactive=False, height=160)
+                        seen = gr.Image(label="Given", type="pil", format="png", interactive=False, height=160)
+                        outs = [gr.Image(label=f"{f}: rebuilt", type="pil", format="png", interactive=False, height=160)
                                 for f in ("VAE", "GAN", "RBM")]
                     table = gr.Dataframe(headers=["checkpoint", "how", "pixel error", "ms"], interactive=False)
                     curve = gr.LinePlot(x="step", y="pixel error", title="The GAN's search: error per step",
@@ -156,7 +158,7 @@ def build():
                     with gr.Accordion("Reveal", open=False):
                         gr.Markdown(GIBBS_REVEAL)
                 with gr.Column(scale=2):
-                    g_strip = gr.Image(label="Four chains, sweep by sweep (left to right)", type="pil",
+                    g_strip = gr.Image(label="Four chains, sweep by sweep (left to right)", type="pil", format="png",
                                        interactive=False, height=260)
                     with gr.Row():
                         g_film = gr.Image(label="The first chain as a film", type="filepath", interactive=False,

@@ -64,7 +64,7 @@ def build():
                 with gr.Accordion("My points", open=False):
                     points = gr.Textbox("-3, 3; 0, 3; 3, 3; -3, -3; 3, -3", label="Points (x, y; x, y; ...)",
                                         info="Between -4.5 and 4.5; or click the canvas below")
-                    canvas = gr.Image(toy.points_picture("-3, 3; 0, 3; 3, 3; -3, -3; 3, -3"), type="pil",
+                    canvas = gr.Image(toy.points_picture("-3, 3; 0, 3; 3, 3; -3, -3; 3, -3"), type="pil", format="png",
                                       interactive=False, label="Click to add a point", height=260)
                 lr = Number(toy.default_learning_rate("gan-vs-pacgan"), label="Learning rate",
                                minimum=toy.LEARNING_RATES[0], maximum=toy.LEARNING_RATES[1], step=0.0005)
@@ -80,8 +80,8 @@ def build():
                 with gr.Accordion("Reveal", open=False):
                     gr.Markdown(REVEAL)
             with gr.Column(scale=2):
-                picture = gr.Image(label="Samples (colour) and data (grey)", show_label=False, type="pil", interactive=False,
-                                   height=380)
+                picture = gr.Image(label="Samples (colour) and data (grey)", show_label=False, type="pil",
+                                   format="png", interactive=False, height=380)
                 caption = gr.Markdown()
                 curve = gr.LinePlot(x="step", y="loss", color="series", title="Loss, mean over 10 steps", height=260)
                 gif_button = gr.Button("Make a GIF of this run (trains it again, same seed)", size="sm")

@@ -145,7 +145,7 @@ def build():
                             gr.Markdown(DENOISE_REVEAL)
                     with gr.Column(scale=2):
                         with gr.Row():
-                            d_pictures = [gr.Image(label=t, type="pil", interactive=False, height=170)
+                            d_pictures = [gr.Image(label=t, type="pil", format="png", interactive=False, height=170)
                                           for t in ("Clean", "Noisy", "VAE cleaned", "RBM cleaned")]
                         d_table = gr.Dataframe(headers=["what", "PSNR (dB)"], interactive=False)
                         d_caption = gr.Markdown()
@@ -162,7 +162,7 @@ def build():
                             gr.Markdown(COMPRESS_REVEAL)
                     with gr.Column(scale=2):
                         c_strip = gr.Image(label="Original, then 1 ... 8 bits per dimension, then float32", type="pil",
-                                           interactive=False, height=150)
+                                           format="png", interactive=False, height=150)
                         c_table = gr.Dataframe(headers=["bits per dim", "bits per image", "PNG bits",
                                                         "PNG / code", "PSNR (dB)"], interactive=False)
                         c_caption = gr.Markdown()
@@ -186,10 +186,10 @@ def build():
                             gr.Markdown(INPAINT_REVEAL)
                     with gr.Column(scale=2):
                         with gr.Row():
-                            i_pictures = [gr.Image(label=t, type="pil", interactive=False, height=170)
+                            i_pictures = [gr.Image(label=t, type="pil", format="png", interactive=False, height=170)
                                           for t in ("Clean", "Covered (grey)", "RBM fill", "VAE fill")]
                         i_frames = gr.Image(label="The RBM's fill as it runs (sweeps left to right)", type="pil",
-                                            interactive=False, height=130)
+                                            format="png", interactive=False, height=130)
                         i_table = gr.Dataframe(headers=["fill", "error on covered pixels (mean squared)"],
                                                interactive=False)
                         i_caption = gr.Markdown()
