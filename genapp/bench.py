@@ -125,6 +125,55 @@ def mode_collapse_counts(repeats: int) -> list[dict]:
     return rows
 
 
+def uses_panels(repeats: int) -> list[dict]:
+    """In process, the Uses tab on a GAN sample of each data set: denoising (Gaussian noise 0.3, cleaned
+    by the VAE and the RBM, each with and without the noise told), compression (every bit depth) and
+    inpainting (the bottom half, 200 RBM sweeps and the VAE's fill)."""
+    from .studio import compress, denoise, inpaint
+    rows = []
+    for dataset in ("mnist", "fashion"):
+        for what, models, fn in [
+                ("Uses: denoise, noise 0.3, four cleanings", "vae, rbm",
+                 lambda s: denoise.denoise(dataset, "gaussian", 0.3, s)),
+                ("Uses: compress at every bit depth", "vae", lambda s: compress.compress(dataset, s)),
+                ("Uses: inpaint the bottom, 200 RBM sweeps", "rbm, vae",
+                 lambda s: inpaint.inpaint(dataset, "bottom", s))]:
+            fn(0)                                                        # warm-up
+            rows.append({"operation": what, "checkpoint": f"{dataset} ({models})",
+                         **_percentiles([_timed(lambda: fn(s)) * 1000 for s in range(max(3, repeats // 5))])})
+    return rows
+
+
+def limits_panels(repeats: int) -> list[dict]:
+    """In process, the Limits tab's other panels: four RBM chains filmed over 200 sweeps, the quality of
+    200 RBM chains after 1 ... 500 sweeps (once), and "Is it copying?" for every generator whose training
+    data is here (the first call for a data set also reads its training data: timed apart)."""
+    from .studio import copying, gibbs, limits
+    rows = []
+    for dataset in ("mnist", "fashion"):
+        label = studio.class_choices(dataset)[4]
+        gibbs.gibbs_film(dataset, label, 0)                              # warm-up
+        rows.append({"operation": "Limits: 4 Gibbs chains, 200 sweeps, filmed", "checkpoint": f"rbm-{dataset}",
+                     **_percentiles([gibbs.gibbs_film(dataset, label, s).ms for s in range(max(3, repeats // 5))])})
+    t = _timed(lambda: limits.rbm_quality_by_steps("rbm-mnist", 0))
+    rows.append({"operation": "Limits: 200 chains scored after 1 ... 500 sweeps", "checkpoint": "rbm-mnist",
+                 "seconds": round(t, 1)})
+    read = set()
+    for name in [n for m in ("image", "audio", "text") for n in studio.generators(m)]:
+        try:
+            first = _timed(lambda: copying.nearest_training(name, 0))
+        except studio.BadRequest:
+            continue                                                     # its training data is not here
+        dataset = studio.checkpoint_dataset(name)
+        if dataset not in read:
+            read.add(dataset)
+            rows.append({"operation": "Limits: training data read, first nearest-example search",
+                         "checkpoint": dataset, "seconds": round(first, 1)})
+        ms = [copying.nearest_training(name, s).ms for s in range(1, max(3, repeats // 5) + 1)]
+        rows.append({"operation": "Limits: nearest training examples", "checkpoint": name, **_percentiles(ms)})
+    return rows
+
+
 def toy_runs() -> list[dict]:
     """Watch it train: 2,000 steps of each toy family on the ring, a frame every 50 steps, from Start
     (the worker's start included) to the last frame; the longest wait between frames beside it."""
@@ -388,7 +437,8 @@ def main(quick: bool = False, as_json: bool = False):
     torch.set_num_threads(2)
     repeats = 5 if quick else 30
     rows = (image_grids(repeats) + audio_clips(repeats) + name_lists(repeats) + walks(repeats) + slider_moves(repeats)
-            + inversions(repeats) + mode_collapse_counts(repeats) + toy_runs() + grid_while_toy(repeats))
+            + inversions(repeats) + mode_collapse_counts(repeats) + limits_panels(repeats) + uses_panels(repeats)
+            + toy_runs() + grid_while_toy(repeats))
     gflops = matmul_gflops()
     flops = flop_bounds(gflops)
     http, load, memory = served(quick)
