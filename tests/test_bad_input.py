@@ -26,8 +26,8 @@ NAN, INF = float("nan"), float("inf")
 BIG = 10**12
 ESCAPES = ("../../etc/passwd", "gan-mnist/../x")
 
-# words of the answers: the app's own sentences, or Gradio's for a value outside a menu's choices
-CHOICES = "not in the list of choices"
+# words of the answers: the app's own sentences (ui/common.py words a menu's own refusal)
+CHOICES = r"must be one of '.*'; .* is not\."
 CHECKPOINT = "not a checkpoint name|" + CHOICES
 SEED = r"seed must be (a whole number )?from 0|seed .*must be (a number )?\(?0 or more"
 NOT_A_NUMBER = "is not a number|must be a number"
@@ -395,6 +395,25 @@ def test_after_the_bad_calls_a_good_call_from_another_client_succeeds(client, fi
     other = loopback_client(client.src)
     result = other.predict(**_arguments(TABLE[name][0], files), api_name=name)
     assert result is not None and result != ""
+
+
+def test_a_menu_names_its_own_choices_also_when_an_event_remade_it():
+    import gradio as gr
+    from genapp.ui import common                     # noqa: F401  (words the menus' refusals)
+
+    def refusal(menu, value) -> str:
+        with pytest.raises(gr.Error) as e:
+            menu.preprocess(value)
+        return e.value.message
+
+    assert refusal(gr.Dropdown([("zero", "0"), ("one", "1")], label="Class"), "dog") == \
+        "Class must be one of '0', '1'; 'dog' is not."
+    remade = gr.Dropdown(["Sneaker", "Bag"], label="Class")                  # as Gradio remakes an updated menu
+    assert refusal(remade, "0") == "Class must be one of 'Sneaker', 'Bag'; '0' is not."
+    assert remade.preprocess("Bag") == "Bag"
+    assert refusal(gr.Radio(["gaussian"], label="Noise"), 7) == "Noise must be one of 'gaussian'; 7 is not."
+    assert refusal(gr.Radio(["gaussian"], label="Noise"), "x" * 100_000) == \
+        f"Noise must be one of 'gaussian'; '{'x' * 39}... is not."                # quoted, not all of it
 
 
 # the app's surface

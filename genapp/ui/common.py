@@ -49,6 +49,12 @@ def speaks_errors(fn):
     return wrapper
 
 
+def _shown(value, limit: int = 40) -> str:
+    """repr(value), cut short: a refusal quotes what was sent, not all 100,000 characters of it."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 def _checked_number(component, payload):
     """What the API sent to a gr.Number or gr.Slider, if it is a number within the component's bounds.
     Gradio compares it with the bounds before any handler runs, and text there fails with a bare
@@ -57,10 +63,10 @@ def _checked_number(component, payload):
     span = (f"from {low:g} to {high:g}" if low is not None and high is not None else
             f"{low:g} or more" if low is not None else f"{high:g} or less" if high is not None else "")
     if isinstance(payload, bool) or not isinstance(payload, (int, float)) or not math.isfinite(payload):
-        raise gr.Error(f"{component.label} must be a number{f' ({span})' if span else ''}; {payload!r} is not.",
+        raise gr.Error(f"{component.label} must be a number{f' ({span})' if span else ''}; {_shown(payload)} is not.",
                        print_exception=False)
     if (low is not None and payload < low) or (high is not None and payload > high):
-        raise gr.Error(f"{component.label} must be {span}; {payload!r} is out of range.", print_exception=False)
+        raise gr.Error(f"{component.label} must be {span}; {_shown(payload)} is out of range.", print_exception=False)
     return payload
 
 
@@ -86,6 +92,26 @@ def Number(*args, **kwargs) -> gr.Number:
 def Slider(*args, **kwargs) -> gr.Slider:
     """gr.Slider for events that preprocess: text, true/false, NaN or None get a sentence, not 'Error'."""
     return _says_not_a_number(gr.Slider(*args, **kwargs))
+
+
+def _names_the_choices(preprocess):
+    """A menu's preprocess whose refusal of a value outside its choices names the menu and its choices
+    in the app's words, not Gradio's "Value: 'x' (type: <class 'str'>) is not in the list of choices".
+    Set on the classes, so that menus whose choices an event changed (Gradio makes them anew) answer
+    alike, against their own choices."""
+    @functools.wraps(preprocess)
+    def checked(self, payload):
+        try:
+            return preprocess(self, payload)
+        except gr.Error:
+            values = ", ".join(repr(value) for _, value in self.choices)
+            raise gr.Error(f"{self.label or 'This menu'} must be one of {values}; {_shown(payload)} is not.",
+                           print_exception=False) from None
+    return checked
+
+
+for _menu in (gr.Dropdown, gr.Radio, gr.CheckboxGroup):
+    _menu.preprocess = _names_the_choices(_menu.preprocess)
 
 
 def write_once(path: Path, data: bytes) -> None:
