@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+import reprlib
 from pathlib import Path
 
 import torch
@@ -43,7 +44,7 @@ def bundled() -> list[str]:
 
 def check_name(name: str) -> str:
     if not isinstance(name, str) or not NAME.match(name):
-        raise UnknownCheckpoint(f"{name!r} is not a checkpoint name (lower-case words joined by '-')")
+        raise UnknownCheckpoint(f"{reprlib.repr(name)} is not a checkpoint name (lower-case words joined by '-')")
     return name
 
 
@@ -58,7 +59,7 @@ def resolve(name: str) -> Path:
         return Path(snapshot_download(repo_id=prefix + name, allow_patterns=["*.json", "*.safetensors", "*.md"]))
     folder = CHECKPOINTS / name
     if not (folder / "config.json").is_file():
-        raise UnknownCheckpoint(f"no checkpoint named {name!r}; bundled: {', '.join(bundled())}")
+        raise UnknownCheckpoint(f"no checkpoint named {reprlib.repr(name)}; bundled: {', '.join(bundled())}")
     return folder
 
 

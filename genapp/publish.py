@@ -7,6 +7,7 @@ HF_ENDPOINT picks the server and HF_TOKEN (or `hf auth login`) the account; `--d
 would be sent, files and sizes, and touches no network.
 """
 import os
+import reprlib
 import time
 from pathlib import Path
 
@@ -33,7 +34,7 @@ def publish(prefix: str, names: list[str] | None = None, dry_run: bool = False) 
     Raises ValueError for a malformed prefix or an unknown name, before anything is sent.
     """
     if not hub.PREFIX.match(prefix):
-        raise ValueError(f"--repo-prefix {prefix!r} is not of the form 'owner/' or 'owner/prefix'")
+        raise ValueError(f"--repo-prefix {reprlib.repr(prefix)} is not of the form 'owner/' or 'owner/prefix'")
     names = names or hub.bundled()
     unknown = [n for n in names if n not in hub.bundled()]
     if unknown:

@@ -55,6 +55,8 @@ TABLE = {
         (dict(steps=0), "Gibbs steps must be from 1"),
         (dict(steps=NAN), "Gibbs steps"),
         (dict(dataset=ESCAPES[0]), "Pick a data set"),
+        (dict(dataset="x" * 100_000), "Pick a data set"),
+        (dict(n="9" * 100_000), NOT_A_NUMBER + "|from 1 to 64"),
         (dict(family=7), "Pick a family"),
         (dict(label=3.5), CLASS),
     ]),
@@ -356,6 +358,7 @@ def assert_a_sentence(message: str, words: str):
     assert re.search(words, message, re.IGNORECASE), f"{message!r} does not say {words!r}"
     assert "Traceback" not in message and "upstream Gradio app has raised" not in message, message
     assert len(message.split()) >= 4, f"{message!r} is not a sentence"
+    assert len(message) < 1_000, f"a refusal quotes what was sent, not all of it: {message[:200]!r}..."
 
 
 BAD_CALLS = [pytest.param(name, bad, words, id=f"{name[1:]}-{'-'.join(f'{k}={str(v)[:20]}' for k, v in bad.items())}")
@@ -413,7 +416,7 @@ def test_a_menu_names_its_own_choices_also_when_an_event_remade_it():
     assert remade.preprocess("Bag") == "Bag"
     assert refusal(gr.Radio(["gaussian"], label="Noise"), 7) == "Noise must be one of 'gaussian'; 7 is not."
     assert refusal(gr.Radio(["gaussian"], label="Noise"), "x" * 100_000) == \
-        f"Noise must be one of 'gaussian'; '{'x' * 39}... is not."                # quoted, not all of it
+        f"Noise must be one of 'gaussian'; '{'x' * 12}...{'x' * 13}' is not."       # quoted, not all of it
 
 
 # the app's surface

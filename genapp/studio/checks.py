@@ -1,6 +1,7 @@
 """Every argument check of the studio: plain values a person (or the API) sends, each turned into
 what the models take, or a BadRequest whose message is written for that person."""
 import math
+import reprlib
 
 from .. import hub
 from ..data import DATASETS as ALL_DATASETS
@@ -25,16 +26,17 @@ class BadRequest(ValueError):
 
 def _integer(value, what: str, low: int, high: int) -> int:
     if isinstance(value, bool):
-        raise BadRequest(f"{what} must be a whole number from {low:,} to {high:,}, not {value!r}.")
+        raise BadRequest(f"{what} must be a whole number from {low:,} to {high:,}, not {reprlib.repr(value)}.")
     if isinstance(value, str):
         value = value.strip()
     try:
         number = float(value) if not isinstance(value, int) else value
     except (TypeError, ValueError):
-        raise BadRequest(f"{what} must be a whole number from {low:,} to {high:,}; {value!r} is not a number.") from None
+        raise BadRequest(f"{what} must be a whole number from {low:,} to {high:,}; "
+                         f"{reprlib.repr(value)} is not a number.") from None
     if isinstance(number, float):
         if not math.isfinite(number) or number != int(number):
-            raise BadRequest(f"{what} must be a whole number from {low:,} to {high:,}, not {value!r}.")
+            raise BadRequest(f"{what} must be a whole number from {low:,} to {high:,}, not {reprlib.repr(value)}.")
         if isinstance(value, str) and value.lstrip("+-").isdigit():
             number = int(value)          # exact, even past 2**53
         number = int(number)
@@ -48,9 +50,10 @@ def _number(value, what: str, low: float, high: float) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise BadRequest(f"{what} must be a number from {low} to {high}; {value!r} is not a number.") from None
+        raise BadRequest(f"{what} must be a number from {low} to {high}; "
+                         f"{reprlib.repr(value)} is not a number.") from None
     if isinstance(value, bool) or not math.isfinite(number) or not low <= number <= high:
-        raise BadRequest(f"{what} must be from {low} to {high}; {value!r} is out of range.")
+        raise BadRequest(f"{what} must be from {low} to {high}; {reprlib.repr(value)} is out of range.")
     return number
 
 
@@ -68,7 +71,7 @@ def check_steps(steps) -> int | None:
 
 def check_dataset(dataset) -> str:
     if dataset not in DATASETS:
-        raise BadRequest(f"Pick a data set: {', '.join(DATASETS)}; {dataset!r} is not one of them.")
+        raise BadRequest(f"Pick a data set: {', '.join(DATASETS)}; {reprlib.repr(dataset)} is not one of them.")
     return dataset
 
 
@@ -90,7 +93,7 @@ def check_label(label, class_names) -> int | None:
         return _integer(label, "The class", 0, len(class_names) - 1)
     except BadRequest:
         raise BadRequest(f"Pick a class: 'any', 0-{len(class_names) - 1} or one of "
-                         f"{', '.join(class_names)}; {label!r} is not one of them.") from None
+                         f"{', '.join(class_names)}; {reprlib.repr(label)} is not one of them.") from None
 
 
 def checkpoint_dataset(name: str) -> str:
@@ -120,7 +123,7 @@ def check_checkpoint(name, modality: str = "image") -> str:
 def check_family(family) -> tuple:
     """'all' or one family -> the families to run."""
     if family != "all" and family not in FAMILIES:
-        raise BadRequest(f"Pick a family: {', '.join(FAMILIES)} or all; {family!r} is not one of them.")
+        raise BadRequest(f"Pick a family: {', '.join(FAMILIES)} or all; {reprlib.repr(family)} is not one of them.")
     return FAMILIES if family == "all" else (family,)
 
 

@@ -2,6 +2,7 @@
 reads) turned into what a sound checkpoint takes: one second at 8 kHz, the speech centred and
 peak-normalised as the training clips were, as a 64 x 64 log-mel picture."""
 import io
+import reprlib
 
 import numpy as np
 import soundfile as sf
@@ -45,7 +46,7 @@ def read_clip(clip) -> tuple[int, np.ndarray]:
     else:
         raise BadRequest("Record a clip or upload a sound file first.")
     if not isinstance(rate, (int, np.integer)) or not 1000 <= int(rate) <= 384_000:
-        raise BadRequest(f"A sample rate of {rate!r} Hz is not one a sound file has.")
+        raise BadRequest(f"A sample rate of {reprlib.repr(rate)} Hz is not one a sound file has.")
     if data.size == 0:
         raise BadRequest("The clip is empty.")
     if len(data) > MAX_SECONDS * rate:

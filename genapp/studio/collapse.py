@@ -2,6 +2,7 @@
 and their class histogram beside the one the evaluator sees in real test data (Metz et al. 2017 count
 modes the same way). A class-conditional model is sampled as the model it is, p(x) = sum_y p(y) p(x|y),
 with y drawn uniformly; a collapsed GAN (gan-mnist-collapsed) has no labels to lean on."""
+import reprlib
 import time
 from dataclasses import dataclass
 
@@ -41,7 +42,7 @@ def collapse_checkpoints() -> list[str]:
 
 def check_collapse(checkpoint, seed=0, n=SAMPLES) -> tuple[str, int, int]:
     if checkpoint not in collapse_checkpoints():
-        raise BadRequest(f"Pick one of {', '.join(collapse_checkpoints())}; got {str(checkpoint)[:40]!r}.")
+        raise BadRequest(f"Pick one of {', '.join(collapse_checkpoints())}; got {reprlib.repr(checkpoint)}.")
     return checkpoint, check_seed(seed), _integer(n, "The number of samples", 100, 2000)
 
 

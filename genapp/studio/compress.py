@@ -12,6 +12,7 @@ Two quantisers over the prior N(0, 1), which the encoder was trained to match:
   most levels sit in the tails where few codes fall."""
 import io
 import math
+import reprlib
 import time
 from dataclasses import dataclass
 
@@ -32,7 +33,7 @@ UNIFORM_RANGE = 3.0
 
 def check_quantiser(quantiser) -> str:
     if quantiser not in QUANTISERS:
-        raise BadRequest(f"Pick a quantiser: {', '.join(QUANTISERS)}; {quantiser!r} is not one of them.")
+        raise BadRequest(f"Pick a quantiser: {', '.join(QUANTISERS)}; {reprlib.repr(quantiser)} is not one of them.")
     return quantiser
 
 

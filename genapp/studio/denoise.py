@@ -6,6 +6,7 @@ picture is the posterior's mode or mean (Bayes' rule): the VAE searches for the 
 maximises log p(noisy | decode(z)) + log p(z); the RBM adds the noise's evidence for each pixel to
 its visible units' input over a few mean-field passes. Scored by PSNR against the clean picture."""
 import math
+import reprlib
 import time
 from dataclasses import dataclass
 
@@ -24,7 +25,7 @@ RBM_PASSES = 10
 
 def check_kind(kind) -> str:
     if kind not in NOISES:
-        raise BadRequest(f"Pick a kind of noise: {', '.join(NOISES)}; {kind!r} is not one of them.")
+        raise BadRequest(f"Pick a kind of noise: {', '.join(NOISES)}; {reprlib.repr(kind)} is not one of them.")
     return kind
 
 

@@ -2,6 +2,7 @@
 visible units clamped: samples of p(covered | uncovered), averaged over the second half of the sweeps
 for a posterior-mean estimate) and by the VAE (encode, decode, paste the known pixels back, repeat).
 Scored by the error on the covered pixels alone, against leaving them grey or black."""
+import reprlib
 import time
 from dataclasses import dataclass
 
@@ -29,7 +30,7 @@ VAE_START = 0.0                    # the VAE's first guess for a covered pixel: 
 
 def check_region(region) -> str:
     if region not in REGIONS:
-        raise BadRequest(f"Pick a region to cover: {', '.join(REGIONS)}; {region!r} is not one of them.")
+        raise BadRequest(f"Pick a region to cover: {', '.join(REGIONS)}; {reprlib.repr(region)} is not one of them.")
     return region
 
 

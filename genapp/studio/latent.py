@@ -3,6 +3,7 @@ between them, every step decoded and scored by the evaluator, shown as a caption
 animated GIF; for sound the strip is of spectrograms (pitch up) and the walk is also one WAV, a clip
 per step."""
 import io
+import reprlib
 import time
 from dataclasses import dataclass, field
 
@@ -45,7 +46,7 @@ def check_path_steps(steps) -> int:
 
 def check_spherical(spherical) -> bool:
     if not isinstance(spherical, bool):
-        raise BadRequest(f"'spherical' must be true or false, not {spherical!r}.")
+        raise BadRequest(f"'spherical' must be true or false, not {reprlib.repr(spherical)}.")
     return spherical
 
 

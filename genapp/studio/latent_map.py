@@ -2,6 +2,7 @@
 coloured by class, the decoded manifold grid (Kingma & Welling 2014, figure 4), and the picture of any
 point a person clicks."""
 import json
+import reprlib
 from dataclasses import dataclass
 
 import torch
@@ -34,7 +35,8 @@ def map_checkpoints() -> list[str]:
 
 def check_map_checkpoint(name) -> str:
     if name not in map_checkpoints():
-        raise BadRequest(f"Pick a 2-D latent checkpoint: {', '.join(map_checkpoints())}; {name!r} is not one of them.")
+        raise BadRequest(f"Pick a 2-D latent checkpoint: {', '.join(map_checkpoints())}; "
+                         f"{reprlib.repr(name)} is not one of them.")
     return name
 
 

@@ -2,6 +2,7 @@
 dimension by dimension, decoded, and saved as a bookmark (a small JSON) that restores the exact output."""
 import json
 import math
+import reprlib
 import time
 from dataclasses import dataclass
 
@@ -78,9 +79,10 @@ def check_latent(z, size: int) -> list:
     out = []
     for v in z:
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-            raise BadRequest(f"Every latent coordinate must be a number; {v!r} is not.")
+            raise BadRequest(f"Every latent coordinate must be a number; {reprlib.repr(v)} is not.")
         if abs(v) > LATENT_BOUND:
-            raise BadRequest(f"Latent coordinates must be from -{LATENT_BOUND:g} to {LATENT_BOUND:g}; {v!r} is out of range.")
+            raise BadRequest(f"Latent coordinates must be from -{LATENT_BOUND:g} to {LATENT_BOUND:g}; "
+                             f"{reprlib.repr(v)} is out of range.")
         out.append(float(v))
     return out
 

@@ -13,6 +13,7 @@ import atexit
 import io
 import os
 import re
+import reprlib
 import secrets
 import socket
 import subprocess
@@ -47,13 +48,13 @@ COLORS = {"gan": (31, 119, 180), "pacgan": (148, 52, 160), "vae": (214, 96, 20),
 
 def check_family(family) -> str:
     if family not in FAMILIES:
-        raise BadRequest(f"Pick a model: {', '.join(FAMILIES)}; {family!r} is not one of them.")
+        raise BadRequest(f"Pick a model: {', '.join(FAMILIES)}; {reprlib.repr(family)} is not one of them.")
     return family
 
 
 def check_data(data) -> str:
     if data not in DATA:
-        raise BadRequest(f"Pick the data: {', '.join(DATA)}; {data!r} is not one of them.")
+        raise BadRequest(f"Pick the data: {', '.join(DATA)}; {reprlib.repr(data)} is not one of them.")
     return data
 
 

@@ -2,6 +2,7 @@
 so the tab works with no data on a Space, or a person's drawing or upload), PSNR, and the label a
 class-conditional VAE is given when nobody says which (the label whose ELBO is highest)."""
 import math
+import reprlib
 from dataclasses import dataclass
 
 import torch
@@ -41,7 +42,8 @@ def curve_pictures(dataset, n=200, source="gan", data_dir=None, seed=0) -> torch
     first of each class (source "test", needs the data), or GAN samples of one seed ("gan")."""
     dataset = check_dataset(dataset)
     if source not in SOURCES:
-        raise BadRequest(f"Pick where the pictures come from: {', '.join(SOURCES)}; {source!r} is not one of them.")
+        raise BadRequest(f"Pick where the pictures come from: {', '.join(SOURCES)}; "
+                         f"{reprlib.repr(source)} is not one of them.")
     k = len(DATASETS[dataset].class_names)
     if source == "test":
         x, y = load_tensors(dataset, data_dir or DATASETS[dataset].default_dir, "test")

@@ -1,4 +1,5 @@
 """The Uses tab's curves measured over many pictures, as text tables (python -m genapp uses ...)."""
+import reprlib
 import time
 
 from . import compress, denoise, inpaint
@@ -29,5 +30,5 @@ def report(use, dataset="mnist", n=200, source="test", data_dir=None, noise="gau
         rows = inpaint.inpaint_curve(dataset, n, source, data_dir, seed)
         title = f"inpaint: mean squared error on the covered pixels of {n} {source} pictures of {dataset}"
     else:
-        raise BadRequest(f"Pick a use: denoise, compress or inpaint; {use!r} is not one of them.")
+        raise BadRequest(f"Pick a use: denoise, compress or inpaint; {reprlib.repr(use)} is not one of them.")
     return f"{title}\n{_table(header, rows)}\n({time.perf_counter() - t0:.0f} s, seed {seed})"

@@ -5,6 +5,7 @@ import inspect
 import json
 import math
 import os
+import reprlib
 import tempfile
 from pathlib import Path
 
@@ -49,12 +50,6 @@ def speaks_errors(fn):
     return wrapper
 
 
-def _shown(value, limit: int = 40) -> str:
-    """repr(value), cut short: a refusal quotes what was sent, not all 100,000 characters of it."""
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit] + "..."
-
-
 def _checked_number(component, payload):
     """What the API sent to a gr.Number or gr.Slider, if it is a number within the component's bounds.
     Gradio compares it with the bounds before any handler runs, and text there fails with a bare
@@ -63,10 +58,12 @@ def _checked_number(component, payload):
     span = (f"from {low:g} to {high:g}" if low is not None and high is not None else
             f"{low:g} or more" if low is not None else f"{high:g} or less" if high is not None else "")
     if isinstance(payload, bool) or not isinstance(payload, (int, float)) or not math.isfinite(payload):
-        raise gr.Error(f"{component.label} must be a number{f' ({span})' if span else ''}; {_shown(payload)} is not.",
+        raise gr.Error(f"{component.label} must be a number{f' ({span})' if span else ''}; "
+                       f"{reprlib.repr(payload)} is not.",
                        print_exception=False)
     if (low is not None and payload < low) or (high is not None and payload > high):
-        raise gr.Error(f"{component.label} must be {span}; {_shown(payload)} is out of range.", print_exception=False)
+        raise gr.Error(f"{component.label} must be {span}; "
+                       f"{reprlib.repr(payload)} is out of range.", print_exception=False)
     return payload
 
 
@@ -105,7 +102,7 @@ def _names_the_choices(preprocess):
             return preprocess(self, payload)
         except gr.Error:
             values = ", ".join(repr(value) for _, value in self.choices)
-            raise gr.Error(f"{self.label or 'This menu'} must be one of {values}; {_shown(payload)} is not.",
+            raise gr.Error(f"{self.label or 'This menu'} must be one of {values}; {reprlib.repr(payload)} is not.",
                            print_exception=False) from None
     return checked
 
