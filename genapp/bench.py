@@ -70,16 +70,26 @@ def name_lists(repeats: int) -> list[dict]:
 
 
 def walks(repeats: int) -> list[dict]:
-    """In process: a 16-step walk between two seeds, decoded, scored by the evaluator, with its GIF."""
+    """In process: a 16-step walk between two seeds, decoded, scored by the evaluator, with its GIF
+    (sounds: each step's clip through the vocoder too); names: an 8-step walk, spelled and looked up."""
     rows = []
-    for name in studio.generators("image"):
+    for name in studio.walkers():
         studio.walk(name, 0, 1, 16, True)                              # warm-up
         ms = []
         for seed in range(repeats):
             t0 = time.perf_counter()
             studio.walk(name, seed, seed + 1, 16, True)
             ms.append((time.perf_counter() - t0) * 1000)
-        rows.append({"operation": "16-step latent walk with GIF", "checkpoint": name, **_percentiles(ms)})
+        what = "16-step latent walk with GIF" + (" and clips" if name.endswith("-fsdd") else "")
+        rows.append({"operation": what, "checkpoint": name, **_percentiles(ms)})
+    for name in studio.generators("text"):
+        studio.walk_names(name, 0, 1)                                  # warm-up
+        ms = [_timed(lambda: studio.walk_names(name, seed, seed + 1)) * 1000 for seed in range(repeats)]
+        rows.append({"operation": "8-step walk between two names", "checkpoint": name, **_percentiles(ms)})
+    for name in studio.map_checkpoints():
+        studio.decode_map_point(name, 0.5, -0.5)                       # warm-up
+        ms = [_timed(lambda: studio.decode_map_point(name, 0.1 * i - 1, 0.5)) * 1000 for i in range(repeats)]
+        rows.append({"operation": "2-D latent map: a click decoded", "checkpoint": name, **_percentiles(ms)})
     return rows
 
 
@@ -95,20 +105,28 @@ def slider_moves(repeats: int) -> list[dict]:
 
 
 def inversions(repeats: int) -> list[dict]:
-    """In process: a test digit placed in each MNIST model's latent space (the GAN: 200 optimisation
-    steps), with the reconstruction error beside the time."""
+    """In process: a test digit placed in each MNIST model's latent space, and a spoken test digit in
+    each sound model's (the GANs: 200 optimisation steps), with the reconstruction error beside the time."""
+    from .data import audio
     from .data.image import DATASETS, load_arrays
+    inputs = []
     try:
-        digit = load_arrays("mnist", DATASETS["mnist"].default_dir, "test")[0][0]
+        inputs.append(("digit", "-mnist", load_arrays("mnist", DATASETS["mnist"].default_dir, "test")[0][0]))
     except FileNotFoundError:
-        return []                                                        # no MNIST here: nothing to place
+        pass                                                             # no MNIST here: no digit to place
+    try:
+        wave = audio.load_clips(split="test")[0][0].numpy()
+        inputs.append(("recording", "-fsdd", (audio.SAMPLE_RATE, wave)))
+    except (FileNotFoundError, AssertionError):
+        pass                                                             # no FSDD here: no recording to place
     rows = []
-    for name in [n for n in studio.generators("image") if n.endswith("-mnist")]:
-        studio.encode_picture(name, digit)                               # warm-up
-        results = [studio.encode_picture(name, digit) for _ in range(max(3, repeats // 5))]
-        family = name.split("-")[0].upper()
-        rows.append({"operation": f"{family}: digit -> latent, error {results[0].error:.4f}",
-                     "checkpoint": name, **_percentiles([r.ms for r in results])})
+    for what, suffix, picture in inputs:
+        for name in [n for m in ("image", "audio") for n in studio.generators(m) if n.endswith(suffix)]:
+            studio.encode_picture(name, picture)                         # warm-up
+            results = [studio.encode_picture(name, picture) for _ in range(max(3, repeats // 5))]
+            family = name.split("-")[0].upper()
+            rows.append({"operation": f"{family}: {what} -> latent, error {results[0].error:.4f}",
+                         "checkpoint": name, **_percentiles([r.ms for r in results])})
     return rows
 
 

@@ -8,14 +8,16 @@ from genapp import bench, studio
 
 @pytest.fixture(scope="module")
 def rows():
-    return bench.uses_panels(1) + bench.limits_panels(1) + bench.image_grids(1)
+    return bench.uses_panels(1) + bench.limits_panels(1) + bench.image_grids(1) + bench.walks(1)
 
 
-def test_every_uses_and_limits_panel_and_every_picture_generator_gets_a_timed_row(rows):
+def test_every_uses_and_limits_panel_and_every_walking_generator_gets_a_timed_row(rows):
     operations = {r["operation"] for r in rows}
     assert {"Uses: compress at every bit depth", "Limits: 4 Gibbs chains, 200 sweeps, filmed",
             "Limits: 200 chains scored after 1 ... 500 sweeps"} <= operations
     assert {r["checkpoint"] for r in rows if "grid" in r["operation"]} == set(studio.generators("image"))
+    walked = {r["checkpoint"] for r in rows if "walk" in r["operation"] or "map" in r["operation"]}
+    assert walked == set(studio.walkers() + studio.generators("text") + studio.map_checkpoints())
     for r in rows:
         timed = [r[k] for k in ("median_ms", "seconds") if k in r]
         assert timed and all(t > 0 for t in timed), r
