@@ -69,10 +69,16 @@ def check_steps(steps) -> int | None:
     return None if steps is None else _integer(steps, "The number of Gibbs steps", 1, MAX_GIBBS_STEPS)
 
 
+def one_of(value, choices, what: str):
+    """value, if it is one of `choices`; else BadRequest "Pick {what}: a, b; 'x' is not one of them."
+    (what was sent quoted short)."""
+    if value not in choices:
+        raise BadRequest(f"Pick {what}: {', '.join(choices)}; {reprlib.repr(value)} is not one of them.")
+    return value
+
+
 def check_dataset(dataset) -> str:
-    if dataset not in DATASETS:
-        raise BadRequest(f"Pick a data set: {', '.join(DATASETS)}; {reprlib.repr(dataset)} is not one of them.")
-    return dataset
+    return one_of(dataset, DATASETS, "a data set")
 
 
 def class_choices(dataset: str) -> list[str]:

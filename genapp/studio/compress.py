@@ -12,7 +12,6 @@ Two quantisers over the prior N(0, 1), which the encoder was trained to match:
   most levels sit in the tails where few codes fall."""
 import io
 import math
-import reprlib
 import time
 from dataclasses import dataclass
 
@@ -22,7 +21,7 @@ from PIL import Image
 
 from .. import hub
 from ..data.image import to_grid
-from .checks import BadRequest, check_dataset
+from .checks import check_dataset, one_of
 from .uses import curve_pictures, psnr, source_picture, vae_labels
 
 QUANTISERS = ("gaussian", "uniform")
@@ -32,9 +31,7 @@ UNIFORM_RANGE = 3.0
 
 
 def check_quantiser(quantiser) -> str:
-    if quantiser not in QUANTISERS:
-        raise BadRequest(f"Pick a quantiser: {', '.join(QUANTISERS)}; {reprlib.repr(quantiser)} is not one of them.")
-    return quantiser
+    return one_of(quantiser, QUANTISERS, "a quantiser")
 
 
 def quantise(z, bits: int, quantiser="gaussian"):

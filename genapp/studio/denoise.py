@@ -6,14 +6,13 @@ picture is the posterior's mode or mean (Bayes' rule): the VAE searches for the 
 maximises log p(noisy | decode(z)) + log p(z); the RBM adds the noise's evidence for each pixel to
 its visible units' input over a few mean-field passes. Scored by PSNR against the clean picture."""
 import math
-import reprlib
 import time
 from dataclasses import dataclass
 
 import torch
 
 from .. import hub
-from .checks import BadRequest, _number, check_dataset
+from .checks import _number, check_dataset, one_of
 from .latent_point import one_picture
 from .uses import curve_pictures, psnr, source_picture, vae_labels
 
@@ -24,9 +23,7 @@ RBM_PASSES = 10
 
 
 def check_kind(kind) -> str:
-    if kind not in NOISES:
-        raise BadRequest(f"Pick a kind of noise: {', '.join(NOISES)}; {reprlib.repr(kind)} is not one of them.")
-    return kind
+    return one_of(kind, NOISES, "a kind of noise")
 
 
 def check_noise(kind, strength) -> tuple[str, float]:

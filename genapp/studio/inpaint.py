@@ -2,7 +2,6 @@
 visible units clamped: samples of p(covered | uncovered), averaged over the second half of the sweeps
 for a posterior-mean estimate) and by the VAE (encode, decode, paste the known pixels back, repeat).
 Scored by the error on the covered pixels alone, against leaving them grey or black."""
-import reprlib
 import time
 from dataclasses import dataclass
 
@@ -12,7 +11,7 @@ from PIL import Image
 
 from .. import hub
 from ..data.image import to_grid
-from .checks import BadRequest, _integer, check_dataset
+from .checks import BadRequest, _integer, check_dataset, one_of
 from .latent_point import one_picture
 from .pictures import open_picture
 from .uses import curve_pictures, source_picture, vae_labels
@@ -29,9 +28,7 @@ VAE_START = 0.0                    # the VAE's first guess for a covered pixel: 
 
 
 def check_region(region) -> str:
-    if region not in REGIONS:
-        raise BadRequest(f"Pick a region to cover: {', '.join(REGIONS)}; {reprlib.repr(region)} is not one of them.")
-    return region
+    return one_of(region, REGIONS, "a region to cover")
 
 
 def check_sweeps(sweeps) -> int:

@@ -2,7 +2,6 @@
 coloured by class, the decoded manifold grid (Kingma & Welling 2014, figure 4), and the picture of any
 point a person clicks."""
 import json
-import reprlib
 from dataclasses import dataclass
 
 import torch
@@ -10,7 +9,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .. import hub
 from ..data.image import DATASETS, to_grid
-from .checks import BadRequest, checkpoint_dataset
+from .checks import BadRequest, checkpoint_dataset, one_of
 from .latent_point import check_latent, one_picture
 
 MAP_SIZE, MAP_MARGIN = 440, 10    # scatter pixels (square), and the border inside it
@@ -34,10 +33,7 @@ def map_checkpoints() -> list[str]:
 
 
 def check_map_checkpoint(name) -> str:
-    if name not in map_checkpoints():
-        raise BadRequest(f"Pick a 2-D latent checkpoint: {', '.join(map_checkpoints())}; "
-                         f"{reprlib.repr(name)} is not one of them.")
-    return name
+    return one_of(name, map_checkpoints(), "a 2-D latent checkpoint")
 
 
 def _to_pixel(z1, z2):

@@ -13,7 +13,6 @@ import atexit
 import io
 import os
 import re
-import reprlib
 import secrets
 import socket
 import subprocess
@@ -26,7 +25,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .checks import BadRequest, _integer, _number, check_seed
+from .checks import BadRequest, _integer, _number, check_seed, one_of
 
 FAMILIES = {"gan": "vanilla GAN", "pacgan": "PacGAN", "gan-vs-pacgan": "vanilla GAN vs PacGAN", "vae": "VAE",
             "rbm": "RBM"}
@@ -47,15 +46,11 @@ COLORS = {"gan": (31, 119, 180), "pacgan": (148, 52, 160), "vae": (214, 96, 20),
 # argument checks
 
 def check_family(family) -> str:
-    if family not in FAMILIES:
-        raise BadRequest(f"Pick a model: {', '.join(FAMILIES)}; {reprlib.repr(family)} is not one of them.")
-    return family
+    return one_of(family, FAMILIES, "a model")
 
 
 def check_data(data) -> str:
-    if data not in DATA:
-        raise BadRequest(f"Pick the data: {', '.join(DATA)}; {reprlib.repr(data)} is not one of them.")
-    return data
+    return one_of(data, DATA, "the data")
 
 
 def check_learning_rate(lr) -> float:

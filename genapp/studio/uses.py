@@ -2,7 +2,6 @@
 so the tab works with no data on a Space, or a person's drawing or upload), PSNR, and the label a
 class-conditional VAE is given when nobody says which (the label whose ELBO is highest)."""
 import math
-import reprlib
 from dataclasses import dataclass
 
 import torch
@@ -10,7 +9,7 @@ import torch
 from .. import hub
 from ..data.image import DATASETS, load_tensors
 from ..models.vae import kl_divergence
-from .checks import BadRequest, check_dataset, check_label, check_seed
+from .checks import check_dataset, check_label, check_seed, one_of
 from .pictures import to_model_input
 
 SOURCES = ("gan", "test")          # where a measured curve's pictures come from
@@ -41,9 +40,7 @@ def curve_pictures(dataset, n=200, source="gan", data_dir=None, seed=0) -> torch
     """n pictures (n, 1, 28, 28) for a measured curve, an equal share of each class: the test split's
     first of each class (source "test", needs the data), or GAN samples of one seed ("gan")."""
     dataset = check_dataset(dataset)
-    if source not in SOURCES:
-        raise BadRequest(f"Pick where the pictures come from: {', '.join(SOURCES)}; "
-                         f"{reprlib.repr(source)} is not one of them.")
+    one_of(source, SOURCES, "where the pictures come from")
     k = len(DATASETS[dataset].class_names)
     if source == "test":
         x, y = load_tensors(dataset, data_dir or DATASETS[dataset].default_dir, "test")
