@@ -108,14 +108,14 @@ def inversions(repeats: int) -> list[dict]:
     """In process: a test digit placed in each MNIST model's latent space, and a spoken test digit in
     each sound model's (the GANs: 200 optimisation steps), with the reconstruction error beside the time."""
     from .data import audio
-    from .data.image import DATASETS, load_arrays
+    from .data.image import load_arrays
     inputs = []
     try:
-        inputs.append(("digit", "-mnist", load_arrays("mnist", DATASETS["mnist"].default_dir, "test")[0][0]))
+        inputs.append(("digit", "-mnist", load_arrays("mnist", hub.data_folder("mnist"), "test")[0][0]))
     except FileNotFoundError:
         pass                                                             # no MNIST here: no digit to place
     try:
-        wave = audio.load_clips(split="test")[0][0].numpy()
+        wave = audio.load_clips(hub.data_folder("fsdd"), "test")[0][0].numpy()
         inputs.append(("recording", "-fsdd", (audio.SAMPLE_RATE, wave)))
     except (FileNotFoundError, AssertionError):
         pass                                                             # no FSDD here: no recording to place

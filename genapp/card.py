@@ -3,25 +3,20 @@ which holds only numbers that a command measured (training facts from `train`, f
 import json
 from pathlib import Path
 
+from huggingface_hub import DatasetCard, DatasetCardData
+
 from .data import DATASETS
 from .train.recipes import RECIPES
 
-HUB_DATASETS = {"mnist": "ylecun/mnist", "fashion": "zalando-datasets/fashion_mnist"}   # FSDD has no Hub id
+# genapp/ is the placeholder owner that the Space's front matter (models:, datasets:) uses too:
+# `python -m genapp publish --repo-prefix genapp/ [--datasets]` would make exactly those repos
+OWNER = "genapp/"
+SPACE = "genapp/genapp"
+SPACE_URL = f"https://huggingface.co/spaces/{SPACE}"
+TASKS = {"image": "image-classification", "audio": "audio-classification", "text": "text-generation"}
 FAMILY_TITLES = {"vae": "variational autoencoder", "gan": "generative adversarial network",
                  "rbm": "restricted Boltzmann machine", "classifier": "evaluator classifier",
                  "lm": "evaluator language model"}
-SPLITS = {"mnist": "`mnist10k.npz` (10,000 digits). The file is sorted by label, so the test split is "
-                   "the last 200 of each digit (2,000 held out), and training uses the other 8,000 "
-                   "(a fixed random 1,000 of them for validation during training)",
-          "fashion": "the official split: 60,000 training images (a fixed random 5,000 of them for "
-                     "validation during training), 10,000 test images",
-          "fsdd": "3,000 recordings (6 speakers x 10 digits x 50 takes) at 8 kHz, official split: takes 0-4 "
-                  "are the test set (300 clips), takes 5-49 training (2,700; a fixed random 300 of them for "
-                  "validation during training). Each clip is centred in 1 s, peak-normalised, and seen as a "
-                  "64 x 64 log-mel picture (`genapp/data/audio.py`)",
-          "names": "32,032 names; a fixed 10% (3,203, a seeded shuffle) is the test split, the other 28,829 "
-                   "training (a fixed random 1,000 of them for validation during training). Each name is a row "
-                   "of 16 symbols, its letters, an end symbol and padding (`genapp/data/text.py`)"}
 LIKELIHOOD = {
     ("vae", "image"): "Bernoulli likelihood on dynamically binarized pixels: the convention of the MNIST "
                       "likelihood literature (Burda et al. 2016), so its NLL in nats compares with published "
@@ -80,12 +75,12 @@ def write_card(folder: Path):
         f"license: {data.hub_licence}",
         "library_name: pytorch",
         f"pipeline_tag: {task}",
-        *(["datasets:", f"- {HUB_DATASETS[recipe.dataset]}"] if recipe.dataset in HUB_DATASETS else []),
+        "datasets:", f"- {OWNER}{recipe.dataset}", *([f"- {data.upstream}"] if data.upstream else []),
         "tags:", "- genapp", f"- {recipe.family}", f"- {recipe.dataset}",
         "- evaluator" if evaluator else "- class-conditional" if conditional else "- unconditional",
         "model-index:", f"- name: {name}", "  results:",
         "  - task:", f"      type: {task}",
-        "    dataset:", f"      name: {data.title}", f"      type: {HUB_DATASETS.get(recipe.dataset, recipe.dataset)}",
+        "    dataset:", f"      name: {data.title}", f"      type: {OWNER}{recipe.dataset}",
         "      split: test",
         "    metrics:",
     ]
@@ -102,16 +97,19 @@ def write_card(folder: Path):
         f"# {name}",
         "",
         f"A{' class-conditional' if conditional else 'n unconditional'} {FAMILY_TITLES[recipe.family]} on {data.title}, part of "
-        "[genapp](https://huggingface.co/spaces), an interactive demo of classic generative models."
+        f"[genapp]({SPACE_URL}) (the Space `{SPACE}`), an interactive demo of classic generative models."
         if not evaluator else
         f"The {FAMILY_TITLES[recipe.family]} for {data.title}: genapp's stand-in for Inception. It names "
-        "the class of generated samples (class agreement, coverage) and its features feed Fréchet distances."
+        "the class of generated samples (class agreement, coverage) and its features feed Fréchet distances. "
+        f"Part of [genapp]({SPACE_URL}) (the Space `{SPACE}`)."
         if recipe.family == "classifier" else
         f"The {FAMILY_TITLES[recipe.family]} for {data.title}: it scores generated text in nats per character "
-        "beside held-out real text, and tells new names from training names by their fingerprints.",
+        "beside held-out real text, and tells new names from training names by their fingerprints. "
+        f"Part of [genapp]({SPACE_URL}) (the Space `{SPACE}`).",
         "",
         "## Data",
-        f"{data.title}: {SPLITS[recipe.dataset]}. Licence: {data.licence}.",
+        f"{data.title}: {data.split}. Licence: {data.licence}. The exact files: the dataset repo "
+        f"`{OWNER}{recipe.dataset}`.",
         "",
         "## Recipe",
         f"- Model: `{recipe.family}` with `{json.dumps(recipe.model)}` (full config in `config.json`).",
@@ -145,3 +143,30 @@ def write_card(folder: Path):
     body += ["## Use", "```", f"python -m genapp generate {name} {USE[data.modality]}"
              if not evaluator else "from genapp import hub; clf = hub.load('" + name + "')", "```", ""]
     (folder / "README.md").write_text("\n".join(yaml + [""] + body))
+
+
+def dataset_card(dataset: str, rows: list[tuple[str, int, int]], prefix: str = OWNER) -> DatasetCard:
+    """The card of the Hub dataset repo `<prefix><dataset>` holding its files: source, licence, split, size,
+    and the checkpoints that learned from it (`<prefix><name>`). rows: (file or pattern, files, bytes), as
+    `publish` lists them."""
+    data = DATASETS[dataset]
+    trained = sorted(name for name, r in RECIPES.items() if r.dataset == dataset)
+    total_files, total_bytes = sum(r[1] for r in rows), sum(r[2] for r in rows)
+    card_data = DatasetCardData(license=data.hub_licence, pretty_name=data.title, task_categories=[TASKS[data.modality]],
+                                tags=["genapp", data.modality])
+    body = [
+        f"# {data.title}", "",
+        f"The exact files that [genapp]({SPACE_URL})'s checkpoints learned from, as its data loader reads them "
+        f"(`genapp/data/{data.modality}.py`). The app downloads this repo on first use where "
+        "`GENAPP_HUB_REPO_PREFIX` names its owner and prefix (as on the Space), to set a generated sample beside "
+        "its nearest training examples.", "",
+        "## Source", f"{data.source[0].upper()}{data.source[1:]}.", "",
+        "## Licence", f"{data.licence} (`{data.hub_licence}`). Whatever is built on it keeps this credit.", "",
+        "## Split", f"{data.split}.", "",
+        "## Files", f"{total_files:,} files, {total_bytes / 1e6:.1f} MB.", "",
+        "| file | files | bytes |", "| --- | --- | --- |",
+        *[f"| `{what}` | {n:,} | {size:,} |" for what, n, size in rows], "",
+        "## Checkpoints trained on it", *[f"- [`{prefix}{name}`](https://huggingface.co/{prefix}{name})" for name in trained],
+        "",
+    ]
+    return DatasetCard("---\n" + card_data.to_yaml() + "\n---\n" + "\n".join(body))

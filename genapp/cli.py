@@ -98,18 +98,21 @@ def main(argv=None):
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     p = sub.add_parser("publish", help="upload the bundled checkpoints to the Hugging Face Hub, one model repo "
-                       "<prefix><name> each (HF_ENDPOINT picks the server, HF_TOKEN the account)", formatter_class=fmt)
+                       "<prefix><name> each, or with --datasets their training data, one dataset repo <prefix><data "
+                       "set> each (HF_ENDPOINT picks the server, HF_TOKEN the account)", formatter_class=fmt)
     p.add_argument("--repo-prefix", required=True, help="'owner/genapp-' publishes vae-mnist as owner/genapp-vae-mnist")
+    p.add_argument("--datasets", action="store_true",
+                   help="publish the data sets (mnist, fashion, fsdd, names) from their local folders, not the checkpoints")
     p.add_argument("--only", nargs="+", default=None, metavar="NAME",
-                   help="only these checkpoints (None: every bundled one)")
+                   help="only these checkpoints, or data sets with --datasets (None: all of them)")
     p.add_argument("--dry-run", action="store_true", help="list the files and sizes that would be uploaded; no network")
 
     args = parser.parse_args(argv)
     if args.command == "publish":
         from huggingface_hub.errors import HfHubHTTPError, LocalTokenNotFoundError
-        from .publish import publish
+        from .publish import publish, publish_datasets
         try:
-            publish(args.repo_prefix, args.only, args.dry_run)
+            (publish_datasets if args.datasets else publish)(args.repo_prefix, args.only, args.dry_run)
         except (ValueError, LocalTokenNotFoundError, HfHubHTTPError) as e:
             sys.exit(f"error: {e}")
     elif args.command == "train":

@@ -1,10 +1,15 @@
-"""Checkpoint names -> loaded models, through huggingface_hub.
+"""Checkpoint names -> loaded models, and data set names -> folders of their files, through huggingface_hub.
 
-By default a name resolves to the bundled folder `checkpoints/<name>` (offline: no network is
-touched). With GENAPP_HUB_REPO_PREFIX set (e.g. `someone/genapp-`), it resolves to the Hub repo
-`<prefix><name>`, downloaded by `huggingface_hub.snapshot_download` (HF_ENDPOINT picks the server).
+By default a checkpoint name resolves to the bundled folder `checkpoints/<name>` (offline: no network
+is touched). With GENAPP_HUB_REPO_PREFIX set (e.g. `someone/genapp-`), it resolves to the Hub model
+repo `<prefix><name>`, downloaded by `huggingface_hub.snapshot_download` (HF_ENDPOINT picks the server).
 Weights are safetensors only; nothing is ever unpickled. Loaded models are cached per process and
 must never be mutated by a request.
+
+Training data never ships with the app. A data set's folder is $GENAPP_DATA_DIR/<its subfolder> if that
+is set; else, with GENAPP_HUB_REPO_PREFIX set (as on the Space), the Hub *dataset* repo `<prefix><data
+set>` that `python -m genapp publish --datasets` made, downloaded on first use into the Hugging Face
+cache; else the registry's default folder (`../shared/data/...`, Debian's /usr/share/datasets/...).
 """
 import functools
 import hashlib
@@ -16,12 +21,17 @@ from pathlib import Path
 
 import torch
 from huggingface_hub import snapshot_download
+from tqdm.auto import tqdm
+
+from .data import DATASETS
 
 CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
 # \Z, not $: $ also matches before a final newline, and "vae-mnist\n" is no name
 NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")          # no slashes, dots or path escapes
 PREFIX = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]*\Z")       # "owner/" plus an optional name prefix
 WEIGHTS = "diffusion_pytorch_model.safetensors"
+PREFIX_ENV, DATA_DIR_ENV = "GENAPP_HUB_REPO_PREFIX", "GENAPP_DATA_DIR"
+ROOT = CHECKPOINTS.parent
 
 
 class UnknownCheckpoint(ValueError):
@@ -48,14 +58,20 @@ def check_name(name: str) -> str:
     return name
 
 
+def hub_prefix() -> str:
+    """GENAPP_HUB_REPO_PREFIX, checked; '' when it is not set (everything is local)."""
+    prefix = os.environ.get(PREFIX_ENV, "")
+    if prefix and not PREFIX.match(prefix):
+        raise UnknownCheckpoint(f"{PREFIX_ENV} {prefix!r} is not of the form 'owner/' or 'owner/prefix'")
+    return prefix
+
+
 @functools.cache
 def resolve(name: str) -> Path:
     """Local folder holding the checkpoint `name`, downloading it from the Hub if so configured."""
     check_name(name)
-    prefix = os.environ.get("GENAPP_HUB_REPO_PREFIX", "")
+    prefix = hub_prefix()
     if prefix:
-        if not PREFIX.match(prefix):
-            raise UnknownCheckpoint(f"GENAPP_HUB_REPO_PREFIX {prefix!r} is not of the form 'owner/' or 'owner/prefix'")
         return Path(snapshot_download(repo_id=prefix + name, allow_patterns=["*.json", "*.safetensors", "*.md"]))
     folder = CHECKPOINTS / name
     if not (folder / "config.json").is_file():
@@ -86,3 +102,62 @@ def load(name: str, subfolder: str = ""):
 def weights_sha256(name: str, subfolder: str = "") -> str:
     """sha256 of the checkpoint's weights file: what a generated file records for provenance."""
     return hashlib.sha256((resolve(name) / subfolder / WEIGHTS).read_bytes()).hexdigest()
+
+
+# training data
+
+class DataUnavailable(FileNotFoundError):
+    """A data set's files are neither in a local folder nor downloadable; the message says where it looked."""
+
+
+def data_folder(dataset: str, progress=None) -> Path:
+    """The folder holding `dataset`'s files (see the module's docstring for the order), downloading its
+    Hub dataset repo on first use when GENAPP_HUB_REPO_PREFIX is set. `progress(done, total)` hears
+    the download's bytes. The folder may still lack the files: the loader says so (an OSError)."""
+    prefix = hub_prefix()
+    if prefix and not os.environ.get(DATA_DIR_ENV):
+        return _downloaded(prefix + dataset, DATASETS[dataset].files, progress)
+    return local_data_folder(dataset)
+
+
+def local_data_folder(dataset: str) -> Path:
+    """$GENAPP_DATA_DIR/<its subfolder> if that is set, else the registry's default folder (a relative
+    default is taken from the repository's root, not the current folder). Never the Hub."""
+    data = DATASETS[dataset]
+    root = os.environ.get(DATA_DIR_ENV)
+    if root:
+        return Path(root) / data.subfolder
+    folder = Path(data.default_dir)
+    return folder if folder.is_absolute() else (ROOT / folder).resolve()
+
+
+_DOWNLOADED: dict[str, Path] = {}     # repo id -> snapshot folder, once per process: no request asks the Hub again
+
+
+def _downloaded(repo_id: str, patterns: tuple, progress) -> Path:
+    if repo_id not in _DOWNLOADED:
+        try:
+            _DOWNLOADED[repo_id] = Path(snapshot_download(
+                repo_id=repo_id, repo_type="dataset", allow_patterns=list(patterns),
+                tqdm_class=None if progress is None else _reporting(progress)))
+        except Exception as e:      # no such repo, no network, a refused token: all mean "not here"
+            raise DataUnavailable(f"could not download the dataset repo {repo_id} "
+                                  f"({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})") from e
+    return _DOWNLOADED[repo_id]
+
+
+def _reporting(progress):
+    """A tqdm class for snapshot_download whose byte counts go to progress(done, total)."""
+    class Reporting(tqdm):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **{**kwargs, "disable": False, "file": open(os.devnull, "w")})
+
+        def update(self, n=1):
+            super().update(n)
+            if self.unit == "B" and self.total:
+                progress(min(self.n, self.total), self.total)
+
+        def close(self):
+            super().close()
+            self.fp.close()
+    return Reporting

@@ -1,8 +1,11 @@
-"""Publish the bundled checkpoints to the Hugging Face Hub, one model repo per folder.
+"""Publish the bundled checkpoints (one model repo per folder) and the data sets they learned from
+(one dataset repo each) to the Hugging Face Hub.
 
 `python -m genapp publish --repo-prefix owner/genapp-` uploads `checkpoints/<name>` to the model repo
 `owner/genapp-<name>` (created if missing) with huggingface_hub's `create_repo` and `upload_folder`;
-`GENAPP_HUB_REPO_PREFIX=owner/genapp-` then makes the app load them from there (genapp/hub.py).
+with `--datasets` it uploads each data set's files, exactly those its loader reads from the local
+folder, to the dataset repo `owner/genapp-<data set>` with a dataset card (`card.dataset_card`).
+`GENAPP_HUB_REPO_PREFIX=owner/genapp-` then makes the app load both from there (genapp/hub.py).
 HF_ENDPOINT picks the server and HF_TOKEN (or `hf auth login`) the account; `--dry-run` lists what
 would be sent, files and sizes, and touches no network.
 """
@@ -11,10 +14,14 @@ import reprlib
 import time
 from pathlib import Path
 
-from huggingface_hub import HfApi
+from huggingface_hub import CommitOperationAdd, HfApi
 from huggingface_hub.utils import DEFAULT_IGNORE_PATTERNS, filter_repo_objects
 
 from . import hub
+from .card import dataset_card
+from .data import DATASETS
+
+GROUPED = 20        # a pattern matching more files than this is listed as one row (FSDD: 3,000 WAVs)
 
 
 def _size(n: int) -> str:
@@ -28,29 +35,54 @@ def files(folder: Path) -> list[tuple[str, int]]:
     return [(p, (folder / p).stat().st_size) for p in kept]
 
 
+def dataset_files(dataset: str, folder: Path) -> list[list[tuple[str, int]]]:
+    """For each of the data set's file patterns, (path, bytes) of the files matching it in `folder`.
+    Raises ValueError where a pattern matches nothing: a data set is published whole or not at all."""
+    found = []
+    for pattern in DATASETS[dataset].files:
+        matched = sorted((p.name, p.stat().st_size) for p in folder.glob(pattern) if p.is_file())
+        if not matched:
+            raise ValueError(f"{DATASETS[dataset].title}: no file {pattern} in {folder}; install the data set there, "
+                             f"or set {hub.DATA_DIR_ENV}")
+        found.append(matched)
+    return found
+
+
+def _check(prefix: str, names, known: list[str], what: str) -> list[str]:
+    if not hub.PREFIX.match(prefix):
+        raise ValueError(f"--repo-prefix {reprlib.repr(prefix)} is not of the form 'owner/' or 'owner/prefix'")
+    names = names or known
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ValueError(f"no {what} named {', '.join(unknown)}; {what}s: {', '.join(known)}")
+    return names
+
+
+def _print_listing(repo_id: str, rows: list[tuple[str, int, int]]):
+    """rows: (file or pattern, files, bytes)."""
+    print(f"{repo_id}: {sum(r[1] for r in rows)} files, {_size(sum(r[2] for r in rows))}")
+    width = max(len(what) for what, _, _ in rows)
+    for what, n, size in rows:
+        print(f"  {what:<{width}}  {_size(size):>8}" + (f"  ({n:,} files)" if n > 1 else ""))
+
+
+def _api() -> HfApi:
+    # HfApi() froze HF_ENDPOINT when huggingface_hub was imported; read it now so a late setting counts
+    return HfApi(endpoint=os.environ.get("HF_ENDPOINT") or None)
+
+
 def publish(prefix: str, names: list[str] | None = None, dry_run: bool = False) -> list[str]:
     """Upload each named bundled checkpoint (default: all) to the repo `<prefix><name>`; the repo ids.
 
     Raises ValueError for a malformed prefix or an unknown name, before anything is sent.
     """
-    if not hub.PREFIX.match(prefix):
-        raise ValueError(f"--repo-prefix {reprlib.repr(prefix)} is not of the form 'owner/' or 'owner/prefix'")
-    names = names or hub.bundled()
-    unknown = [n for n in names if n not in hub.bundled()]
-    if unknown:
-        raise ValueError(f"no bundled checkpoint named {', '.join(unknown)}; bundled: {', '.join(hub.bundled())}")
-    # HfApi() froze HF_ENDPOINT when huggingface_hub was imported; read it now so a late setting counts
-    api = HfApi(endpoint=os.environ.get("HF_ENDPOINT") or None)
-    total = 0
+    names = _check(prefix, names, hub.bundled(), "bundled checkpoint")
+    api, total = _api(), 0
     for name in names:
         repo_id, folder = prefix + name, hub.CHECKPOINTS / name
         listing = files(folder)
-        size = sum(n for _, n in listing)
-        total += size
-        print(f"{repo_id}: {len(listing)} files, {_size(size)}")
-        width = max(len(path) for path, _ in listing)
-        for path, n in listing:
-            print(f"  {path:<{width}}  {_size(n):>8}")
+        total += sum(n for _, n in listing)
+        _print_listing(repo_id, [(path, 1, n) for path, n in listing])
         if dry_run:
             continue
         t0 = time.perf_counter()
@@ -61,5 +93,36 @@ def publish(prefix: str, names: list[str] | None = None, dry_run: bool = False) 
         print(f"  -> {commit.commit_url} ({time.perf_counter() - t0:.1f} s)")
     what = "would upload" if dry_run else "uploaded"
     print(f"{what} {len(names)} checkpoint{'s' * (len(names) != 1)}, {_size(total)}"
+          + (" (dry run: nothing sent)" if dry_run else ""))
+    return [prefix + name for name in names]
+
+
+def publish_datasets(prefix: str, names: list[str] | None = None, dry_run: bool = False) -> list[str]:
+    """Upload each named data set (default: all) from its local folder to the dataset repo `<prefix><name>`,
+    its files and a dataset card in one commit; the repo ids. Every folder is checked before anything is sent."""
+    names = _check(prefix, names, list(DATASETS), "data set")
+    folders = {name: hub.local_data_folder(name) for name in names}
+    found = {name: dataset_files(name, folders[name]) for name in names}       # ValueError before any upload
+    api, total = _api(), 0
+    for name in names:
+        repo_id, folder = prefix + name, folders[name]
+        rows = [row for pattern, group in zip(DATASETS[name].files, found[name])
+                for row in ([(path, 1, n) for path, n in group] if len(group) <= GROUPED
+                            else [(pattern, len(group), sum(n for _, n in group))])]
+        card = str(dataset_card(name, rows, prefix)).encode()
+        rows.append(("README.md (dataset card)", 1, len(card)))
+        total += sum(r[2] for r in rows)
+        _print_listing(f"{repo_id} (dataset)", rows)
+        if dry_run:
+            continue
+        t0 = time.perf_counter()
+        api.create_repo(repo_id, repo_type="dataset", exist_ok=True, token=True)
+        operations = [CommitOperationAdd(path, folder / path) for group in found[name] for path, _ in group]
+        operations.append(CommitOperationAdd("README.md", card))
+        commit = api.create_commit(repo_id, operations, repo_type="dataset", token=True,
+                                   commit_message=f"Upload genapp's {DATASETS[name].title} files")
+        print(f"  -> {commit.commit_url} ({time.perf_counter() - t0:.1f} s)")
+    what = "would upload" if dry_run else "uploaded"
+    print(f"{what} {len(names)} data set{'s' * (len(names) != 1)}, {_size(total)}"
           + (" (dry run: nothing sent)" if dry_run else ""))
     return [prefix + name for name in names]

@@ -56,9 +56,21 @@ def hub_prefix(monkeypatch):
     """Checkpoints resolved through the Hub (a test sets GENAPP_HUB_REPO_PREFIX): genapp's caches of
     resolved folders and loaded models cleared before and after; calling it clears them again."""
     from genapp import hub
-    clear = lambda: [fn.cache_clear() for fn in (hub.resolve, hub.load, hub.weights_sha256)]
+    clear = lambda: [fn() for fn in (hub.resolve.cache_clear, hub.load.cache_clear, hub.weights_sha256.cache_clear,
+                                     hub._DOWNLOADED.clear)]
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     clear()
     yield clear
     monkeypatch.delenv("GENAPP_HUB_REPO_PREFIX", raising=False)
     clear()
+
+
+def needs_data(*datasets):
+    """Skip a test, saying why, where a data set it reads is not in its local folder (a machine where the
+    README's test command could not run apt-get, say). Its files are the registry's patterns."""
+    from genapp import hub
+    from genapp.data import DATASETS
+    missing = [d for d in datasets
+               if not all(any(hub.local_data_folder(d).glob(p)) for p in DATASETS[d].files)]
+    folders = ", ".join(f"{DATASETS[d].title} in {hub.local_data_folder(d)}" for d in missing)
+    return pytest.mark.skipif(bool(missing), reason=f"no {folders} (the README's test command installs it)")

@@ -1,9 +1,13 @@
 """A small stand-in for the Hugging Face Hub HTTP API, for tests.
 
-It serves local folders as Hub *model* repos on 127.0.0.1 (random free port), well enough that the
-real ``huggingface_hub.snapshot_download`` / ``hf_hub_download`` / ``HfApi.model_info`` (checked
-against huggingface_hub 2.4.0) download from it, and ``HfApi.create_repo`` / ``upload_folder`` upload
-to it (see Uploads below). Standard library only.
+It serves local folders as Hub *model* and *dataset* repos on 127.0.0.1 (random free port), well
+enough that the real ``huggingface_hub.snapshot_download`` / ``hf_hub_download`` / ``HfApi.model_info``
+(checked against huggingface_hub 2.4.0) download from it, and ``HfApi.create_repo`` / ``upload_folder``
+/ ``create_commit`` upload to it (see Uploads below). Standard library only.
+
+A dataset repo is named ``datasets/{repo_id}`` here (in the constructor's ``repos``, in ``uploads``
+and in ``requests``), the way the Hub's URLs name it; everything below holds for both kinds, with
+``/api/datasets/`` in place of ``/api/models/`` and ``/datasets/{repo_id}/resolve/`` for files.
 
 Endpoints served (``{repo_id}`` may contain a ``/``, e.g. ``someone/genapp-vae-mnist``)::
 
@@ -229,6 +233,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             query = parse_qs(split.query)
             if path.startswith("/api/models/") and method in ("GET", "HEAD"):
                 self._api_models(path[len("/api/models/"):], query)
+            elif path.startswith("/api/datasets/") and method in ("GET", "HEAD"):
+                self._api_models("datasets/" + path[len("/api/datasets/"):], query)
             elif "/resolve/" in path and method in ("GET", "HEAD"):
                 self._resolve(path)
             elif method == "POST" and path == "/api/repos/create":
@@ -237,6 +243,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 self._json(200, {"errors": [], "warnings": []})
             elif method == "POST" and path.startswith("/api/models/"):
                 self._write(path[len("/api/models/"):])
+            elif method == "POST" and path.startswith("/api/datasets/"):
+                self._write("datasets/" + path[len("/api/datasets/"):])
             else:
                 self._error(404, None, "Not Found")
         except (BrokenPipeError, ConnectionResetError):
@@ -293,6 +301,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 if f.lfs_sha256 is not None:
                     sibling["lfs"] = {"size": f.size, "sha256": f.lfs_sha256, "pointerSize": f.lfs_pointer_size}
             siblings.append(sibling)
+        repo_id = repo_id.removeprefix("datasets/")
         author = repo_id.split("/")[0] if "/" in repo_id else None
         self._json(
             200,
@@ -358,16 +367,18 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         payload = json.loads(self._body() or b"{}")
         if not self._authorized():
             return
-        if payload.get("type", "model") != "model":
-            return self._error(400, None, "HubStandIn serves model repos only")
+        kind = payload.get("type", "model")
+        if kind not in ("model", "dataset"):
+            return self._error(400, None, "HubStandIn serves model and dataset repos only")
         name, owner = payload.get("name"), payload.get("organization")
         if not owner or not name or not all(_safe_segment(x) for x in (owner, name)):
             return self._error(400, None, f"Invalid repo name: {owner}/{name}")
         repo_id = f"{owner}/{name}"
-        url = f"{self.server.standin.url}/{repo_id}"
-        if not self.server.standin._create(repo_id):
-            return self._json(409, {"error": "You already created this model repo", "url": url},
-                              {"X-Error-Message": "You already created this model repo"})
+        key = repo_id if kind == "model" else f"datasets/{repo_id}"
+        url = f"{self.server.standin.url}/{key}"
+        if not self.server.standin._create(key):
+            return self._json(409, {"error": f"You already created this {kind} repo", "url": url},
+                              {"X-Error-Message": f"You already created this {kind} repo"})
         self._json(200, {"url": url, "name": repo_id, "id": repo_id})
 
     def _write(self, rest: str) -> None:
@@ -438,8 +449,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _resolve(self, path: str) -> None:
         repo_part, _, rest = path.lstrip("/").partition("/resolve/")
-        for prefix in ("datasets/", "spaces/", "kernels/"):
-            if repo_part.startswith(prefix):  # only model repos are served
+        for prefix in ("spaces/", "kernels/"):
+            if repo_part.startswith(prefix):  # only model and dataset repos are served
                 return self._repo_not_found()
         found = self._find_repo(repo_part)
         if found is None or found[1] != "":
@@ -485,9 +496,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 class HubStandIn:
-    """Serves local folders as Hub model repos on 127.0.0.1 (a random free port).
+    """Serves local folders as Hub model and dataset repos on 127.0.0.1 (a random free port).
 
-    ``repos`` maps a repo id (``"someone/genapp-vae-mnist"``) to a local folder (read-only). Files
+    ``repos`` maps a repo id (``"someone/genapp-vae-mnist"``, or ``"datasets/someone/genapp-mnist"``
+    for a dataset repo) to a local folder (read-only). Files
     are read on each request, so the folder may be filled after the server started. Repos created
     through the API live in ``uploads/<owner>/<name>`` (default: a temporary folder removed by
     ``stop()``); ``token``, if given, is the write token uploads must present.

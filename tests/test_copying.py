@@ -8,6 +8,7 @@ from genapp import hub, studio
 from genapp.data import DATASETS
 from genapp.studio import copying
 from genapp.studio.images import _draw
+from conftest import needs_data
 
 
 def _levenshtein(a: str, b: str) -> int:
@@ -47,6 +48,7 @@ def test_a_generated_picture_is_the_tabs_sample_and_its_neighbours_come_from_tra
     assert r.verdict.endswith(".") and r.picture.size == ((28 + 2) * copying.SCALE["image"],) * 2
 
 
+@needs_data("fashion")
 def test_same_arguments_same_answer_and_another_position_another_sample():
     a = studio.copying.nearest_training("vae-fashion", seed=11, label="any", position=4)
     b = studio.copying.nearest_training("vae-fashion", seed=11, label="any", position=4)

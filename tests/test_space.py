@@ -6,6 +6,8 @@ import pytest
 from huggingface_hub import ModelCard, SpaceCard
 
 from genapp import hub
+from genapp.card import SPACE_URL
+from genapp.data import DATASETS
 from genapp.publish import files
 
 ROOT = hub.CHECKPOINTS.parent
@@ -28,6 +30,9 @@ def test_readme_front_matter_is_a_space_card_for_the_pinned_gradio():
     # the repo ids `python -m genapp publish --repo-prefix genapp/` would create, one per bundled checkpoint
     assert data.models == [f"genapp/{name}" for name in hub.bundled()]
     assert all(hub.PREFIX.match(repo.split("/")[0] + "/") for repo in data.models)
+    # and the dataset repos `publish --repo-prefix genapp/ --datasets` would create, one per data set
+    assert data.datasets == sorted(f"genapp/{name}" for name in DATASETS)
+    assert {"vae", "gan", "rbm"} <= set(data.tags)
     assert card.text.lstrip().startswith("# genapp")
 
 
@@ -41,3 +46,5 @@ def test_checkpoint_folder_is_a_small_complete_model_repo(name):
         assert {f"{sub}/config.json", f"{sub}/{hub.WEIGHTS}"} <= set(listing)
     card = ModelCard.load(folder / "README.md")
     assert card.data.license and card.text.strip()
+    assert SPACE_URL in card.text                                   # it names the Space it serves
+    assert card.data.datasets[0] in {f"genapp/{d}" for d in DATASETS}   # and the dataset repo it learned from

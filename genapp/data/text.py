@@ -29,9 +29,15 @@ MAX_LETTERS = 15                              # the longest name in the file
 MAX_LENGTH = MAX_LETTERS + 1                  # letters and the end symbol
 SHAPE = (MAX_LENGTH, VOCAB_SIZE)
 TEST_FRACTION, SPLIT_SEED = 0.10, 1234
-DATASET = Dataset("names", "US baby names (SSA 2018)", (), DEFAULT_DIR,
-                  "MIT, names.txt from karpathy/makemore (US Social Security Administration names, 2018)",
-                  modality="text")
+DATASET = Dataset(
+    "names", "US baby names (SSA 2018)", (), DEFAULT_DIR,
+    "MIT, names.txt from karpathy/makemore (US Social Security Administration names, 2018)",
+    modality="text", subfolder="names", files=("names.txt",),
+    split="32,032 names; a fixed 10% (3,203, a seeded shuffle) is the test split, the other 28,829 training (a "
+          "fixed random 1,000 of them for validation during training). Each name is a row of 16 symbols, its "
+          "letters, an end symbol and padding (`genapp/data/text.py`)",
+    source="`names.txt` of karpathy/makemore: 32,032 US baby names (Social Security Administration, 2018), lower "
+           "case, one per line")
 
 
 # loading

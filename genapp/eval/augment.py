@@ -85,7 +85,7 @@ def run(generators=GENERATORS, real: int = 100, generated: int = 1000, seeds: in
     dataset = datasets.pop()
     classes = len(DATASETS[dataset].class_names)
     assert real % classes == 0 and generated % classes == 0, f"counts must split evenly into {classes} classes"
-    data_dir = data_dir or DATASETS[dataset].default_dir
+    data_dir = data_dir or hub.data_folder(dataset)
     x_train, y_train = load_tensors(dataset, data_dir, "train")
     x_test, y_test = load_tensors(dataset, data_dir, "test")
     done, total = 0, seeds * (2 + len(generators))

@@ -53,7 +53,7 @@ class Reference:
 
 @functools.cache
 def reference(dataset: str, data_dir: str | None = None) -> Reference:
-    data_dir = data_dir or DATASETS[dataset].default_dir
+    data_dir = data_dir or hub.data_folder(dataset)
     x_train, y_train = load_tensors(dataset, data_dir, "train")
     x_test, y_test = load_tensors(dataset, data_dir, "test")
     g = torch.Generator().manual_seed(SEED)

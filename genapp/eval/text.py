@@ -8,7 +8,7 @@ import random
 import torch
 
 from .. import hub
-from ..data import DATASETS, text
+from ..data import text
 from ..models.vae import iwae_nll, kl_divergence
 from ..sampling import sample_names
 from .figure import metric, progress
@@ -23,7 +23,7 @@ MAKEMORE = "makemore on names.txt (test): transformer 1.92, MLP 2.17 nats/char"
 
 
 def test_names(data_dir) -> list[str]:
-    return text.load_names(data_dir or DATASETS["names"].default_dir, "test")
+    return text.load_names(data_dir or hub.data_folder("names"), "test")
 
 
 @torch.no_grad()
@@ -83,7 +83,7 @@ def evaluate_text(name, recipe, data_dir=None, quick=False) -> dict:
                 "test_novelty": metric("Share of test names not in the training names (the file repeats "
                                        "names given to both sexes)", novelty(lm.seen(names)), 3)}
     model = hub.load(name)
-    train = text.load_names(data_dir or DATASETS["names"].default_dir, "train")
+    train = text.load_names(data_dir or hub.data_folder("names"), "train")
     train_sample = random.Random(SEED).sample(train, NUM_SAMPLES)
     out = vae_likelihood(model, names, quick) if recipe.family == "vae" else {}
     return out | sample_metrics(name, names, train_sample, lm)

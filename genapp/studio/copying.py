@@ -15,11 +15,12 @@ matrix product (2 ms for MNIST's 8,000, 36 ms for Fashion-MNIST's 60,000).
 Names: Levenshtein's edit distance (letters inserted, deleted or changed), with eval-names' own
 "in the training data" mark beside it.
 
-The training data never ships with the app: without it (on a Space) every request gets a sentence
-naming the folder to fill, or GENAPP_DATA_DIR to set.
+The training data never ships with the app. It is read from a local folder, or, where
+GENAPP_HUB_REPO_PREFIX is set (as on the Space), downloaded from the Hub dataset repo that
+`python -m genapp publish --datasets` made, on the first request that needs it (genapp/hub.py,
+data_folder). Where neither has it, every request gets a sentence saying where the app looked.
 """
 import functools
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,11 +40,8 @@ from .names import check_name_count, check_temperature, generate_names
 MAX_NEIGHBOURS = 8
 YARDSTICK_EXAMPLES = {"mnist": 2000, "fashion": 1000, "fsdd": 300, "names": 500}   # test examples looked up
 YARDSTICK_SEED = 0
-DATA_DIR_ENV = "GENAPP_DATA_DIR"
-SUBFOLDERS = {"mnist": "mnist-10k", "fashion": "fashion-mnist", "fsdd": "fsdd/recordings", "names": "names"}
 TAB_COUNTS = {"image": 16, "audio": 2, "text": 12}          # what each tab draws when not told otherwise
 SCALE = {"image": 5, "audio": 2}                            # display pixels per pixel
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -109,21 +107,23 @@ class CopyCheck:
 
 # the training data (never shipped): folders, loading, caching
 
-def data_folder(dataset: str) -> Path:
-    """Where a data set is read from: $GENAPP_DATA_DIR/<its subfolder> if that variable is set, else its
-    default folder (relative defaults are taken from the repository's root, not the current folder)."""
-    root = os.environ.get(DATA_DIR_ENV)
-    if root:
-        return Path(root) / SUBFOLDERS[dataset]
-    folder = Path(DATASETS[dataset].default_dir)
-    return folder if folder.is_absolute() else (ROOT / folder).resolve()
+def data_folder(dataset: str, progress=None) -> Path:
+    """The folder of a data set's files (downloaded from the Hub on first use where so configured), or a
+    BadRequest saying where the app looked. progress(done, total) hears a download's bytes."""
+    try:
+        return hub.data_folder(dataset, progress)
+    except hub.DataUnavailable as e:
+        raise _missing(dataset, str(e)) from None
 
 
-def _missing(dataset: str, folder: Path) -> BadRequest:
+def _missing(dataset: str, looked: Path | str) -> BadRequest:
+    where = f"looked in {looked}" if isinstance(looked, Path) else looked
+    subfolders = ", ".join(f"{d.subfolder}/" for d in DATASETS.values())
     return BadRequest(
-        f"The {DATASETS[dataset].title} training data is not on this server (looked in {folder}), and the app "
-        f"never ships it. To look for nearest training examples, put the data set in that folder, or set "
-        f"{DATA_DIR_ENV} to a folder holding {', '.join(f'{s}/' for s in SUBFOLDERS.values())}.")
+        f"The {DATASETS[dataset].title} training data is not on this server ({where}), and the app never ships "
+        f"it. To look for nearest training examples, put the data set in that folder, set {hub.DATA_DIR_ENV} to a "
+        f"folder holding {subfolders} or set {hub.PREFIX_ENV} to the owner/prefix of the dataset repos that "
+        f"`python -m genapp publish --datasets` made.")
 
 
 @dataclass
@@ -258,24 +258,26 @@ def check_nearest_training(checkpoint, seed=0, label="any", position=1, n=None, 
 
 
 def nearest_training(checkpoint, seed=0, label="any", position=1, n=None, k=5, steps=None,
-                     temperature=1.0) -> CopyCheck:
+                     temperature=1.0, progress=None) -> CopyCheck:
     """The `position`-th of the n samples that the Image, Audio or Text tab draws with (checkpoint, seed,
     label, steps[, temperature]), its k nearest training examples, and the yardstick of real test examples.
-    n defaults to the tab's own default count. The same arguments give the same answer."""
+    n defaults to the tab's own default count. The same arguments give the same answer. progress(done,
+    total) hears the training data's download, the first time it is fetched from the Hub."""
     modality, dataset, seed, position, n, k, steps = check_nearest_training(checkpoint, seed, label, position, n, k,
                                                                             steps, temperature)
     t0 = time.perf_counter()
     if modality == "text":
-        result = _check_name(checkpoint, seed, position, n, k, steps, temperature)
+        result = _check_name(checkpoint, seed, position, n, k, steps, temperature, data_folder("names", progress))
     else:
-        result = _check_pixels(checkpoint, modality, dataset, seed, label, position, n, k, steps)
+        result = _check_pixels(checkpoint, modality, dataset, seed, label, position, n, k, steps,
+                               data_folder(dataset, progress))
     result.ms = (time.perf_counter() - t0) * 1000
     return result
 
 
-def _check_pixels(checkpoint, modality, dataset, seed, label, position, n, k, steps) -> CopyCheck:
+def _check_pixels(checkpoint, modality, dataset, seed, label, position, n, k, steps, folder) -> CopyCheck:
     class_names = DATASETS[dataset].class_names
-    data = _pixels(dataset, data_folder(dataset))          # before sampling: a missing folder is said at once
+    data = _pixels(dataset, folder)                        # before sampling: a missing folder is said at once
     x, labels, _ = _draw(checkpoint, n, seed, label, steps, class_names, None)
     sample = x[position - 1:position].contiguous()                         # (1, C, H, W) in [0, 1]
     distances, indices = _search(data, sample, k)
@@ -294,8 +296,8 @@ def _check_pixels(checkpoint, modality, dataset, seed, label, position, n, k, st
                      clip=clip, neighbour_clips=neighbour_clips)
 
 
-def _check_name(checkpoint, seed, position, n, k, steps, temperature) -> CopyCheck:
-    data = _names(data_folder("names"))
+def _check_name(checkpoint, seed, position, n, k, steps, temperature, folder) -> CopyCheck:
+    data = _names(folder)
     drawn = generate_names(checkpoint, n, seed, temperature, steps)
     name, seen = drawn.names[position - 1], drawn.seen[position - 1]
     if not name:

@@ -43,7 +43,7 @@ def curve_pictures(dataset, n=200, source="gan", data_dir=None, seed=0) -> torch
     one_of(source, SOURCES, "where the pictures come from")
     k = len(DATASETS[dataset].class_names)
     if source == "test":
-        x, y = load_tensors(dataset, data_dir or DATASETS[dataset].default_dir, "test")
+        x, y = load_tensors(dataset, data_dir or hub.data_folder(dataset), "test")
         return torch.cat([x[y == c][:math.ceil(n / k)] for c in range(k)])[:n]
     labels = torch.arange(k).repeat_interleave(math.ceil(n / k))[:n]
     with torch.inference_mode():

@@ -9,8 +9,8 @@ from pathlib import Path
 import torch
 
 
-from ..data import DATASETS, load_tensors
-from ..hub import CHECKPOINTS
+from ..data import load_tensors
+from ..hub import CHECKPOINTS, data_folder
 from .loop import Split, seed_generator
 from .recipes import RECIPES
 
@@ -32,7 +32,7 @@ def train(name: str, data_dir: str | None = None, device: str = "cpu", seed: int
                          f"it has {', '.join(sorted(recipe.options)) or 'none'}")
     recipe = dataclasses.replace(recipe, options=recipe.options | (options or {}), model=recipe.model | (model or {}),
                                  lr=lr or recipe.lr)
-    data_dir = data_dir or DATASETS[recipe.dataset].default_dir
+    data_dir = data_dir or data_folder(recipe.dataset)
     steps = steps or recipe.steps
     torch.manual_seed(seed)                      # weight initialisation
     generator = seed_generator(seed)             # minibatches, noise
