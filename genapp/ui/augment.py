@@ -39,7 +39,7 @@ def stored_view():
 @speaks_errors
 def rerun(progress=gr.Progress()):
     t = rerun_augmentation(progress_callback(progress, "Training classifiers"))
-    return _table(t), (f"Seed 0 only, run now in {t.seconds:.0f} s by `{t.command}`: on the machine that wrote "
+    return gr.Dataframe(_table(t), visible=True), (f"Seed 0 only, run now in {t.seconds:.0f} s by `{t.command}`: on the machine that wrote "
                        "the cards these are exactly seed 0 of the full run (another processor may round its sums "
                        "differently in the last digit).")
 
@@ -56,6 +56,7 @@ def build():
             button = gr.Button("Re-run now (1 seed, quick)", variant="secondary", scale=1)
             gr.Markdown("Trains 5 small classifiers on this server's CPU while you watch: under a minute.",
                         scale=3)
-        live = gr.Dataframe(headers=HEADERS, interactive=False, label="Re-run now")
+        # no empty table before a re-run: the page opens on the question, and the reveal holds the answer
+        live = gr.Dataframe(headers=HEADERS, interactive=False, label="Re-run now", visible=False)
         live_note = gr.Markdown()
         button.click(rerun, None, [live, live_note], api_name="augment_quick", concurrency_limit=1)

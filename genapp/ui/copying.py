@@ -4,10 +4,11 @@ import gradio as gr
 
 from .. import studio
 from ..studio.copying import TAB_COUNTS, check_nearest_training, checkpoint_modality, nearest_training
-from .common import speaks_errors
+from .common import progress_callback, speaks_errors
 
 MODALITIES = [("Pictures", "image"), ("Sounds", "audio"), ("Names", "text")]
 FIRST = {"image": "gan-mnist", "audio": "gan-fsdd", "text": "vae-names"}
+DEFAULTS = dict(checkpoint=FIRST["image"], seed=0, label="any", position=1, n=TAB_COUNTS["image"])
 
 WHAT_TO_NOTICE = """
 **The question.** A model that memorised its training set would score well on looks and be useless: it
@@ -76,8 +77,9 @@ def precheck(checkpoint, seed, label, position, n):
 
 
 @speaks_errors
-def check(checkpoint, seed, label, position, n):
-    r = nearest_training(checkpoint, seed, label, position, n)
+def check(checkpoint, seed, label, position, n, progress=None):
+    r = nearest_training(checkpoint, seed, label, position, n,
+                         progress=None if progress is None else progress_callback(progress, "Downloading the training data"))
     if r.modality == "text":
         rows = [[i, nb.name, int(nb.distance)] for i, nb in enumerate(r.neighbours, 1)]
         return None, None, [], None, rows, report(r)
@@ -85,27 +87,37 @@ def check(checkpoint, seed, label, position, n):
     return r.picture, r.clip, gallery, r.neighbour_clips, [], report(r)
 
 
+def worked_example() -> tuple:
+    """What the button gives for the defaults (the training data is read, or downloaded, at start), or the
+    sentence saying why it can't, where this server has no training data."""
+    try:
+        return check(**DEFAULTS)
+    except gr.Error as e:
+        return None, None, [], None, [], f"### {e.message}"
+
+
 def build():
+    first = worked_example()
     with gr.Tab("Is it copying?", id="copying"):
         with gr.Row():
             with gr.Column(scale=1, min_width=300):
                 modality = gr.Radio(MODALITIES, value="image", label="What to check")
-                checkpoint = gr.Dropdown(studio.generators("image"), value=FIRST["image"], label="Generator")
-                label = gr.Dropdown(studio.class_choices("mnist"), value="any", label="Class",
+                checkpoint = gr.Dropdown(studio.generators("image"), value=DEFAULTS["checkpoint"], label="Generator")
+                label = gr.Dropdown(studio.class_choices("mnist"), value=DEFAULTS["label"], label="Class",
                                     info="as chosen in its tab ('any': the seed picks)")
-                seed = gr.Number(0, precision=0, minimum=0, label="Seed")
+                seed = gr.Number(DEFAULTS["seed"], precision=0, minimum=0, label="Seed")
                 with gr.Row():
-                    n = gr.Number(TAB_COUNTS["image"], precision=0, minimum=1, label="How many the tab drew")
-                    position = gr.Number(1, precision=0, minimum=1, label="Which one (1 = first)")
+                    n = gr.Number(DEFAULTS["n"], precision=0, minimum=1, label="How many the tab drew")
+                    position = gr.Number(DEFAULTS["position"], precision=0, minimum=1, label="Which one (1 = first)")
                 button = gr.Button("Find its nearest training examples", variant="primary")
                 with gr.Accordion("What to notice", open=False):
                     gr.Markdown(WHAT_TO_NOTICE)
             with gr.Column(scale=2):
-                verdict = gr.Markdown()
+                verdict = gr.Markdown(first[5])
                 with gr.Row():
-                    sample = gr.Image(label="The sample", type="pil", format="png", interactive=False, height=200,
-                                      scale=1)
-                    neighbours = gr.Gallery(label="Its nearest training examples (distance · #index)",
+                    sample = gr.Image(first[0], label="The sample", type="pil", format="png", interactive=False,
+                                      height=200, scale=1)
+                    neighbours = gr.Gallery(first[2], label="Its nearest training examples (distance · #index)",
                                             format="png", columns=5, height=200, object_fit="contain",
                                             preview=False, scale=3)
                 with gr.Row():
@@ -122,5 +134,9 @@ def build():
         # preprocess=False: the raw values reach studio, which checks every one and explains refusals;
         # a refused request is checked first, in a step with no outputs, so what is on screen stays
         inputs = [checkpoint, seed, label, position, n]
+
+        def check_with_progress(checkpoint, seed, label, position, n, progress=gr.Progress()):
+            return check(checkpoint, seed, label, position, n, progress)
+
         button.click(precheck, inputs, None, preprocess=False, api_visibility="private").success(
-            check, inputs, outputs, api_name="nearest_training", preprocess=False, concurrency_limit=2)
+            check_with_progress, inputs, outputs, api_name="nearest_training", preprocess=False, concurrency_limit=2)
