@@ -2,7 +2,7 @@
 (one dataset repo each) to the Hugging Face Hub.
 
 `python -m genapp publish --repo-prefix owner/genapp-` uploads `checkpoints/<name>` to the model repo
-`owner/genapp-<name>` (created if missing) with huggingface_hub's `create_repo` and `upload_folder`;
+`owner/genapp-<name>` (created if missing) with huggingface_hub's `create_repo` and `create_commit`;
 with `--datasets` it uploads each data set's files, exactly those its loader reads from the local
 folder, to the dataset repo `owner/genapp-<data set>` with a dataset card (`card.dataset_card`).
 `GENAPP_HUB_REPO_PREFIX=owner/genapp-` then makes the app load both from there (genapp/hub.py).
@@ -66,63 +66,54 @@ def _print_listing(repo_id: str, rows: list[tuple[str, int, int]]):
         print(f"  {what:<{width}}  {_size(size):>8}" + (f"  ({n:,} files)" if n > 1 else ""))
 
 
-def _api() -> HfApi:
+def _upload(prefix: str, plans: list, repo_type: str, noun: str, dry_run: bool) -> list[str]:
+    """Create each repo `<prefix><name>` (if missing) and send its files in one commit, printing what goes.
+    plans: (name, rows to list: (file or pattern, files, bytes), files: (path in the repo, local path or bytes)).
+    A file the repo already holds unchanged is not sent again (create_commit skips it)."""
     # HfApi() froze HF_ENDPOINT when huggingface_hub was imported; read it now so a late setting counts
-    return HfApi(endpoint=os.environ.get("HF_ENDPOINT") or None)
-
-
-def publish(prefix: str, names: list[str] | None = None, dry_run: bool = False) -> list[str]:
-    """Upload each named bundled checkpoint (default: all) to the repo `<prefix><name>`; the repo ids.
-
-    Raises ValueError for a malformed prefix or an unknown name, before anything is sent.
-    """
-    names = _check(prefix, names, hub.bundled(), "bundled checkpoint")
-    api, total = _api(), 0
-    for name in names:
-        repo_id, folder = prefix + name, hub.CHECKPOINTS / name
-        listing = files(folder)
-        total += sum(n for _, n in listing)
-        _print_listing(repo_id, [(path, 1, n) for path, n in listing])
+    api, total = HfApi(endpoint=os.environ.get("HF_ENDPOINT") or None), 0
+    for name, rows, sources in plans:
+        repo_id = prefix + name
+        total += sum(r[2] for r in rows)
+        _print_listing(repo_id + ("" if repo_type == "model" else f" ({repo_type})"), rows)
         if dry_run:
             continue
         t0 = time.perf_counter()
         # token=True: a write needs a token even where implicit tokens are off; HF_TOKEN or `hf auth login`
-        api.create_repo(repo_id, repo_type="model", exist_ok=True, token=True)
-        commit = api.upload_folder(repo_id=repo_id, folder_path=folder, repo_type="model", token=True,
-                                   commit_message=f"Upload genapp checkpoint {name}")
+        api.create_repo(repo_id, repo_type=repo_type, exist_ok=True, token=True)
+        commit = api.create_commit(repo_id, [CommitOperationAdd(path, source) for path, source in sources],
+                                   repo_type=repo_type, token=True, commit_message=f"Upload genapp {noun} {name}")
         print(f"  -> {commit.commit_url} ({time.perf_counter() - t0:.1f} s)")
     what = "would upload" if dry_run else "uploaded"
-    print(f"{what} {len(names)} checkpoint{'s' * (len(names) != 1)}, {_size(total)}"
+    print(f"{what} {len(plans)} {noun}{'s' * (len(plans) != 1)}, {_size(total)}"
           + (" (dry run: nothing sent)" if dry_run else ""))
-    return [prefix + name for name in names]
+    return [prefix + name for name, _, _ in plans]
+
+
+def publish(prefix: str, names: list[str] | None = None, dry_run: bool = False) -> list[str]:
+    """Upload each named bundled checkpoint (default: all) to the model repo `<prefix><name>`; the repo ids.
+
+    Raises ValueError for a malformed prefix or an unknown name, before anything is sent.
+    """
+    plans = []
+    for name in _check(prefix, names, hub.bundled(), "bundled checkpoint"):
+        folder, listing = hub.CHECKPOINTS / name, files(hub.CHECKPOINTS / name)
+        plans.append((name, [(path, 1, n) for path, n in listing], [(path, folder / path) for path, _ in listing]))
+    return _upload(prefix, plans, "model", "checkpoint", dry_run)
 
 
 def publish_datasets(prefix: str, names: list[str] | None = None, dry_run: bool = False) -> list[str]:
     """Upload each named data set (default: all) from its local folder to the dataset repo `<prefix><name>`,
     its files and a dataset card in one commit; the repo ids. Every folder is checked before anything is sent."""
     names = _check(prefix, names, list(DATASETS), "data set")
-    folders = {name: hub.local_data_folder(name) for name in names}
-    found = {name: dataset_files(name, folders[name]) for name in names}       # ValueError before any upload
-    api, total = _api(), 0
+    found = {name: dataset_files(name, hub.local_data_folder(name)) for name in names}   # ValueError first
+    plans = []
     for name in names:
-        repo_id, folder = prefix + name, folders[name]
+        folder = hub.local_data_folder(name)
         rows = [row for pattern, group in zip(DATASETS[name].files, found[name])
                 for row in ([(path, 1, n) for path, n in group] if len(group) <= GROUPED
                             else [(pattern, len(group), sum(n for _, n in group))])]
         card = str(dataset_card(name, rows, prefix)).encode()
-        rows.append(("README.md (dataset card)", 1, len(card)))
-        total += sum(r[2] for r in rows)
-        _print_listing(f"{repo_id} (dataset)", rows)
-        if dry_run:
-            continue
-        t0 = time.perf_counter()
-        api.create_repo(repo_id, repo_type="dataset", exist_ok=True, token=True)
-        operations = [CommitOperationAdd(path, folder / path) for group in found[name] for path, _ in group]
-        operations.append(CommitOperationAdd("README.md", card))
-        commit = api.create_commit(repo_id, operations, repo_type="dataset", token=True,
-                                   commit_message=f"Upload genapp's {DATASETS[name].title} files")
-        print(f"  -> {commit.commit_url} ({time.perf_counter() - t0:.1f} s)")
-    what = "would upload" if dry_run else "uploaded"
-    print(f"{what} {len(names)} data set{'s' * (len(names) != 1)}, {_size(total)}"
-          + (" (dry run: nothing sent)" if dry_run else ""))
-    return [prefix + name for name in names]
+        sources = [(path, folder / path) for group in found[name] for path, _ in group] + [("README.md", card)]
+        plans.append((name, rows + [("README.md (dataset card)", 1, len(card))], sources))
+    return _upload(prefix, plans, "dataset", "data set", dry_run)
