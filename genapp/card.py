@@ -163,7 +163,9 @@ def dataset_card(dataset: str, rows: list[tuple[str, int, int]], prefix: str = O
         "## Source", f"{data.source[0].upper()}{data.source[1:]}.", "",
         "## Licence", f"{data.licence} (`{data.hub_licence}`). Whatever is built on it keeps this credit.", "",
         "## Split", f"{data.split}.", "",
-        "## Files", f"{total_files:,} files, {total_bytes / 1e6:.1f} MB.", "",
+        "## Files", f"{total_files:,} files, {total_bytes / 1e6:.1f} MB"
+        + (f", in one uncompressed tar, `{data.archive}`, which genapp unpacks after downloading it." if data.archive
+           else "."), "",
         "| file | files | bytes |", "| --- | --- | --- |",
         *[f"| `{what}` | {n:,} | {size:,} |" for what, n, size in rows], "",
         "## Checkpoints trained on it", *[f"- [`{prefix}{name}`](https://huggingface.co/{prefix}{name})" for name in trained],

@@ -17,6 +17,10 @@ import json
 import os
 import re
 import reprlib
+import shutil
+import tarfile
+import tempfile
+from fnmatch import fnmatch
 from pathlib import Path
 
 import torch
@@ -116,7 +120,7 @@ def data_folder(dataset: str, progress=None) -> Path:
     the download's bytes. The folder may still lack the files: the loader says so (an OSError)."""
     prefix = hub_prefix()
     if prefix and not os.environ.get(DATA_DIR_ENV):
-        return _downloaded(prefix + dataset, DATASETS[dataset].files, progress)
+        return _downloaded(prefix + dataset, DATASETS[dataset], progress)
     return local_data_folder(dataset)
 
 
@@ -134,16 +138,35 @@ def local_data_folder(dataset: str) -> Path:
 _DOWNLOADED: dict[str, Path] = {}     # repo id -> snapshot folder, once per process: no request asks the Hub again
 
 
-def _downloaded(repo_id: str, patterns: tuple, progress) -> Path:
+def _downloaded(repo_id: str, data, progress) -> Path:
     if repo_id not in _DOWNLOADED:
         try:
-            _DOWNLOADED[repo_id] = Path(snapshot_download(
-                repo_id=repo_id, repo_type="dataset", allow_patterns=list(patterns),
+            folder = Path(snapshot_download(
+                repo_id=repo_id, repo_type="dataset", allow_patterns=[data.archive] if data.archive else list(data.files),
                 tqdm_class=None if progress is None else _reporting(progress)))
         except Exception as e:      # no such repo, no network, a refused token: all mean "not here"
             raise DataUnavailable(f"could not download the dataset repo {repo_id} "
                                   f"({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})") from e
+        _DOWNLOADED[repo_id] = _unpacked(folder / data.archive, data.files) if data.archive else folder
     return _DOWNLOADED[repo_id]
+
+
+def _unpacked(archive: Path, patterns: tuple) -> Path:
+    """The folder beside a downloaded tar holding its files, unpacked once (into a temporary folder renamed
+    into place, so a second process never reads it half written). Only plain files whose names match the
+    data set's patterns are written: no path in the archive can reach outside that folder."""
+    folder = archive.with_suffix("")
+    if not folder.is_dir():
+        partial = Path(tempfile.mkdtemp(dir=archive.parent, prefix=".unpacking-"))
+        with tarfile.open(archive) as tar:
+            for member in tar:
+                if member.isfile() and "/" not in member.name and any(fnmatch(member.name, p) for p in patterns):
+                    (partial / member.name).write_bytes(tar.extractfile(member).read())
+        try:
+            os.rename(partial, folder)
+        except OSError:             # another process unpacked it first
+            shutil.rmtree(partial)
+    return folder
 
 
 def _reporting(progress):

@@ -4,13 +4,16 @@
 `python -m genapp publish --repo-prefix owner/genapp-` uploads `checkpoints/<name>` to the model repo
 `owner/genapp-<name>` (created if missing) with huggingface_hub's `create_repo` and `create_commit`;
 with `--datasets` it uploads each data set's files, exactly those its loader reads from the local
-folder, to the dataset repo `owner/genapp-<data set>` with a dataset card (`card.dataset_card`).
+folder, to the dataset repo `owner/genapp-<data set>` with a dataset card (`card.dataset_card`); a data
+set of thousands of small files (FSDD) goes as one tar of them (`Dataset.archive`), unpacked on download.
 `GENAPP_HUB_REPO_PREFIX=owner/genapp-` then makes the app load both from there (genapp/hub.py).
 HF_ENDPOINT picks the server and HF_TOKEN (or `hf auth login`) the account; `--dry-run` lists what
 would be sent, files and sizes, and touches no network.
 """
+import io
 import os
 import reprlib
+import tarfile
 import time
 from pathlib import Path
 
@@ -109,11 +112,30 @@ def publish_datasets(prefix: str, names: list[str] | None = None, dry_run: bool 
     found = {name: dataset_files(name, hub.local_data_folder(name)) for name in names}   # ValueError first
     plans = []
     for name in names:
-        folder = hub.local_data_folder(name)
-        rows = [row for pattern, group in zip(DATASETS[name].files, found[name])
-                for row in ([(path, 1, n) for path, n in group] if len(group) <= GROUPED
-                            else [(pattern, len(group), sum(n for _, n in group))])]
+        data, folder = DATASETS[name], hub.local_data_folder(name)
+        paths = [path for group in found[name] for path, _ in group]
+        if data.archive:
+            packed = tar_bytes(folder, paths)
+            rows = [(f"{data.archive} ({', '.join(data.files)})", len(paths), len(packed))]
+            sources = [(data.archive, packed)]
+        else:
+            rows = [row for pattern, group in zip(data.files, found[name])
+                    for row in ([(path, 1, n) for path, n in group] if len(group) <= GROUPED
+                                else [(pattern, len(group), sum(n for _, n in group))])]
+            sources = [(path, folder / path) for path in paths]
         card = str(dataset_card(name, rows, prefix)).encode()
-        sources = [(path, folder / path) for group in found[name] for path, _ in group] + [("README.md", card)]
-        plans.append((name, rows + [("README.md (dataset card)", 1, len(card))], sources))
+        plans.append((name, rows + [("README.md (dataset card)", 1, len(card))], sources + [("README.md", card)]))
     return _upload(prefix, plans, "dataset", "data set", dry_run)
+
+
+def tar_bytes(folder: Path, paths: list[str]) -> bytes:
+    """An uncompressed tar of the files, byte for byte, the same bytes for the same files (no times, owners or
+    modes of this machine), so publishing again sends nothing."""
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        for path in paths:
+            info = tarfile.TarInfo(path)
+            info.size, info.mode = (folder / path).stat().st_size, 0o644
+            with (folder / path).open("rb") as f:
+                tar.addfile(info, f)
+    return out.getvalue()

@@ -2,10 +2,12 @@
 its dataset card through the real huggingface_hub client to the Hub stand-in on 127.0.0.1, and a fresh
 process with GENAPP_HUB_REPO_PREFIX set (as on the Space) downloads them on first use and finds the
 same nearest training examples as the local folder gives."""
+import io
 import json
 import os
 import subprocess
 import sys
+import tarfile
 
 import pytest
 from huggingface_hub import DatasetCard
@@ -114,3 +116,39 @@ def test_a_data_set_missing_from_its_folder_is_refused_before_any_upload(tmp_pat
         with pytest.raises(SystemExit, match="MNIST digits: no file mnist10k.npz in"):
             cli.main(["publish", "--repo-prefix", PREFIX, "--datasets"])
     assert server.requests == []
+
+
+def test_thousands_of_small_files_travel_as_one_tar_and_come_back_byte_for_byte(tmp_path, monkeypatch, hub_prefix):
+    local = copying.nearest_training("gan-fsdd", seed=0, label="7", position=1, k=3)
+    recordings = sorted(hub.local_data_folder("fsdd").glob("*.wav"))
+    with HubStandIn({}, uploads=tmp_path / "uploads", token=TOKEN) as server, \
+            server.patch_huggingface_hub(cache_dir=tmp_path / "hf-cache"):
+        monkeypatch.setenv("HF_TOKEN", TOKEN)
+        publish.publish_datasets(PREFIX, ["fsdd"])
+        publish.publish_datasets(PREFIX, ["fsdd"])          # the same tar, byte for byte: nothing is sent again
+        assert sum("/commit/" in r and r.startswith("POST") for r in server.requests) == 1
+        monkeypatch.setenv(hub.PREFIX_ENV, PREFIX)
+        monkeypatch.delenv(hub.DATA_DIR_ENV, raising=False)
+        folder = hub.data_folder("fsdd")
+        downloaded = copying.nearest_training("gan-fsdd", seed=0, label="7", position=1, k=3)
+    gets = [r for r in server.requests if r.startswith("GET") and "/resolve/" in r]
+    assert len(gets) == 1 and gets[0].startswith(f"GET /datasets/{PREFIX}fsdd/") and gets[0].endswith("/recordings.tar")
+    assert folder.is_relative_to(tmp_path / "hf-cache")
+    assert sorted(p.name for p in folder.iterdir()) == [p.name for p in recordings]
+    assert all((folder / p.name).read_bytes() == p.read_bytes() for p in recordings[::97])
+    assert [(n.index, n.distance) for n in downloaded.neighbours] == [(n.index, n.distance) for n in local.neighbours]
+
+
+def test_unpacking_writes_only_the_data_sets_own_plain_files(tmp_path):
+    archive = tmp_path / "recordings.tar"
+    with tarfile.open(archive, "w") as tar:
+        for name, data in [("0_a_1.wav", b"ok"), ("../escape.wav", b"no"), ("sub/deep.wav", b"no"), ("note.txt", b"no")]:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        link = tarfile.TarInfo("link.wav")
+        link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+        tar.addfile(link)
+    folder = hub._unpacked(archive, ("*.wav",))
+    assert folder == tmp_path / "recordings" and [p.name for p in folder.iterdir()] == ["0_a_1.wav"]
+    assert not (tmp_path / "escape.wav").exists() and hub._unpacked(archive, ("*.wav",)) == folder

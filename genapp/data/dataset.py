@@ -15,6 +15,7 @@ class Dataset:
     hub_licence: str = "mit"    # its licence id on the Hub, and that of a checkpoint trained on it
     subfolder: str = ""         # its folder under $GENAPP_DATA_DIR
     files: tuple = ()           # glob patterns (relative to its folder) of every file its loader reads
+    archive: str = ""           # its Hub dataset repo holds those files in this one tar, not one by one
     split: str = ""             # how the loader splits the files into training and test, in words
     source: str = ""            # where the files come from, in words
     upstream: str = ""          # the Hub id of the original data set, where there is one
