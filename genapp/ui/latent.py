@@ -29,7 +29,7 @@ def class_names(checkpoint) -> list[str]:
 
 @speaks_errors
 def class_menus(checkpoint):
-    choices = class_names(studio.check_checkpoint(checkpoint))
+    choices = class_names(studio.check_walker(checkpoint))          # a picture or a sound generator
     return gr.Dropdown(choices=choices, value=choices[4]), gr.Dropdown(choices=choices, value=choices[9])
 
 
