@@ -1,6 +1,7 @@
 """The app in a real browser: Playwright drives the system's Chromium (no `playwright install`) through
-every top-level tab, presses Generate in Image, Audio and Text, and sees a picture, a sound player and
-a list of names appear. Screenshots land in a pytest tmp folder; their paths are printed."""
+every tab and sub-tab, sees each open on a worked example (a picture, a player, a table or names), presses
+Generate in Image, Audio and Text, and sees new pictures, sounds and names replace it. Screenshots land in a
+pytest tmp folder; their paths are printed."""
 import os
 import re
 import shutil
@@ -13,6 +14,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or \
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine (apt-get install chromium)")
 
 TIMEOUT_MS = 60_000      # a Generate on 2 busy cores, models already warm
+OPENS_ON_A_QUESTION = {"Augmentation"}                    # its measured answer waits in a closed "Reveal"
 
 
 @pytest.fixture(scope="module")
@@ -47,25 +49,48 @@ def _shot(page, folder, name):
     return path
 
 
+def _new_pictures_after(page, panel, press):
+    """press(), then wait for a new picture in the panel, loaded and decoded (a new src alone may not have
+    arrived yet)."""
+    before = panel.locator("img").evaluate_all("imgs => imgs.map(i => i.src)")
+    press()
+    page.wait_for_function("""([before]) => {
+        const panel = [...document.querySelectorAll('[role=tabpanel]')].find(p => p.offsetParent !== null);
+        return [...panel.querySelectorAll('img')].some(i => !before.includes(i.src) && i.complete && i.naturalWidth > 0);
+    }""", arg=[before])
+
+
+def _shows_an_example(panel):
+    """Wait until the panel shows a decoded picture, a player, a table row or a name."""
+    sync_api.expect(panel.locator("img:visible, audio, table:visible tbody tr, .token").first).to_be_attached()
+    page = panel.page
+    page.wait_for_function("""() => {
+        const panel = [...document.querySelectorAll('[role=tabpanel]')].filter(p => p.offsetParent !== null).pop();
+        const imgs = [...panel.querySelectorAll('img')].filter(i => i.offsetParent !== null);
+        return imgs.every(i => i.complete && i.naturalWidth > 0);
+    }""")
+
+
 def test_every_tab_opens_and_the_generate_buttons_show_results(page, tmp_path_factory):
     shots = tmp_path_factory.mktemp("screenshots")
     tabs = page.locator("[role=tablist]").first.get_by_role("tab").all_inner_texts()
     assert {"Image", "Audio", "Text"} <= set(tabs) and len(tabs) >= 5, tabs
 
-    for name in tabs:
-        _tab(page, name)
-        _shot(page, shots, "tab-" + name.lower().replace(" ", "-").strip("?"))
+    for name in tabs:                                  # each tab, and each of its sub-tabs, opens on an example
+        panel = _tab(page, name)
+        subtabs = panel.locator("[role=tablist]")
+        for sub in subtabs.first.get_by_role("tab").all_inner_texts() if subtabs.count() else [None]:
+            if sub:
+                subtabs.first.get_by_role("tab", name=sub, exact=True).click()
+            shown = page.locator("[role=tabpanel]:visible").last
+            if name not in OPENS_ON_A_QUESTION:
+                _shows_an_example(shown)
+            _shot(page, shots, "tab-" + " ".join(filter(None, [name, sub])).lower().replace(" ", "-").strip("?"))
 
     # Image: a new seed, so new pictures (same bytes would keep the same file URL)
     panel = _tab(page, "Image")
-    before = panel.locator("img").evaluate_all("imgs => imgs.map(i => i.src)")
-    panel.get_by_label("Seed").fill("7")
-    panel.get_by_role("button", name="Generate", exact=True).click()
-    page.wait_for_function("""([before]) => {
-        const panel = [...document.querySelectorAll('[role=tabpanel]')].find(p => p.offsetParent !== null);
-        // a new picture, loaded and decoded (a new src alone may not have arrived yet)
-        return [...panel.querySelectorAll('img')].some(i => !before.includes(i.src) && i.complete && i.naturalWidth > 0);
-    }""", arg=[before])
+    _new_pictures_after(page, panel, lambda: (panel.get_by_label("Seed").fill("7"),
+                                              panel.get_by_role("button", name="Generate", exact=True).click()))
     loaded = panel.locator("img").evaluate_all("imgs => imgs.filter(i => i.complete && i.naturalWidth > 0).length")
     assert loaded > 0
     page.wait_for_timeout(1500)                                       # the progress veil fades out
@@ -73,18 +98,24 @@ def test_every_tab_opens_and_the_generate_buttons_show_results(page, tmp_path_fa
     if os.environ.get("GENAPP_README_SCREENSHOT"):                   # the README's picture comes from here
         shutil.copyfile(picture, os.environ["GENAPP_README_SCREENSHOT"])
 
-    panel = _tab(page, "Audio")
-    assert panel.locator("audio").count() == 0
-    panel.get_by_role("button", name="Generate", exact=True).click()
+    panel = _tab(page, "Audio")                                       # opens on the clips of its settings
     sync_api.expect(panel.get_by_role("button", name="Play", exact=True).first).to_be_visible()
     sync_api.expect(panel.locator("audio[src^='blob:'], audio[src*='/file=']").first).to_be_attached()  # the WAV
+    _new_pictures_after(page, panel, lambda: (panel.get_by_label("Seed").fill("3"),
+                                              panel.get_by_role("button", name="Generate", exact=True).click()))
+    sync_api.expect(panel.get_by_role("button", name="Play", exact=True).first).to_be_visible()
     _shot(page, shots, "audio-generated")
 
     panel = _tab(page, "Text")
     names = panel.locator(".token")                                     # HighlightedText's spans
-    assert names.count() == 0
+    sync_api.expect(names.first).to_be_visible()                        # the names of its settings
+    first = [t.strip() for t in names.all_inner_texts()]
+    panel.get_by_label("Seed").fill("4")
     panel.get_by_role("button", name="Generate", exact=True).click()
-    sync_api.expect(names.first).to_be_visible()
+    page.wait_for_function("""([first]) => {
+        const names = [...document.querySelectorAll('.token')].filter(t => t.offsetParent !== null);
+        return names.length > 0 && names.map(t => t.innerText.trim()).join() !== first.join();
+    }""", arg=[first])
     texts = [t.strip() for t in names.all_inner_texts()]
     assert len(texts) >= 3 and all(re.fullmatch(r"[a-z]+", t) for t in texts), texts
     _shot(page, shots, "text-generated")

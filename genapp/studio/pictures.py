@@ -5,7 +5,7 @@ import io
 
 import numpy as np
 import torch
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageDraw, UnidentifiedImageError
 
 from .checks import MAX_UPLOAD_BYTES, BadRequest
 
@@ -66,3 +66,11 @@ def to_model_input(picture) -> torch.Tensor:
     canvas[top:top + arr.shape[0], left:left + arr.shape[1]] = arr
     peak = canvas.max()
     return torch.from_numpy(canvas / peak).view(1, 1, 28, 28)
+
+
+def example_drawing() -> Image.Image:
+    """A 7 as a student draws one on the sketchpad: two strokes of its 18-pixel black brush on its
+    280 x 280 white canvas. The tabs that take a drawing open on this one (drawn here: no data ships)."""
+    picture = Image.new("RGB", (280, 280), "white")
+    ImageDraw.Draw(picture).line([(72, 74), (206, 66), (122, 226)], fill="black", width=18, joint="curve")
+    return picture

@@ -3,7 +3,7 @@ family's clips and see their spectrograms."""
 import gradio as gr
 
 from .. import studio
-from .common import MAIN_QUEUE, download_file, progress_callback, speaks_errors
+from .common import MAIN_QUEUE, download_file, progress_callback, speaks_errors, worked_example
 
 FAMILIES = [("VAE", "vae"), ("GAN", "gan"), ("RBM", "rbm"), ("All three side by side", "all")]
 DIGITS = ["any"] + [str(d) for d in range(10)]
@@ -58,17 +58,17 @@ def build():
                 button = gr.Button("Generate", variant="primary")
                 with gr.Accordion("What to notice", open=False):
                     gr.Markdown(WHAT_TO_NOTICE)
+            inputs = [family, label, n, seed, steps]
+            *shown, wav = worked_example(generate, inputs)             # on screen before any click
             with gr.Column(scale=2):
                 slots = []
-                for title, f in FAMILIES[:3]:
+                for (title, f), clips, spectrograms in zip(FAMILIES[:3], shown[0::2], shown[1::2]):
                     with gr.Row():
-                        slots.append(gr.Audio(label=f"{title}: clips in a row", type="numpy", interactive=False,
-                                              scale=1))
-                        slots.append(gr.Image(label=f"{title}: spectrograms (time across, pitch up)",
+                        slots.append(gr.Audio(clips, label=f"{title}: clips in a row", type="numpy",
+                                              interactive=False, scale=1))
+                        slots.append(gr.Image(spectrograms, label=f"{title}: spectrograms (time across, pitch up)",
                                               type="pil", format="png", interactive=False, scale=2, height=180))
-                download = gr.DownloadButton("Download WAV", variant="secondary")
-
-        inputs = [family, label, n, seed, steps]
+                download = gr.DownloadButton("Download WAV", value=wav, variant="secondary")
 
         def generate_with_progress(family, label, n, seed, steps, progress=gr.Progress()):
             return generate(family, label, n, seed, steps, progress)

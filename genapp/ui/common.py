@@ -1,4 +1,5 @@
-"""What the tabs share: turning a studio refusal into a sentence on screen, and files to download."""
+"""What the tabs share: turning a studio refusal into a sentence on screen, files to download, and the
+worked example each tab opens on."""
 import functools
 import hashlib
 import inspect
@@ -7,10 +8,12 @@ import math
 import os
 import reprlib
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import gradio as gr
 from gradio import processing_utils
+from PIL import Image
 
 from .. import studio
 
@@ -159,6 +162,50 @@ def _save_audio_to_cache(data, sample_rate: int, format: str, cache_dir: str) ->
 
 processing_utils.save_pil_to_cache = _save_pil_to_cache
 processing_utils.save_audio_to_cache = _save_audio_to_cache
+
+
+def worked_example(fn, inputs, instead: dict | None = None):
+    """What `fn` gives for the values `inputs` start with: the components' raw values, which the page
+    sends back when a visitor presses the button untouched (a handler with preprocess=False receives
+    them as they are; the others receive the same for menus, numbers, text and checkboxes). `instead`
+    gives what the handler receives where that differs: a file's path, or, for an input with no default
+    (a sketchpad), the source the example uses, which the tab names on screen. Called in build(),
+    before the outputs it fills: computed once per process at start and passed to their constructors,
+    so every visitor opens the tab on it at no cost."""
+    instead = instead or {}
+    return fn(*[instead[c] if c in instead else c.value for c in inputs])
+
+
+# Worked examples that take seconds are computed one at a time beside the server's requests: two at once
+# would fight over the two cores.
+_LATER = ThreadPoolExecutor(1, thread_name_prefix="worked-example")
+
+
+def worked_example_later(fn, inputs, outputs, api_name: str, instead: dict | None = None, elsewhere=False):
+    """worked_example for one that takes seconds, so that the server need not wait for it before serving:
+    computed in the background from start and put in `outputs` as each page loads (a load event that
+    returns what is kept, or waits for it in the first seconds after a start). elsewhere: `fn` mostly
+    waits for work done in another process (the toy's worker), so it waits in a thread of its own."""
+    pool = ThreadPoolExecutor(1, thread_name_prefix="worked-example") if elsewhere else _LATER
+    example = pool.submit(lambda: [_kept(value) for value in worked_example(fn, inputs, instead)])
+    if elsewhere:
+        pool.shutdown(wait=False)                                  # the thread ends with the example
+    gr.on(None, speaks_errors(lambda: example.result()), None, outputs, api_name=api_name,
+          api_visibility="undocumented", queue=False)
+
+
+def _kept(value):
+    """A picture as a PNG file written once: a load event then sends each visitor the file, where it
+    would encode the picture again for every one (the seven load events: 115 -> 45 ms of server CPU a
+    visit; the page itself costs ~100 ms)."""
+    if isinstance(value, Image.Image):
+        return download_file(processing_utils.encode_pil_to_bytes(value, "png"), "example.png")
+    return value
+
+
+def props(update: dict) -> dict:
+    """What a gr.update(...) a handler returned sets, as keywords for the component's constructor."""
+    return {key: value for key, value in update.items() if key != "__type__"}
 
 
 def progress_callback(progress: gr.Progress, desc: str):

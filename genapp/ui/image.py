@@ -4,7 +4,7 @@ import random
 import gradio as gr
 
 from .. import studio
-from .common import MAIN_QUEUE, download_file, progress_callback, speaks_errors
+from .common import MAIN_QUEUE, download_file, progress_callback, speaks_errors, worked_example
 
 DATASETS = [("MNIST digits", "mnist"), ("Fashion-MNIST", "fashion")]
 FAMILIES = [("VAE", "vae"), ("GAN", "gan"), ("RBM", "rbm"), ("All three side by side", "all")]
@@ -77,14 +77,13 @@ def build():
                 button = gr.Button("Generate", variant="primary")
                 with gr.Accordion("What to notice", open=False):
                     gr.Markdown(WHAT_TO_NOTICE)
+            inputs = [dataset, family, label, n, seed, steps]
+            samples, png = worked_example(generate, inputs)           # on screen before any click
             with gr.Column(scale=2):
-                first = studio.compare_families("mnist", "all", 16, 0, "any", steps.value)   # shown before any click
-                gallery = gr.Gallery(gallery_items(first), label="Samples", format="png", object_fit="contain",
+                gallery = gr.Gallery(samples, label="Samples", format="png", object_fit="contain",
                                      preview=False, columns=3, height=330)
-                first_png = download_file(studio.side_by_side(first), "mnist-all-seed0.png")
-                download = gr.DownloadButton("Download PNG", value=first_png, variant="secondary")
+                download = gr.DownloadButton("Download PNG", value=png, variant="secondary")
 
-        inputs = [dataset, family, label, n, seed, steps]
         # preprocess=False: the raw values reach studio, which checks every one and explains refusals
         def generate_with_progress(dataset, family, label, n, seed, steps, progress=gr.Progress()):
             return generate(dataset, family, label, n, seed, steps, progress)

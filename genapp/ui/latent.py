@@ -4,7 +4,7 @@ import gradio as gr
 
 from .. import studio
 from . import latent_clip, latent_map, latent_names, latent_picture, latent_point
-from .common import MAIN_QUEUE, download_file, speaks_errors
+from .common import MAIN_QUEUE, download_file, props, speaks_errors, worked_example
 
 WHAT_TO_NOTICE = """
 **What you see.** Every seed names a point in the model's *latent space*: 16 or 32 numbers for a VAE,
@@ -29,8 +29,10 @@ def class_names(checkpoint) -> list[str]:
 
 @speaks_errors
 def class_menus(checkpoint):
+    """The checkpoint's classes for both ends, and the sound players only for a sound checkpoint."""
     choices = class_names(studio.check_walker(checkpoint))          # a picture or a sound generator
-    return gr.Dropdown(choices=choices, value=choices[4]), gr.Dropdown(choices=choices, value=choices[9])
+    return (gr.Dropdown(choices=choices, value=choices[4]), gr.Dropdown(choices=choices, value=choices[9]),
+            gr.Column(visible=checkpoint in studio.generators("audio")))
 
 
 @speaks_errors
@@ -50,7 +52,7 @@ def walk(checkpoint, from_seed, to_seed, from_label, to_label, steps, spherical)
     sound = None if r.pcm is None else (r.sample_rate, r.pcm)
     return (r.strip, gif, summary, download_file(r.png, stem + ".png"), gif, sound,
             r.clips and [(r.sample_rate, c) for c in r.clips],
-            gr.Slider(maximum=len(r.confidence), value=1, visible=r.pcm is not None),
+            gr.update(maximum=len(r.confidence), value=1, visible=r.pcm is not None),
             None if r.pcm is None else (r.sample_rate, r.clips[0]))
 
 
@@ -82,21 +84,27 @@ def build():
                 button = gr.Button("Walk", variant="primary")
                 with gr.Accordion("What to notice", open=False):
                     gr.Markdown(WHAT_TO_NOTICE)
+            inputs = [checkpoint, from_seed, to_seed, from_label, to_label, steps, spherical]
+            (first_strip, first_film, first_summary, first_png, first_gif, first_sound, first_clips, first_step,
+             first_step_sound) = worked_example(walk, inputs)                    # on screen before any click
             with gr.Column(scale=2):
-                strip = gr.Image(label="The walk, step by step (the evaluator's verdict under each)", type="pil",
-                                 format="png", interactive=False, height=300)
+                strip = gr.Image(first_strip, label="The walk, step by step (the evaluator's verdict under each)",
+                                 type="pil", format="png", interactive=False, height=300)
                 with gr.Row():
-                    film = gr.Image(label="As a film", type="filepath", interactive=False, height=240, scale=1)
+                    film = gr.Image(first_film, label="As a film", type="filepath", interactive=False, height=240,
+                                    scale=1)
                     with gr.Column(scale=2):
-                        summary = gr.Markdown()
-                        png = gr.DownloadButton("Download strip (PNG)", variant="secondary")
-                        gif = gr.DownloadButton("Download film (GIF)", variant="secondary")
-                sound = gr.Audio(label="Sound checkpoints: the whole walk, a clip per step", type="numpy",
-                                 interactive=False)
-                with gr.Row():
-                    step = gr.Slider(1, 16, value=1, step=1, label="Play one step", visible=False, scale=2)
-                    step_sound = gr.Audio(label="That step", type="numpy", interactive=False, scale=1)
-                clips = gr.State([])
+                        summary = gr.Markdown(first_summary)
+                        png = gr.DownloadButton("Download strip (PNG)", value=first_png, variant="secondary")
+                        gif = gr.DownloadButton("Download film (GIF)", value=first_gif, variant="secondary")
+                with gr.Column(visible=first_sound is not None) as sounds:
+                    sound = gr.Audio(first_sound, label="The whole walk, a clip per step", type="numpy",
+                                     interactive=False)
+                    with gr.Row():
+                        step = gr.Slider(1, step=1, label="Play one step", scale=2, **props(first_step))
+                        step_sound = gr.Audio(first_step_sound, label="That step", type="numpy", interactive=False,
+                                              scale=1)
+                clips = gr.State(first_clips)
 
         with gr.Tab("From a picture", id="picture"):
             latent_picture.build()
@@ -109,8 +117,8 @@ def build():
         with gr.Tab("2-D latent map", id="map"):
             latent_map.build()
 
-        inputs = [checkpoint, from_seed, to_seed, from_label, to_label, steps, spherical]
-        checkpoint.change(class_menus, checkpoint, [from_label, to_label], api_visibility="private", preprocess=False)
+        checkpoint.change(class_menus, checkpoint, [from_label, to_label, sounds], api_visibility="private",
+                          preprocess=False)
         # a refused request is checked in a step with no outputs, so the walk on screen stays
         button.click(check, inputs, None, preprocess=False, api_visibility="private").success(
             walk, inputs, [strip, film, summary, png, gif, sound, clips, step, step_sound], api_name="interpolate",

@@ -1,11 +1,16 @@
 """The Latent space tab's "from a recording" section: record or upload someone saying a digit, see
 and hear where each family puts it, then walk from it to a seed's point."""
+import functools
+
 import gradio as gr
 
 from .. import studio
 from ..studio.checks import MAX_UPLOAD_BYTES
-from .common import Number, Slider, download_file, progress_callback, speaks_errors
+from .common import Number, Slider, download_file, progress_callback, speaks_errors, worked_example_later
 from .latent_picture import summary
+
+EXAMPLE = ("*Until you place your own, this is {speaker} saying 7 (seed 0), the clip the recorder starts with: "
+           "record or upload yours, then press the button.*")
 
 
 def clip_of(recording):
@@ -46,15 +51,22 @@ def walk(checkpoint, label, recording, to_seed, to_label, steps, to_recording, p
             r.strip, (r.sample_rate, r.pcm), download_file(r.wav, f"{checkpoint}-walk-from-recording-{to_seed}.wav"))
 
 
+def walk_example(speaker, *values):
+    *encoded, found, strip, sound, wav = walk(*values)
+    return *encoded, f"{EXAMPLE.format(speaker=speaker)}\n\n{found}", strip, sound, wav
+
+
 def build():
     checkpoints = studio.generators("audio")
     if not checkpoints:
         gr.Markdown("No sound checkpoint is bundled.")
         return
+    speaker = checkpoints[-1]                    # another model than the checkpoint placing it, where there is one
+    said = download_file(studio.generate_audio(speaker, 1, seed=0, label="7").wav, f"{speaker}-7-seed0.wav")
     with gr.Row():
         with gr.Column(scale=1, min_width=320):
-            recording = gr.Audio(label="Upload a sound file, or record yourself saying a digit (microphone icon)", sources=["upload", "microphone"],
-                                 type="filepath")
+            recording = gr.Audio(said, label="Upload a sound file, or record yourself saying a digit (microphone icon)",
+                                 sources=["upload", "microphone"], type="filepath")
             checkpoint = gr.Dropdown(checkpoints, value=checkpoints[0], label="Checkpoint")
             label = gr.Dropdown(studio.class_choices("fsdd"), value="any", label="The digit said",
                                 info="'any': the evaluator names it")
@@ -85,9 +97,13 @@ def build():
 
     encoded = [seen, heard, rebuilt, rebuilt_sound, found]
     inputs = [checkpoint, label, recording]
+    walk_inputs = inputs + [to_seed, to_label, steps, to_recording]
+    # the walk from the clip the recorder starts with (its handler is given the file's path): the GAN's
+    # inversion takes a second
+    worked_example_later(functools.partial(walk_example, speaker), walk_inputs, encoded + [strip, walk_sound, wav],
+                         "walk_from_recording_example", {recording: said})
     # refused requests are checked in a step with no outputs, so what is on screen stays
     button.click(check, inputs, None, api_visibility="private").success(
         encode, inputs, encoded, api_name="encode_recording", concurrency_limit=2)
-    walk_inputs = inputs + [to_seed, to_label, steps, to_recording]
     walk_button.click(check_walk, walk_inputs, None, api_visibility="private").success(
         walk, walk_inputs, encoded + [strip, walk_sound, wav], api_name="walk_from_recording", concurrency_limit=2)

@@ -3,7 +3,7 @@ another, and read the names along the way, each scored by the evaluator language
 import gradio as gr
 
 from .. import studio
-from .common import download_file, speaks_errors
+from .common import download_file, speaks_errors, worked_example
 
 NOTE = """Type two names (or leave a box empty to start from its seed). The **GAN** finds the z whose
 code spells your name (inversion); the **RBM** uses its hidden units' probabilities; the **VAE** uses its
@@ -46,12 +46,14 @@ def build():
                 spherical = gr.Checkbox(True, label="Slerp")
             button = gr.Button("Walk", variant="primary")
             gr.Markdown(NOTE)
+        inputs = [checkpoint, from_name, from_seed, to_name, to_seed, steps, spherical]
+        rows, summary_first, listing_first = worked_example(walk, inputs)     # on screen before any click
         with gr.Column(scale=1):
-            table = gr.Dataframe(headers=["step", "name", "nats/char", "marked"], datatype=["number", "str", "number", "str"],
-                                 interactive=False, label="Names along the path")
-            summary = gr.Markdown()
-            listing = gr.DownloadButton("Download the names (.txt)", variant="secondary")
-    inputs = [checkpoint, from_name, from_seed, to_name, to_seed, steps, spherical]
+            table = gr.Dataframe(rows, headers=["step", "name", "nats/char", "marked"],
+                                 datatype=["number", "str", "number", "str"], interactive=False,
+                                 label="Names along the path")
+            summary = gr.Markdown(summary_first)
+            listing = gr.DownloadButton("Download the names (.txt)", value=listing_first, variant="secondary")
     # refused requests are checked in a step with no outputs, so the names on screen stay
     button.click(check, inputs, None, preprocess=False, api_visibility="private").success(
         walk, inputs, [table, summary, listing], api_name="walk_names", preprocess=False, concurrency_limit=2)

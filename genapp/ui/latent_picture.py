@@ -3,11 +3,14 @@ puts it (and how well it rebuilds it), then walk from it to a seed's point."""
 import gradio as gr
 
 from .. import studio
-from .common import Number, Slider, download_file, progress_callback, speaks_errors
+from .common import Number, Slider, download_file, progress_callback, speaks_errors, worked_example_later
 
 NOTE = """The VAE's encoder answers in one pass. A GAN has no encoder: the app searches for the z whose
 picture is closest, step by step (*inversion*), and shows how close it got beside the VAE's answer.
 The RBM's "code" is its hidden units' probabilities for the picture."""
+
+EXAMPLE = ("*Until you place your own, this shows a 7 the app drew in two strokes, as you would on the sketchpad: "
+           "draw or upload yours, then press the button.*")
 
 
 def picture_of(sketch, upload):
@@ -53,6 +56,11 @@ def walk(checkpoint, label, sketch, upload, to_seed, to_label, steps, spherical,
     return e.seen, e.reconstruction, summary(e), r.strip, gif
 
 
+def walk_example(*values):
+    seen, rebuilt, found, strip, film = walk(*values)
+    return seen, rebuilt, f"{EXAMPLE}\n\n{found}", strip, film
+
+
 @speaks_errors
 def class_menu(checkpoint):
     choices = studio.class_choices(studio.checkpoint_dataset(checkpoint))
@@ -95,10 +103,13 @@ def build():
         film = gr.Image(label="As a film", type="filepath", interactive=False, height=260, scale=1)
 
     checkpoint.change(class_menu, checkpoint, [label, to_label], api_visibility="private", preprocess=False)
-    # refused requests are checked in a step with no outputs, so what is on screen stays
     inputs = [checkpoint, label, sketch, upload]
+    walk_inputs = inputs + [to_seed, to_label, steps, spherical, to_upload]
+    # the walk from a drawing of the app's (the sketchpad starts empty): the GAN's inversion takes a second
+    worked_example_later(walk_example, walk_inputs, [seen, rebuilt, found, strip, film], "walk_from_picture_example",
+                         {sketch: studio.pictures.example_drawing()})
+    # refused requests are checked in a step with no outputs, so what is on screen stays
     button.click(check, inputs, None, api_visibility="private").success(
         encode, inputs, [seen, rebuilt, found], api_name="encode_picture", concurrency_limit=2)
-    walk_inputs = inputs + [to_seed, to_label, steps, spherical, to_upload]
     walk_button.click(check_walk, walk_inputs, None, api_visibility="private").success(
         walk, walk_inputs, [seen, rebuilt, found, strip, film], api_name="walk_from_picture", concurrency_limit=2)

@@ -4,13 +4,13 @@ bookmarks to save and reopen."""
 import gradio as gr
 
 from .. import studio
-from .common import download_file, speaks_errors
+from .common import download_file, props, speaks_errors, worked_example
 
 RANGE = 4.0
 
 
 def slider_updates(z):
-    return [gr.Slider(value=z[i], visible=True) if i < len(z) else gr.Slider(visible=False)
+    return [gr.update(value=z[i], visible=True) if i < len(z) else gr.update(visible=False)
             for i in range(studio.SLIDER_DIMS)]
 
 
@@ -68,19 +68,24 @@ def build():
                 label = gr.Dropdown(studio.class_choices("mnist")[1:], value="7", label="Class")
             start = gr.Button("Start from this seed", variant="primary")
             bookmark_in = gr.File(label="Open a bookmark (.json)", file_types=[".json"], type="filepath")
+        inputs = [checkpoint, seed, label]
+        picture_first, sound_first, note_first, z_first, saved, *sliders_first = worked_example(from_seed, inputs)
         with gr.Column(scale=1, min_width=260):
-            sliders = [gr.Slider(-RANGE, RANGE, value=0.0, step=0.05, label=f"z[{i}]", visible=False)
-                       for i in range(studio.SLIDER_DIMS)]
+            sliders = [gr.Slider(-RANGE, RANGE, step=0.05, label=f"z[{i}]", **props(update))
+                       for i, update in enumerate(sliders_first)]
         with gr.Column(scale=1, min_width=240):
-            picture = gr.Image(label="The point's picture (sound: its spectrogram)", type="pil", format="png",
-                               interactive=False, height=240)
-            sound = gr.Audio(label="Sound checkpoints: the point's clip", type="numpy", interactive=False)
-            note = gr.Markdown()
-            save = gr.DownloadButton("Save point (JSON bookmark)", variant="secondary")
-    z = gr.State([])
+            picture = gr.Image(picture_first, label="The point's picture (sound: its spectrogram)", type="pil",
+                               format="png", interactive=False, height=240)
+            sound = gr.Audio(sound_first, label="The point's clip", type="numpy", interactive=False,
+                             visible=sound_first is not None)
+            note = gr.Markdown(note_first)
+            save = gr.DownloadButton("Save point (JSON bookmark)", value=saved, variant="secondary")
+    z = gr.State(z_first)
 
     checkpoint.change(class_menu, checkpoint, label, api_visibility="private", preprocess=False)
-    start.click(from_seed, [checkpoint, seed, label], [picture, sound, note, z, save, *sliders],
+    checkpoint.change(lambda name: gr.Audio(visible=name in studio.generators("audio")), checkpoint, sound,
+                      api_visibility="private", preprocess=False)        # a player only for sound checkpoints
+    start.click(from_seed, inputs, [picture, sound, note, z, save, *sliders],
                 api_name="seed_point", preprocess=False)
     for s in sliders:   # every move decodes once; a newer move replaces a pending one
         s.input(move, [checkpoint, label, z, *sliders], [picture, sound, note, z, save], api_name=False,

@@ -6,7 +6,7 @@ import pandas as pd
 
 from .. import studio
 from . import copying
-from .common import download_file, progress_callback, speaks_errors
+from .common import download_file, progress_callback, speaks_errors, worked_example, worked_example_later
 from .latent_picture import picture_of
 
 COLLAPSE_NOTE = """**What to notice.** A GAN's generator is never shown the data: it only learns what fools
@@ -28,10 +28,18 @@ has no way back: the app searches for the z whose picture is closest, 200 steps 
 (watch the error fall), slower but often sharper. The RBM goes up to its hidden units and down again
 in one step."""
 
+DUEL_EXAMPLE = ("*Until you race your own digit, this is the race on a 7 the app drew in two strokes, as you would on "
+                "the sketchpad.*")
+
 COST_NOTE = """**What to notice.** Sampling cost is not size: for pictures and names the RBM is the smallest
 network here, yet the most expensive to sample, because each sample needs 100 (names: 200) Gibbs
 sweeps through it; a VAE or GAN needs one pass. Training cost is the other way round in places. FLOPs are counted by torch's
-FLOP counter (matrix products and convolutions); milliseconds are measured now, on this machine."""
+FLOP counter (matrix products and convolutions); milliseconds are measured on this machine, once as the server
+starts and again whenever you press the button."""
+
+QUALITY_NOTE = """**More compute, better samples?** 200 RBM chains (20 per class), scored by the evaluator after 1 to
+500 Gibbs sweeps. The tab opens on the MNIST RBM's curve: predict where the Fashion-MNIST RBM's levels off, then
+run it."""
 
 
 @speaks_errors
@@ -117,8 +125,10 @@ def build():
             gr.Markdown(COLLAPSE_NOTE)
             with gr.Accordion("Reveal", open=False):
                 gr.Markdown(COLLAPSE_REVEAL)
-            c_button.click(collapse, [c_left, c_right, c_seed], [c_chart_l, c_grid_l, c_chart_r, c_grid_r, c_table],
-                           api_name="mode_collapse", preprocess=False, concurrency_limit=2)
+            c_inputs, c_outputs = [c_left, c_right, c_seed], [c_chart_l, c_grid_l, c_chart_r, c_grid_r, c_table]
+            worked_example_later(collapse, c_inputs, c_outputs, "mode_collapse_example")     # 2,000 samples: a second
+            c_button.click(collapse, c_inputs, c_outputs, api_name="mode_collapse", preprocess=False,
+                           concurrency_limit=2)
         with gr.Tab("Inverse mapping duel", id="duel"):
             with gr.Row():
                 with gr.Column(scale=1, min_width=320):
@@ -138,12 +148,16 @@ def build():
                         outs = [gr.Image(label=f"{f}: rebuilt", type="pil", format="png", interactive=False, height=160)
                                 for f in ("VAE", "GAN", "RBM")]
                     table = gr.Dataframe(headers=["checkpoint", "how", "pixel error", "ms"], interactive=False)
+                    gr.Markdown(DUEL_EXAMPLE)
                     curve = gr.LinePlot(x="step", y="pixel error", title="The GAN's search: error per step",
                                         height=220)
             dataset.change(lambda d: gr.Dropdown(choices=studio.class_choices(d), value="any"), dataset, label,
                            api_visibility="private")
-            button.click(duel, [dataset, label, sketch, upload], [seen, *outs, table, curve], api_name="inverse_duel",
-                         concurrency_limit=2)
+            inputs, outputs = [dataset, label, sketch, upload], [seen, *outs, table, curve]
+            # on a drawing of the app's (the sketchpad starts empty): the GAN's inversion takes a second
+            drawing = {sketch: studio.pictures.example_drawing()}
+            worked_example_later(duel, inputs, outputs, "inverse_duel_example", drawing)
+            button.click(duel, inputs, outputs, api_name="inverse_duel", concurrency_limit=2)
         with gr.Tab("Gibbs chain", id="gibbs"):
             with gr.Row():
                 with gr.Column(scale=1, min_width=300):
@@ -157,30 +171,33 @@ def build():
                     gr.Markdown(GIBBS_NOTE)
                     with gr.Accordion("Reveal", open=False):
                         gr.Markdown(GIBBS_REVEAL)
+                g_inputs = [g_dataset, g_label, g_seed, g_steps, g_temperature]
+                strip, film, caption = worked_example(chain, g_inputs)           # on screen before any click
                 with gr.Column(scale=2):
-                    g_strip = gr.Image(label="Four chains, sweep by sweep (left to right)", type="pil", format="png",
-                                       interactive=False, height=260)
+                    g_strip = gr.Image(strip, label="Four chains, sweep by sweep (left to right)", type="pil",
+                                       format="png", interactive=False, height=260)
                     with gr.Row():
-                        g_film = gr.Image(label="The first chain as a film", type="filepath", interactive=False,
+                        g_film = gr.Image(film, label="The first chain as a film", type="filepath", interactive=False,
                                           height=200)
-                        g_caption = gr.Markdown()
+                        g_caption = gr.Markdown(caption)
             g_dataset.change(lambda d: gr.Dropdown(choices=studio.class_choices(d), value="any"), g_dataset, g_label,
                              api_visibility="private")
-            g_button.click(chain, [g_dataset, g_label, g_seed, g_steps, g_temperature], [g_strip, g_film, g_caption],
-                           api_name="gibbs_chain", preprocess=False, concurrency_limit=2)
+            g_button.click(chain, g_inputs, [g_strip, g_film, g_caption], api_name="gibbs_chain", preprocess=False,
+                           concurrency_limit=2)
         with gr.Tab("Compute cost", id="cost"):
             gr.Markdown(COST_NOTE)
             measure = gr.Button("Measure now", variant="primary")
-            cost_table = gr.Dataframe(headers=["checkpoint", "parameters", "MFLOPs per sample", "ms per sample (now)",
+            cost_table = gr.Dataframe(headers=["checkpoint", "parameters", "MFLOPs per sample", "ms per sample",
                                                "training (from its card)"], interactive=False)
             with gr.Row():
                 ms_bars = gr.BarPlot(x="checkpoint", y="ms per sample", color="family", height=260,
-                                     title="Milliseconds per sample, measured now", x_label_angle=-40)
+                                     title="Milliseconds per sample, measured here", x_label_angle=-40)
                 flop_bars = gr.BarPlot(x="checkpoint", y="MFLOPs per sample", color="family", height=260,
                                        title="MFLOPs per sample", x_label_angle=-40)
+            # measured as the server starts, in the background: two seconds
+            worked_example_later(costs, [], [cost_table, ms_bars, flop_bars], "compute_costs_example")
             measure.click(costs, None, [cost_table, ms_bars, flop_bars], api_name="compute_costs", concurrency_limit=1)
-            gr.Markdown("**More compute, better samples?** 200 RBM chains (20 per class), scored by the evaluator "
-                        "after 1 to 500 Gibbs sweeps. Predict the curve, then run it.")
+            gr.Markdown(QUALITY_NOTE)
             with gr.Row():
                 rbm = gr.Radio([n for n in studio.generators("image") if n.startswith("rbm-")], value="rbm-mnist",
                                label="RBM")
@@ -188,6 +205,7 @@ def build():
             with gr.Row():
                 quality_plot = gr.LinePlot(x="Gibbs sweeps", y="recognised as asked", height=240)
                 quality_table = gr.Dataframe(interactive=False)
+            worked_example_later(quality, [rbm], [quality_plot, quality_table], "rbm_quality_example")  # 2 seconds
             run_quality.click(quality, rbm, [quality_plot, quality_table], api_name="rbm_quality_by_steps",
                               preprocess=False, concurrency_limit=1)
         copying.build()

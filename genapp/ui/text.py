@@ -3,7 +3,7 @@ names, each marked new or in the training data."""
 import gradio as gr
 
 from .. import studio
-from .common import MAIN_QUEUE, download_file, progress_callback, speaks_errors
+from .common import MAIN_QUEUE, download_file, progress_callback, props, speaks_errors, worked_example
 
 FAMILIES = [("VAE", "vae"), ("GAN", "gan"), ("RBM", "rbm"), ("All three side by side", "all")]
 COLOURS = {"new": "#2e7d32", "in the training data": "#9e9e9e"}
@@ -74,14 +74,14 @@ def build():
                 button = gr.Button("Generate", variant="primary")
                 with gr.Accordion("What to notice", open=False):
                     gr.Markdown(what_to_notice())
+            inputs = [family, n, seed, temperature, steps]
+            *shown, listing = worked_example(generate, inputs)         # on screen before any click
             with gr.Column(scale=2):
                 with gr.Row():
-                    slots = [gr.HighlightedText(label=title, color_map=COLOURS, combine_adjacent=False,
-                                                show_legend=True, interactive=False)
-                             for title, _ in FAMILIES[:3]]
-                download = gr.DownloadButton("Download names (.txt)", variant="secondary")
-
-        inputs = [family, n, seed, temperature, steps]
+                    slots = [gr.HighlightedText(color_map=COLOURS, combine_adjacent=False, show_legend=True,
+                                                interactive=False, **props(names))   # value and label
+                             for names in shown]
+                download = gr.DownloadButton("Download names (.txt)", value=listing, variant="secondary")
 
         def generate_with_progress(family, n, seed, temperature, steps, progress=gr.Progress()):
             return generate(family, n, seed, temperature, steps, progress)

@@ -4,7 +4,7 @@ import gradio as gr
 import pandas as pd
 
 from ..studio import toy
-from .common import Number, Slider, download_file, progress_callback, speaks_errors
+from .common import Number, Slider, download_file, progress_callback, speaks_errors, worked_example_later
 
 NOTICE = """**What to notice.** Grey dots are the data; coloured dots are 512 samples of the model; a circle
 is green when its mode holds enough good samples (within 3 standard deviations), red when the model
@@ -14,9 +14,12 @@ two samples at a time, so a generator that repeats itself is caught. The VAE's s
 decoder's means) join the modes with bridges: it cannot leave a gap in its continuous latent space.
 The RBM is a mixture of Gaussians, one per pattern of its hidden units."""
 
-PREDICT = """**Predict, then reveal.** Before you press Start with *vanilla GAN vs PacGAN* on the ring: which
-will cover all 8 modes by step 2,000? Which curve, D loss or G loss, tells you? Then try a larger
-learning rate."""
+PREDICT = """**Predict, then reveal.** The tab opens on *vanilla GAN vs PacGAN* on the ring after 2,000 steps.
+Which curve, D loss or G loss, would have told you which one covers more modes? Before you press Start on
+the 5x5 grid: which will cover all 25 modes by step 2,000? Then try a larger learning rate."""
+
+EXAMPLE = ("**What Start gives for these settings, trained as the server started** (press it to watch: the same seed "
+           "gives the same frames). ")
 
 REVEAL = """The loss curves do not tell you: a GAN's losses measure a game, not the quality of its samples,
 and both curves look alike whether the generator covers every mode or one. The picture and the
@@ -48,10 +51,22 @@ def add_point(points, evt: gr.SelectData):
     return points, toy.points_picture(points)
 
 
+def whole_run(family, data, lr, steps, seed, every, points):
+    """Start's run for these settings, to its end (its worker then ended): the picture, loss curve and
+    caption it finishes on, and the GIF of its frames that the GIF button makes."""
+    frames = list(toy.train_toy(family, data, lr, steps, seed, every, points))
+    toy.close(frames[-1].run_id)
+    picture, curve, caption, _ = _outputs(frames[-1])
+    return picture, curve, EXAMPLE + caption, _gif_file(frames, family, data, seed)
+
+
+def _gif_file(frames, family, data, seed) -> str:
+    return download_file(toy.gif([f.picture for f in frames]), f"toy-{family}-{data}-{seed}.gif")
+
+
 @speaks_errors
 def gif_of_run(family, data, lr, steps, seed, every, points):
-    frames = [f.picture for f in toy.train_toy(family, data, lr, steps, seed, every, points)]
-    return download_file(toy.gif(frames), f"toy-{family}-{data}-{seed}.gif")
+    return _gif_file(list(toy.train_toy(family, data, lr, steps, seed, every, points)), family, data, seed)
 
 
 def build():
@@ -64,7 +79,7 @@ def build():
                 with gr.Accordion("My points", open=False):
                     points = gr.Textbox("-3, 3; 0, 3; 3, 3; -3, -3; 3, -3", label="Points (x, y; x, y; ...)",
                                         info="Between -4.5 and 4.5; or click the canvas below")
-                    canvas = gr.Image(toy.points_picture("-3, 3; 0, 3; 3, 3; -3, -3; 3, -3"), type="pil", format="png",
+                    canvas = gr.Image(toy.points_picture(points.value), type="pil", format="png",
                                       interactive=False, label="Click to add a point", height=260)
                 lr = Number(toy.default_learning_rate("gan-vs-pacgan"), label="Learning rate",
                                minimum=toy.LEARNING_RATES[0], maximum=toy.LEARNING_RATES[1], step=0.0005)
@@ -90,11 +105,14 @@ def build():
         canvas.select(add_point, points, [points, canvas], api_visibility="private")
         points.submit(speaks_errors(toy.points_picture), points, canvas, api_name="toy_points_picture")
         outputs = [picture, curve, caption, run_id]
-        started = start_button.click(start, [family, data, lr, steps, seed, every, points, run_id], outputs,
+        inputs = [family, data, lr, steps, seed, every, points]
+        # Start's run for these settings: 10-15 s in a worker process, at low priority like every run
+        worked_example_later(whole_run, inputs, [picture, curve, caption, gif_file], "toy_example", elsewhere=True)
+        started = start_button.click(start, inputs + [run_id], outputs,
                                      api_name="toy_start", concurrency_limit=toy.MAX_RUNS, concurrency_id="toy")
         stepped = step_button.click(step, [family, data, lr, seed, every, points, run_id], outputs,
                                     api_name="toy_step", concurrency_limit=toy.MAX_RUNS, concurrency_id="toy")
         stop_button.click(toy.stop, run_id, caption, api_name="toy_stop", cancels=[started, stepped],
                           queue=False)
-        gif_button.click(gif_of_run, [family, data, lr, steps, seed, every, points], gif_file, api_name="toy_gif",
+        gif_button.click(gif_of_run, inputs, gif_file, api_name="toy_gif",
                          concurrency_limit=1)

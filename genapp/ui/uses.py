@@ -4,7 +4,7 @@ import gradio as gr
 
 from .. import studio
 from ..studio import compress, denoise, inpaint
-from .common import Number, Slider, speaks_errors
+from .common import Number, Slider, speaks_errors, worked_example
 from .latent_picture import picture_of
 
 INTRO = """**One picture, three jobs.** Every panel starts from the same clean picture: by default a GAN
@@ -143,14 +143,18 @@ def build():
                         gr.Markdown(DENOISE_NOTE)
                         with gr.Accordion("Reveal", open=False):
                             gr.Markdown(DENOISE_REVEAL)
+                    d_inputs = shared + [kind, strength, told]
+                    *pictures, rows, caption = worked_example(run_denoise, d_inputs)   # on screen before any click
                     with gr.Column(scale=2):
                         with gr.Row():
-                            d_pictures = [gr.Image(label=t, type="pil", format="png", interactive=False, height=170)
-                                          for t in ("Clean", "Noisy", "VAE cleaned", "RBM cleaned")]
-                        d_table = gr.Dataframe(headers=["what", "PSNR (dB)"], interactive=False)
-                        d_caption = gr.Markdown()
-                d_button.click(run_denoise, shared + [kind, strength, told], d_pictures + [d_table, d_caption],
-                               api_name="denoise", concurrency_limit=2)
+                            d_pictures = [gr.Image(picture, label=t, type="pil", format="png", interactive=False,
+                                                   height=170)
+                                          for t, picture in zip(("Clean", "Noisy", "VAE cleaned", "RBM cleaned"),
+                                                                pictures)]
+                        d_table = gr.Dataframe(rows, headers=["what", "PSNR (dB)"], interactive=False)
+                        d_caption = gr.Markdown(caption)
+                d_button.click(run_denoise, d_inputs, d_pictures + [d_table, d_caption], api_name="denoise",
+                               concurrency_limit=2)
             with gr.Tab("Compression", id="compress"):
                 with gr.Row():
                     with gr.Column(scale=1, min_width=300):
@@ -160,13 +164,15 @@ def build():
                         gr.Markdown(COMPRESS_NOTE)
                         with gr.Accordion("Reveal", open=False):
                             gr.Markdown(COMPRESS_REVEAL)
+                    c_inputs = shared + [quantiser]
+                    strip, rows, caption = worked_example(run_compress, c_inputs)      # on screen before any click
                     with gr.Column(scale=2):
-                        c_strip = gr.Image(label="Original, then 1 ... 8 bits per dimension, then float32", type="pil",
-                                           format="png", interactive=False, height=150)
-                        c_table = gr.Dataframe(headers=["bits per dim", "bits per image", "PNG bits",
-                                                        "PNG / code", "PSNR (dB)"], interactive=False)
-                        c_caption = gr.Markdown()
-                c_button.click(run_compress, shared + [quantiser], [c_strip, c_table, c_caption], api_name="compress",
+                        c_strip = gr.Image(strip, label="Original, then 1 ... 8 bits per dimension, then float32",
+                                           type="pil", format="png", interactive=False, height=150)
+                        c_table = gr.Dataframe(rows, headers=["bits per dim", "bits per image", "PNG bits",
+                                                              "PNG / code", "PSNR (dB)"], interactive=False)
+                        c_caption = gr.Markdown(caption)
+                c_button.click(run_compress, c_inputs, [c_strip, c_table, c_caption], api_name="compress",
                                concurrency_limit=2)
             with gr.Tab("Inpainting", id="inpaint"):
                 with gr.Row():
@@ -184,15 +190,19 @@ def build():
                         gr.Markdown(INPAINT_NOTE)
                         with gr.Accordion("Reveal", open=False):
                             gr.Markdown(INPAINT_REVEAL)
+                    i_inputs = shared + [region, sweeps, editor]
+                    *pictures, frames, rows, caption = worked_example(run_inpaint, i_inputs)
                     with gr.Column(scale=2):
                         with gr.Row():
-                            i_pictures = [gr.Image(label=t, type="pil", format="png", interactive=False, height=170)
-                                          for t in ("Clean", "Covered (grey)", "RBM fill", "VAE fill")]
-                        i_frames = gr.Image(label="The RBM's fill as it runs (sweeps left to right)", type="pil",
-                                            format="png", interactive=False, height=130)
-                        i_table = gr.Dataframe(headers=["fill", "error on covered pixels (mean squared)"],
+                            i_pictures = [gr.Image(picture, label=t, type="pil", format="png", interactive=False,
+                                                   height=170)
+                                          for t, picture in zip(("Clean", "Covered (grey)", "RBM fill", "VAE fill"),
+                                                                pictures)]
+                        i_frames = gr.Image(frames, label="The RBM's fill as it runs (sweeps left to right)",
+                                            type="pil", format="png", interactive=False, height=130)
+                        i_table = gr.Dataframe(rows, headers=["fill", "error on covered pixels (mean squared)"],
                                                interactive=False)
-                        i_caption = gr.Markdown()
+                        i_caption = gr.Markdown(caption)
                 to_canvas.click(paint_canvas, shared, editor, api_visibility="private")
-                i_button.click(run_inpaint, shared + [region, sweeps, editor], i_pictures + [i_frames, i_table, i_caption],
-                               api_name="inpaint", concurrency_limit=2)
+                i_button.click(run_inpaint, i_inputs, i_pictures + [i_frames, i_table, i_caption], api_name="inpaint",
+                               concurrency_limit=2)
