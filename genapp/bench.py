@@ -37,10 +37,16 @@ def image_grids(repeats: int) -> list[dict]:
             result = studio.generate_images(name, 64, seed=seed)
             png_ms.append((time.perf_counter() - t0) * 1000 - result.ms)
             ms.append(result.ms)
-        steps = f" ({hub.load(name).config.default_steps} Gibbs steps)" if name.startswith("rbm-") else ""
+        steps = _gibbs_steps(name)
         rows.append({"operation": f"64-image grid{steps}", "checkpoint": name, **_percentiles(ms),
                      "png_and_checks_ms": round(statistics.median(png_ms), 1)})
     return rows
+
+
+def _gibbs_steps(name: str) -> str:
+    """' (100 Gibbs steps)' for a checkpoint sampled by a Gibbs chain, '' for the others."""
+    sampler = hub.describe(name).sampler
+    return f" ({sampler['steps']} Gibbs steps)" if "steps" in sampler else ""
 
 
 def audio_clips(repeats: int) -> list[dict]:
@@ -53,7 +59,7 @@ def audio_clips(repeats: int) -> list[dict]:
             t0 = time.perf_counter()
             studio.generate_audio(name, 1, seed=seed)
             ms.append((time.perf_counter() - t0) * 1000)
-        steps = f" ({hub.load(name).config.default_steps} Gibbs steps)" if name.startswith("rbm-") else ""
+        steps = _gibbs_steps(name)
         rows.append({"operation": f"1-s clip with vocoder{steps}", "checkpoint": name, **_percentiles(ms)})
     return rows
 
@@ -64,7 +70,7 @@ def name_lists(repeats: int) -> list[dict]:
     for name in studio.generators("text"):
         studio.generate_names(name, 20, seed=0)                        # warm-up
         ms = [studio.generate_names(name, 20, seed=seed).ms for seed in range(repeats)]
-        steps = f" ({hub.load(name).config.default_steps} Gibbs steps)" if name.startswith("rbm-") else ""
+        steps = _gibbs_steps(name)
         rows.append({"operation": f"20 names{steps}", "checkpoint": name, **_percentiles(ms)})
     return rows
 
@@ -96,7 +102,7 @@ def walks(repeats: int) -> list[dict]:
 def slider_moves(repeats: int) -> list[dict]:
     """In process: one slider move of the Latent space tab, i.e. one latent point decoded."""
     rows = []
-    for name in [n for n in studio.generators("image") if not n.startswith("rbm-")]:
+    for name in [n for n in studio.point_checkpoints() if n in studio.generators("image")]:
         point = studio.seed_point(name, 0, 1)
         studio.decode_point(name, point.z, point.label)               # warm-up
         ms = [studio.decode_point(name, [v + 0.01 * i for v in point.z], point.label).ms for i in range(repeats)]
@@ -111,20 +117,20 @@ def inversions(repeats: int) -> list[dict]:
     from .data.image import load_arrays
     inputs = []
     try:
-        inputs.append(("digit", "-mnist", load_arrays("mnist", hub.data_folder("mnist"), "test")[0][0]))
+        inputs.append(("digit", "mnist", load_arrays("mnist", hub.data_folder("mnist"), "test")[0][0]))
     except FileNotFoundError:
         pass                                                             # no MNIST here: no digit to place
     try:
         wave = audio.load_clips(hub.data_folder("fsdd"), "test")[0][0].numpy()
-        inputs.append(("recording", "-fsdd", (audio.SAMPLE_RATE, wave)))
+        inputs.append(("recording", "fsdd", (audio.SAMPLE_RATE, wave)))
     except (FileNotFoundError, AssertionError):
         pass                                                             # no FSDD here: no recording to place
     rows = []
-    for what, suffix, picture in inputs:
-        for name in [n for m in ("image", "audio") for n in studio.generators(m) if n.endswith(suffix)]:
+    for what, dataset, picture in inputs:
+        for name in [n for m in ("image", "audio") for n in studio.generators(m) if studio.checkpoint_dataset(n) == dataset]:
             studio.encode_picture(name, picture)                         # warm-up
             results = [studio.encode_picture(name, picture) for _ in range(max(3, repeats // 5))]
-            family = name.split("-")[0].upper()
+            family = studio.FAMILY_TITLES[hub.describe(name).family]
             rows.append({"operation": f"{family}: {what} -> latent, error {results[0].error:.4f}",
                          "checkpoint": name, **_percentiles([r.ms for r in results])})
     return rows
@@ -133,8 +139,8 @@ def inversions(repeats: int) -> list[dict]:
 def mode_collapse_counts(repeats: int) -> list[dict]:
     """In process: 1,000 samples drawn and named by the evaluator, their class histogram (Limits tab)."""
     rows = []
-    for name in [n for n in studio.collapse.collapse_checkpoints() if n.endswith("mnist") or "collapsed" in n]:
-        if name.startswith("rbm-"):
+    for name in [n for n in studio.collapse.collapse_checkpoints() if studio.checkpoint_dataset(n) == "mnist"]:
+        if _gibbs_steps(name):
             continue                                                     # 100 Gibbs sweeps each: timed by the grid
         studio.mode_collapse(name)                                       # warm-up
         results = [studio.mode_collapse(name, seed) for seed in range(max(3, repeats // 5))]
@@ -171,7 +177,7 @@ def limits_panels(repeats: int) -> list[dict]:
     for dataset in ("mnist", "fashion"):
         label = studio.class_choices(dataset)[4]
         gibbs.gibbs_film(dataset, label, 0)                              # warm-up
-        rows.append({"operation": "Limits: 4 Gibbs chains, 200 sweeps, filmed", "checkpoint": f"rbm-{dataset}",
+        rows.append({"operation": "Limits: 4 Gibbs chains, 200 sweeps, filmed", "checkpoint": hub.find(dataset, "rbm"),
                      **_percentiles([gibbs.gibbs_film(dataset, label, s).ms for s in range(max(3, repeats // 5))])})
     t = _timed(lambda: limits.rbm_quality_by_steps("rbm-mnist", 0))
     rows.append({"operation": "Limits: 200 chains scored after 1 ... 500 sweeps", "checkpoint": "rbm-mnist",

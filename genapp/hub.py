@@ -20,6 +20,7 @@ import reprlib
 import shutil
 import tarfile
 import tempfile
+from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from huggingface_hub import snapshot_download
 from tqdm.auto import tqdm
 
 from .data import DATASETS
+from .models.generative import Generative
 
 CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
 # \Z, not $: $ also matches before a final newline, and "vae-mnist\n" is no name
@@ -40,6 +42,49 @@ ROOT = CHECKPOINTS.parent
 
 class UnknownCheckpoint(ValueError):
     pass
+
+
+# what a checkpoint is: read from its own config.json, never parsed out of its name
+
+DESCRIPTION = "_genapp"     # the key of config.json holding it (a leading _: diffusers' from_pretrained skips it)
+GENERATORS = ("vae", "gan", "rbm")
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """What a checkpoint says of itself (`python -m genapp train` writes it beside the model's config).
+
+    family: vae | gan | rbm, or classifier | lm for an evaluator. dataset: a key of data.DATASETS.
+    modality: image | audio | text. class_names: the classes it is conditioned on (() if unconditional).
+    latent: "gaussian" (a point of N(0, I): VAE, GAN) or "binary" (an RBM's hidden units), "" for none;
+    latent_dim its size. sampler: the options its sample() takes beyond (n, generator, labels, callback),
+    with their defaults (an RBM's Gibbs steps). evaluator: the checkpoint that scores its samples.
+    specimen: what it was made to show ("map": a 2-D latent, "collapsed": mode collapse), "" for its
+    family's main checkpoint of the data set. decoder: its subfolder that turns its codes into data."""
+    name: str
+    family: str
+    dataset: str
+    modality: str
+    class_names: tuple = ()
+    latent: str = ""
+    latent_dim: int = 0
+    sampler: dict = field(default_factory=dict)
+    evaluator: str = ""
+    specimen: str = ""
+    decoder: str = ""
+
+    @property
+    def conditional(self) -> bool:
+        return bool(self.class_names)
+
+    @property
+    def generates(self) -> bool:
+        return self.family in GENERATORS
+
+    def sampler_options(self, **given) -> dict:
+        """Its sampler's options, each given value that is not None in place of the default (a value
+        for an option it does not have is left out: a VAE has no Gibbs steps)."""
+        return {k: default if given.get(k) is None else given[k] for k, default in self.sampler.items()}
 
 
 def _model_classes():
@@ -81,6 +126,49 @@ def resolve(name: str) -> Path:
     if not (folder / "config.json").is_file():
         raise UnknownCheckpoint(f"no checkpoint named {reprlib.repr(name)}; bundled: {', '.join(bundled())}")
     return folder
+
+
+@functools.cache
+def describe(name: str) -> Checkpoint:
+    """The checkpoint's description of itself (its config.json's _genapp record), read once."""
+    config = json.loads((resolve(name) / "config.json").read_text())
+    if DESCRIPTION not in config:
+        raise UnknownCheckpoint(f"{name}: its config.json does not describe it (no {DESCRIPTION!r}); "
+                                f"retrain it with python -m genapp train {name}")
+    record = config[DESCRIPTION]
+    return Checkpoint(name=name, **{**record, "class_names": tuple(record.get("class_names", ()))})
+
+
+def serving(dataset: str, family: str | None = None, specimen: str = "") -> list[Checkpoint]:
+    """The bundled checkpoints that the data set's registry entry names, as they describe themselves:
+    those of one family if given, and the main ones (no specimen) unless a specimen is asked for."""
+    names = [n for n in DATASETS[dataset].checkpoints if n in bundled()]
+    return [c for c in map(describe, names) if (family is None or c.family == family) and c.specimen == specimen]
+
+
+def find(dataset: str, family: str, specimen: str = "") -> str:
+    """The name of the one checkpoint of `family` serving `dataset` (its main one, or the specimen)."""
+    found = serving(dataset, family, specimen)
+    if not found:
+        raise UnknownCheckpoint(f"no {family}{f' {specimen}' if specimen else ''} checkpoint serves {dataset}")
+    return found[0].name
+
+
+@functools.cache
+def evaluator(dataset: str) -> str:
+    """The name of the checkpoint that scores a data set's samples (the one serving it that generates nothing)."""
+    found = [c.name for c in map(describe, DATASETS[dataset].checkpoints) if not c.generates]
+    if not found:
+        raise UnknownCheckpoint(f"no evaluator checkpoint serves {dataset}")
+    return found[0]
+
+
+@functools.cache
+def generator(name: str) -> Generative:
+    """The one surface of a generator checkpoint (models.generative.Generative): its model, with the
+    model that spells its codes out where it has one (a text GAN's autoencoder)."""
+    record = describe(name)
+    return Generative(load(name), load(name, record.decoder) if record.decoder else None)
 
 
 @functools.cache

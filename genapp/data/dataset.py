@@ -1,6 +1,7 @@
 """What the app knows of a data set: a registry entry. Its name, title, class names, where its files
 are (a default folder, its folder under $GENAPP_DATA_DIR, the files its loader reads), its split and
-licence: what a model card, a dataset card and `publish --datasets` say of it."""
+licence: what a model card, a dataset card and `publish --datasets` say of it; and the checkpoints that
+learned from it, which the app offers for it."""
 from dataclasses import dataclass
 
 
@@ -19,3 +20,4 @@ class Dataset:
     split: str = ""             # how the loader splits the files into training and test, in words
     source: str = ""            # where the files come from, in words
     upstream: str = ""          # the Hub id of the original data set, where there is one
+    checkpoints: tuple = ()     # the checkpoints that serve it (each describes itself: hub.describe)

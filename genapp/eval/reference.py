@@ -60,7 +60,7 @@ def reference(dataset: str, data_dir: str | None = None) -> Reference:
     x_test_binary = binarize(x_test, g)
     test_idx = torch.randperm(len(x_test), generator=g)[:NUM_SAMPLES]
     train_idx = torch.randperm(len(x_train), generator=g)[:NUM_SAMPLES]
-    clf = hub.load(f"eval-{dataset}")
+    clf = hub.load(hub.evaluator(dataset))
     test_feats, test_pred = evaluator_outputs(clf, x_test[test_idx])
     train_feats, _ = evaluator_outputs(clf, x_train[train_idx])
     labels = y_test[test_idx]

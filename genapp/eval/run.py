@@ -134,7 +134,7 @@ def rbm_likelihoods(model, ref, quick) -> dict:
 def write_latent_map(name, model, ref):
     """latent_map.json beside a 2-D latent VAE's weights: where its encoder puts the test images the
     sample metrics use (means of q(z|x), and their classes), for the Latent space tab's map."""
-    mu, _ = model.encode(ref.x_test[ref.test_index])
+    mu = model.encode(ref.x_test[ref.test_index])
     points = {"z": [[round(a, 3), round(b, 3)] for a, b in mu.tolist()], "label": ref.labels.tolist()}
     (hub.resolve(name) / "latent_map.json").write_text(json.dumps(points, separators=(",", ":")) + "\n")
 
@@ -154,7 +154,7 @@ def draw(model, labels, generator, steps=None, batch=500, desc="sampling"):
 
 @torch.no_grad()
 def sample_metrics(model, family, ref) -> dict:
-    clf = hub.load(f"eval-{ref.dataset}")
+    clf = hub.load(hub.evaluator(ref.dataset))
     floors, n = ref.floors, len(ref.labels)
     samples = draw(model, ref.labels, torch.Generator().manual_seed(SEED))
     feats, predicted = evaluator_outputs(clf, samples)
@@ -203,7 +203,7 @@ def long_chain_agreement(model, ref) -> dict:
     steps = LONG_CHAIN * model.config.default_steps
     labels = ref.labels[:1000]
     samples = draw(model, labels, torch.Generator().manual_seed(SEED), steps=steps, desc=f"{steps} Gibbs steps")
-    _, predicted = evaluator_outputs(hub.load(f"eval-{ref.dataset}"), samples)
+    _, predicted = evaluator_outputs(hub.load(hub.evaluator(ref.dataset)), samples)
     return {"class_agreement_long_chain": metric(
         f"Class agreement as above, {steps} Gibbs steps ({len(labels)} samples)",
         (predicted == labels).float().mean(), 3, full_only=True)}
@@ -258,7 +258,8 @@ def main(names, data_dir=None, quick=False, as_json=False, write_card=False):
     if quick and write_card:
         sys.exit("error: --quick figures do not go on cards; run without --quick to write them")
     if names == ["all"]:
-        names = [n for n in RECIPES if n.startswith("eval-")] + [n for n in RECIPES if not n.startswith("eval-")]
+        # the evaluators first: the generators' figures are measured with them
+        names = sorted(RECIPES, key=lambda n: RECIPES[n].family in hub.GENERATORS)
     unknown = [n for n in names if n not in RECIPES]
     if unknown:
         sys.exit(f"error: no recipe named {', '.join(unknown)}; known: {', '.join(RECIPES)}")

@@ -39,7 +39,7 @@ def vae_likelihood(model, names, quick) -> dict:
             bar.update(len(nll[-1]))
     per_char = torch.cat(nll) / torch.tensor([len(n) + 1 for n in chosen])   # each name's nats per character
     all_x = text.one_hot(text.encode(names))
-    mu, logvar = model.encode(all_x)
+    mu, logvar = model.posterior(all_x)
     kl = kl_divergence(mu, logvar).sum()
     sd = per_char.std().item()
     return {
@@ -56,7 +56,8 @@ def sample_metrics(name, names, train_sample, lm) -> dict:
     samples = sample_names(name, NUM_SAMPLES, torch.Generator().manual_seed(SEED))
     spelled = [s for s in samples if s]                   # an empty row (an end symbol first) has no letters
     real = random.Random(SEED).sample(names, NUM_SAMPLES)  # the file is sorted by popularity: not its first
-    steps = f", {hub.load(name).config.default_steps} Gibbs steps" if name.startswith("rbm-") else ""
+    sampler = hub.describe(name).sampler
+    steps = f", {sampler['steps']} Gibbs steps" if "steps" in sampler else ""
     vs = f"{NUM_SAMPLES} samples{steps}; reference: {len(real)} held-out real names"
     return {
         "sample_nats_per_char": metric(f"eval-names NLL of the samples, nats per character ({vs})",

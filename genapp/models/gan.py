@@ -20,6 +20,7 @@ from diffusers.configuration_utils import ConfigMixin, register_to_config
 from diffusers.models.modeling_utils import ModelMixin
 from torch.nn.utils.parametrizations import spectral_norm
 
+from .inversion import invert
 from .nets import MLP, ConvDecoder, ConvEncoder, embed_labels, label_embedding
 
 BODIES = ("conv", "mlp")
@@ -94,8 +95,18 @@ class Generator(ModelMixin, ConfigMixin):
     def forward(self, z, labels=None):
         return self.decode(z, labels)
 
+    def draw_latent(self, n, generator=None, labels=None):
+        """n points of latent space as sampling draws them: z ~ N(0, I), (n, latent_dim)."""
+        return torch.randn((n, self.latent_dim), generator=generator, device=self.device)
+
+    def encode(self, x, labels=None, callback=None, steps: int = 200, losses: list | None = None):
+        """Data (B, *sample_shape) -> the z whose decode is nearest it. A GAN has no encoder: found by
+        gradient descent (models.inversion.invert), callback(step, steps) after each of its steps."""
+        return invert(self, x, labels, steps=steps, callback=callback, losses=losses)
+
     @torch.no_grad()
-    def sample(self, n, generator=None, labels=None):
+    def sample(self, n, generator=None, labels=None, callback=None):
+        """n samples from z ~ N(0, I) drawn with the given torch.Generator. One pass: callback is not called."""
         z = torch.randn((n, self.latent_dim), generator=generator, device=self.device)
         return self.decode(z, labels)
 

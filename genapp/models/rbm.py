@@ -161,15 +161,26 @@ class RBM(ModelMixin, ConfigMixin):
         return loss
 
     @torch.no_grad()
-    def encode(self, x, labels=None):
+    def encode(self, x, labels=None, callback=None, steps=None, losses=None):
         """Data (B, *sample_shape) -> its latent code: the hidden units' probabilities p(h = 1 | v, y),
-        (B, num_hidden). labels may be class indices or class weights (rows summing to 1)."""
+        (B, num_hidden). labels may be class indices or class weights (rows summing to 1). One pass: the
+        arguments of an iterative encoder (callback, steps, losses: every family's encode takes them)
+        are not used."""
         y = labels.float() if labels is not None and labels.is_floating_point() else self.one_hot(labels)
         return torch.sigmoid(self.hidden_input(self.to_visible(x), y))
 
+    @property
+    def latent_dim(self) -> int:
+        return self.config.num_hidden
+
+    def draw_latent(self, n, generator=None, labels=None):
+        """n points of latent space as sampling reaches them: the hidden probabilities of n samples."""
+        return self.encode(self.sample(n, generator, labels), labels)
+
     @torch.no_grad()
-    def decode(self, h):
-        """Hidden probabilities (B, num_hidden) -> data (B, *sample_shape): the visible means (mean field)."""
+    def decode(self, h, labels=None):
+        """Hidden probabilities (B, num_hidden) -> data (B, *sample_shape): the visible means (mean field).
+        The labels are already in h (encode read them): taken, as every family's decode takes them, and unused."""
         return self.to_data(self.visible_mean(h))
 
     @torch.no_grad()

@@ -34,7 +34,7 @@ def iwae_nll(model, x, labels=None, k=1000, batch=250, generator=None, encoder_i
     """Test NLL by importance weighting with k samples from q (Burda et al. 2016, eq. 8), nats per
     example: -log (1/k) sum_i p(x, z_i) / q(z_i | x). An upper bound on -log p(x) that tightens as k grows.
     encoder_input: what the encoder reads, if not x (the grey picture of a binarized x); any q gives a bound."""
-    mu, logvar = model.encode(x if encoder_input is None else encoder_input, labels)
+    mu, logvar = model.posterior(x if encoder_input is None else encoder_input, labels)
     std = (0.5 * logvar).exp()
     log_w = []
     for start in range(0, k, batch):
@@ -110,10 +110,21 @@ class VAE(ModelMixin, ConfigMixin):
     def is_text(self) -> bool:
         return self.config.body_type == "gru"
 
-    def encode(self, x, labels=None):
+    def posterior(self, x, labels=None):
         """A sample (B, *sample_shape) -> mean and log-variance of q(z | x, y), each (B, latent_dim)."""
         mu, logvar = self.to_posterior(self._with_label(self.encoder(x), labels)).chunk(2, 1)
         return mu, logvar.clamp(-12, 8)
+
+    @torch.no_grad()
+    def encode(self, x, labels=None, callback=None, steps=None, losses=None):
+        """A sample (B, *sample_shape) -> its point in latent space: the posterior's mean (B, latent_dim).
+        One pass: the arguments of an iterative encoder (callback, steps, losses: every family's encode
+        takes them) are not used."""
+        return self.posterior(x, labels)[0]
+
+    def draw_latent(self, n, generator=None, labels=None):
+        """n points of latent space as sampling draws them: z ~ N(0, I), (n, latent_dim)."""
+        return torch.randn((n, self.latent_dim), generator=generator, device=self.device)
 
     def decode_logits(self, z, labels=None, x=None):
         """Logits of p(x | z, y); a text decoder reads x's symbols before each one (teacher forcing)."""
@@ -143,7 +154,7 @@ class VAE(ModelMixin, ConfigMixin):
         returns (loss, reconstruction nll, kl). decoder_input: what a text decoder reads instead of x
         (x with symbols dropped: word dropout, Bowman et al. 2016); encoder_input: what the encoder reads
         instead of x (the grey picture of a binarized x)."""
-        mu, logvar = self.encode(x if encoder_input is None else encoder_input, labels)
+        mu, logvar = self.posterior(x if encoder_input is None else encoder_input, labels)
         eps = torch.randn(mu.shape, generator=generator, device=mu.device)
         z = mu + (0.5 * logvar).exp() * eps                    # reparameterization trick
         logits = self.decode_logits(z, labels, x if decoder_input is None else decoder_input)
@@ -151,9 +162,10 @@ class VAE(ModelMixin, ConfigMixin):
         return rec + kl, rec, kl
 
     @torch.no_grad()
-    def sample(self, n, generator=None, labels=None, temperature: float = 1.0):
+    def sample(self, n, generator=None, labels=None, temperature: float = 1.0, callback=None):
         """n samples; z drawn from p(z) with the given torch.Generator. Pictures (n, C, H, W) in
-        [0, 1] (the Bernoulli means); text (n, T, V) one-hot rows, each symbol drawn at `temperature`."""
+        [0, 1] (the Bernoulli means); text (n, T, V) one-hot rows, each symbol drawn at `temperature`.
+        One decoder pass: callback is not called."""
         z = torch.randn((n, self.latent_dim), generator=generator, device=self.device)
         if self.is_text:
             return self.decoder.generate(self._with_label(z, labels), generator, temperature)

@@ -11,7 +11,7 @@ import torch
 from .. import hub
 from .checks import (FAMILIES, FAMILY_TITLES, MAX_CLIPS, MAX_GIBBS_STEPS, MAX_IMAGES, MAX_SEED, BadRequest,
                      check_checkpoint, check_clip_count, check_count, check_dataset, check_family, check_label,
-                     check_seed, check_steps, checkpoint_dataset, class_choices, generators)
+                     check_seed, check_steps, checkpoint_dataset, class_choices, family_of, generators)
 from .collapse import Coverage, mode_collapse
 from .gibbs import GibbsFilm, gibbs_film
 from .images import (GRID_SCALE, ImageResult, check_comparison, compare_families, default_gibbs_steps,
@@ -23,7 +23,7 @@ from .latent_encode import INVERSION_STEPS, Encoded, check_picture, encode_pictu
 from .latent_map import LatentMap, decode_map_point, latent_map, map_checkpoints, pixel_to_latent
 from .latent_names import NamesWalk, check_walk_names, walk_names
 from .latent_point import SLIDER_DIMS, Point, PointView, bookmark, decode_point, point_checkpoints, restore, seed_point
-from .limits import Cost, compute_costs, inverse_duel, rbm_quality_by_steps
+from .limits import Cost, chain_checkpoints, compute_costs, inverse_duel, rbm_quality_by_steps
 from .names import (MAX_NAMES, TEMPERATURES, NamesResult, check_names_comparison, compare_names, generate_names,
                     kl_per_char)
 from .sounds import AudioResult, check_sound_comparison, compare_sounds, generate_audio, sounds_zip
@@ -35,10 +35,8 @@ def warm_up(threads: int | None = None):
     """Load every bundled generator once and fix torch's thread count, before serving.
     Two threads, one per core of a free Space (GENAPP_TORCH_THREADS overrides)."""
     torch.set_num_threads(threads or int(os.environ.get("GENAPP_TORCH_THREADS", "2")))
-    for name in hub.bundled():
-        if name.split("-")[0] in FAMILIES:
-            model = hub.load(name)
-            if getattr(model.config, "decoder", ""):      # a text GAN's autoencoder
-                hub.load(name, model.config.decoder)
-    if "eval-names" in hub.bundled():                     # marks names new or seen
-        hub.load("eval-names")
+    for checkpoint in map(hub.describe, hub.bundled()):
+        if checkpoint.generates:
+            hub.generator(checkpoint.name)                # with a text GAN's autoencoder
+            if checkpoint.modality == "text":             # its evaluator marks names new or seen
+                hub.load(checkpoint.evaluator)

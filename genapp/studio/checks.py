@@ -7,7 +7,8 @@ from .. import hub
 from ..data import DATASETS as ALL_DATASETS
 from ..data.image import DATASETS
 
-FAMILIES = ("vae", "gan", "rbm")
+FAMILIES = hub.GENERATORS         # what a Family menu offers, in this order
+SAMPLED_SPECIMENS = ("collapsed",)  # specimens that the panels made for them sample (a "map" VAE has its own tab)
 FAMILY_TITLES = {"vae": "VAE", "gan": "GAN", "rbm": "RBM"}
 MAX_IMAGES = 64
 MAX_CLIPS = 8
@@ -103,15 +104,28 @@ def check_label(label, class_names) -> int | None:
 
 
 def checkpoint_dataset(name: str) -> str:
-    return name.split("-")[1]
+    """The data set a checkpoint learned from, as it says itself."""
+    return hub.describe(name).dataset
+
+
+def family_of(name: str) -> str:
+    """A checkpoint's family (vae, gan, rbm; classifier, lm), as it says itself: for titles and layout."""
+    return hub.describe(name).family
+
+
+def class_names(name: str) -> tuple:
+    """The class names of the data set a checkpoint learned from: what its labels and its evaluator's
+    verdicts are (an unconditional checkpoint's samples still get a class from the evaluator)."""
+    return ALL_DATASETS[checkpoint_dataset(name)].class_names
 
 
 def generators(modality: str, variants: bool = False) -> list[str]:
     """The bundled generator checkpoints of a modality ("image", "audio" or "text"), in bundled order.
-    With variants=True also the specimens named <family>-<dataset>-<variant> (gan-mnist-collapsed), which
-    only the panels made for them list."""
-    return [n for n in hub.bundled() if n.split("-")[0] in FAMILIES and checkpoint_dataset(n) in ALL_DATASETS
-            and ALL_DATASETS[checkpoint_dataset(n)].modality == modality and (variants or n.count("-") == 1)]
+    With variants=True also the specimens made to be sampled (gan-mnist-collapsed), which only the
+    panels made for them list."""
+    described = (hub.describe(n) for n in hub.bundled())
+    return [c.name for c in described if c.generates and c.modality == modality
+            and (not c.specimen or (variants and c.specimen in SAMPLED_SPECIMENS))]
 
 
 def check_checkpoint(name, modality: str = "image") -> str:

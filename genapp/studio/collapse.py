@@ -14,7 +14,7 @@ from ..card import read_metrics
 from ..data import DATASETS
 from ..data.image import to_grid
 from ..eval.sample_metrics import class_histogram, class_kl, classes_covered
-from .checks import BadRequest, _integer, check_seed, checkpoint_dataset, generators
+from .checks import BadRequest, _integer, check_seed, generators
 
 SAMPLES = 1000
 SHOWN = 64                 # samples shown as a grid
@@ -51,13 +51,13 @@ def mode_collapse(checkpoint="gan-mnist-collapsed", seed=0, n=SAMPLES, progress=
     """Draw n samples of `checkpoint` (labels uniform if it has any), let the evaluator name each, and
     compare the class shares with real data's. progress(done, total) is called after each batch."""
     checkpoint, seed, n = check_collapse(checkpoint, seed, n)
-    dataset = DATASETS[checkpoint_dataset(checkpoint)]
-    evaluator = f"eval-{dataset.name}"
-    model, clf = hub.load(checkpoint), hub.load(evaluator)
+    described = hub.describe(checkpoint)
+    dataset, evaluator = DATASETS[described.dataset], described.evaluator
+    model, clf = hub.generator(checkpoint), hub.load(evaluator)
     t0 = time.perf_counter()
     generator = torch.Generator().manual_seed(seed)
     k = len(dataset.class_names)
-    labels = torch.randint(k, (n,), generator=generator) if model.config.num_classes else None
+    labels = torch.randint(k, (n,), generator=generator) if described.conditional else None
     batches, predicted = [], []
     for i in range(0, n, BATCH):                # in batches: a progress bar, and a bounded memory
         x = model.sample(min(BATCH, n - i), generator, None if labels is None else labels[i:i + BATCH])

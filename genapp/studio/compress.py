@@ -63,7 +63,7 @@ def _decoded(vae, x, quantiser):
     """{bits: (B, 1, 28, 28) decoded} for each of BITS and FLOAT_BITS (the code unquantised)."""
     with torch.inference_mode():
         labels = vae_labels(vae, x)                   # the sender sees the clean picture: it picks the label
-        mu = vae.encode(x, labels)[0]
+        mu = vae.encode(x, labels)
         out = {b: vae.decode(quantise(mu, b, quantiser)[1], labels) for b in BITS}
         out[FLOAT_BITS] = vae.decode(mu, labels)
     return out
@@ -83,7 +83,7 @@ def compress(dataset="mnist", seed=0, label="any", picture=None, quantiser="gaus
     """The source picture through the data set's VAE at every bit depth."""
     quantiser = check_quantiser(quantiser)
     source = source_picture(dataset, seed, label, picture)
-    vae = hub.load(f"vae-{dataset}")
+    vae = hub.load(hub.find(dataset, "vae"))
     t0 = time.perf_counter()
     decoded = _decoded(vae, source.x, quantiser)
     png, extra = png_bits(source.x), label_bits(vae)
@@ -100,7 +100,7 @@ def compress_curve(dataset="mnist", n=200, source="gan", data_dir=None, seed=0) 
     uniform)."""
     dataset = check_dataset(dataset)
     x = curve_pictures(dataset, n, source, data_dir, seed)
-    vae = hub.load(f"vae-{dataset}")
+    vae = hub.load(hub.find(dataset, "vae"))
     png = sum(png_bits(p) for p in x) / len(x)
     by = {q: _decoded(vae, x, q) for q in QUANTISERS}
     return [(b, round(vae.latent_dim * b + label_bits(vae), 2), round(png), *(round(float(psnr(by[q][b], x).mean()), 2)

@@ -267,7 +267,7 @@ def nearest_training(checkpoint, seed=0, label="any", position=1, n=None, k=5, s
                                                                             steps, temperature)
     t0 = time.perf_counter()
     if modality == "text":
-        result = _check_name(checkpoint, seed, position, n, k, steps, temperature, data_folder("names", progress))
+        result = _check_name(checkpoint, seed, position, n, k, steps, temperature, data_folder(dataset, progress))
     else:
         result = _check_pixels(checkpoint, modality, dataset, seed, label, position, n, k, steps,
                                data_folder(dataset, progress))

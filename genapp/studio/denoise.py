@@ -71,12 +71,12 @@ def vae_clean(vae, noisy, kind=None, strength=None):
     if kind is None:
         with torch.inference_mode():
             labels = vae_labels(vae, noisy)
-            return vae.decode(vae.encode(noisy, labels)[0], labels)
+            return vae.decode(vae.encode(noisy, labels), labels)
     k, b = max(vae.config.num_classes, 1), len(noisy)
     xs = noisy.repeat(k, 1, 1, 1)
     labels = torch.arange(k).repeat_interleave(b) if vae.config.num_classes else None
     with torch.no_grad():
-        z = vae.encode(xs, labels)[0].clone()
+        z = vae.encode(xs, labels).clone()
     z.requires_grad_(True)
     opt = torch.optim.Adam([z], lr=0.1)
     objective = lambda z: noise_nll(vae.decode(z, labels), xs, kind, strength) + 0.5 * z.pow(2).sum(1)
@@ -98,7 +98,7 @@ def rbm_clean(rbm, noisy, kind=None, strength=None):
 
 def _cleaned(dataset, x, kind, strength, generator) -> dict:
     """Every picture of one run: {'noisy', 'vae', 'vae told', 'rbm', 'rbm told'} -> (B, 1, 28, 28)."""
-    vae, rbm = hub.load(f"vae-{dataset}"), hub.load(f"rbm-{dataset}")
+    vae, rbm = hub.load(hub.find(dataset, "vae")), hub.load(hub.find(dataset, "rbm"))
     noisy = add_noise(x, kind, strength, generator)
     return {"noisy": noisy, "vae": vae_clean(vae, noisy), "vae told": vae_clean(vae, noisy, kind, strength),
             "rbm": rbm_clean(rbm, noisy), "rbm told": rbm_clean(rbm, noisy, kind, strength)}

@@ -35,7 +35,7 @@ def gibbs_film(dataset="mnist", label="3", seed=0, steps=200, temperature=1.0, c
     temperature = check_temperature(temperature)
     classes = DATASETS[dataset].class_names
     index = check_label(label, classes)
-    checkpoint = f"rbm-{dataset}"
+    checkpoint = hub.find(dataset, "rbm")
     model, g = hub.load(checkpoint), torch.Generator().manual_seed(seed)
     labels = (torch.randint(len(classes), (chains,), generator=g) if index is None
               else torch.full((chains,), index, dtype=torch.long))

@@ -9,7 +9,7 @@ from .. import hub
 from ..data import DATASETS as ALL_DATASETS
 from ..data.image import DATASETS, png_bytes, png_text, to_grid
 from .checks import (FAMILY_TITLES, BadRequest, check_checkpoint, check_count, check_dataset, check_family, check_label,
-                     check_seed, check_steps, checkpoint_dataset)
+                     check_seed, check_steps, class_names)
 
 GRID_SCALE = 2
 
@@ -24,26 +24,23 @@ class ImageResult:
 
     @property
     def title(self) -> str:
-        return f"{FAMILY_TITLES.get(self.checkpoint.split('-')[0], self.checkpoint)} · {self.ms:.0f} ms"
+        return f"{FAMILY_TITLES[hub.describe(self.checkpoint).family]} · {self.ms:.0f} ms"
 
 
 def _draw(checkpoint, n, seed, label, steps, class_names, progress):
     """(samples (n, C, H, W) in [0, 1], labels (n,), provenance dict for the file's metadata, with
     the Gibbs steps run for an RBM): the same arguments give the same samples."""
     label = check_label(label, class_names)
-    model = hub.load(checkpoint)
-    if label is not None and not model.config.num_classes:
+    described = hub.describe(checkpoint)
+    if label is not None and not described.conditional:
         raise BadRequest(f"{checkpoint} is unconditional: it can't be asked for a class; ask for 'any'.")
+    options = described.sampler_options(steps=steps or None)
     generator = torch.Generator().manual_seed(seed)
     with torch.inference_mode():
         labels = (torch.randint(len(class_names), (n,), generator=generator) if label is None
                   else torch.full((n,), label, dtype=torch.long))
-        if checkpoint.startswith("rbm-"):
-            steps = steps or model.config.default_steps
-            x = model.sample(n, generator, labels, steps=steps, callback=progress)
-        else:
-            steps = None
-            x = model.sample(n, generator, labels)
+        x = hub.generator(checkpoint).sample(n, generator, labels, callback=progress, **options)
+        steps = options.get("steps")
     text = {"software": "genapp", "checkpoint": checkpoint, "weights_sha256": hub.weights_sha256(checkpoint),
             "seed": seed, "n": n, "label": "any" if label is None else class_names[label],
             "labels": " ".join(map(str, labels.tolist()))}
@@ -57,8 +54,7 @@ def generate_images(checkpoint, n=16, seed=0, label="any", steps=None, progress=
     progress(done, total) is called during Gibbs sampling (RBM)."""
     checkpoint, n, seed, steps = check_checkpoint(checkpoint), check_count(n), check_seed(seed), check_steps(steps)
     t0 = time.perf_counter()
-    x, labels, text = _draw(checkpoint, n, seed, label, steps,
-                            DATASETS[checkpoint_dataset(checkpoint)].class_names, progress)
+    x, labels, text = _draw(checkpoint, n, seed, label, steps, class_names(checkpoint), progress)
     image = to_grid(x, scale=GRID_SCALE)
     ms = (time.perf_counter() - t0) * 1000
     return ImageResult(checkpoint, image, png_bytes(image, text), labels.tolist(), ms)
@@ -66,16 +62,16 @@ def generate_images(checkpoint, n=16, seed=0, label="any", steps=None, progress=
 
 
 def default_gibbs_steps(dataset: str = "mnist") -> int:
-    """The Gibbs sweeps an RBM checkpoint runs when not told otherwise (its config's choice)."""
-    return hub.load(check_checkpoint(f"rbm-{dataset}", ALL_DATASETS[dataset].modality)
-                    if dataset in ALL_DATASETS else f"rbm-{check_dataset(dataset)}").config.default_steps
+    """The Gibbs sweeps a data set's RBM runs when not told otherwise (its description's sampler)."""
+    dataset = dataset if dataset in ALL_DATASETS else check_dataset(dataset)
+    return hub.describe(hub.find(dataset, "rbm")).sampler["steps"]
 
 
 
 def compare_families(dataset, family, n=16, seed=0, label="any", steps=None, progress=None) -> list[ImageResult]:
     """What the Image tab shows: one family's grid, or all three on the same seed and labels."""
     dataset, families = check_comparison(dataset, family, n, seed, label, steps)
-    return [generate_images(f"{f}-{dataset}", n, seed, label, steps, progress) for f in families]
+    return [generate_images(hub.find(dataset, f), n, seed, label, steps, progress) for f in families]
 
 
 def check_comparison(dataset, family, n=16, seed=0, label="any", steps=None) -> tuple[str, tuple]:

@@ -96,7 +96,7 @@ def vae_fill(vae, x, known, rounds=VAE_ROUNDS):
     filled = torch.where(known, x, torch.full_like(x, VAE_START))
     for _ in range(rounds):
         labels = vae_labels(vae, filled)
-        filled = torch.where(known, x, vae.decode(vae.encode(filled, labels)[0], labels))
+        filled = torch.where(known, x, vae.decode(vae.encode(filled, labels), labels))
     return filled
 
 
@@ -108,10 +108,10 @@ def covered_error(estimate, x, known) -> torch.Tensor:
 
 def _filled(dataset, x, region, sweeps, generator, paint=None) -> tuple[dict, dict, torch.Tensor]:
     known = known_mask(region, x.shape, generator, paint)
-    rbm_x, frames = rbm_fill(hub.load(f"rbm-{dataset}"), x, known, sweeps, generator)
+    rbm_x, frames = rbm_fill(hub.load(hub.find(dataset, "rbm")), x, known, sweeps, generator)
     fills = {"grey": torch.where(known, x, torch.full_like(x, COVER_GREY)),
              "black": torch.where(known, x, torch.zeros_like(x)),
-             "rbm": rbm_x, "vae": vae_fill(hub.load(f"vae-{dataset}"), x, known)}
+             "rbm": rbm_x, "vae": vae_fill(hub.load(hub.find(dataset, "vae")), x, known)}
     return fills, frames, known
 
 

@@ -12,10 +12,10 @@ import torch.nn.functional as F
 from PIL import Image, ImageDraw, ImageFont
 
 from .. import hub
-from ..data import DATASETS, audio
+from ..data import audio
 from ..data.image import png_bytes, to_grid
 from ..models.latent import path
-from .checks import BadRequest, _integer, check_label, check_seed, checkpoint_dataset, generators
+from .checks import BadRequest, _integer, check_label, check_seed, class_names, generators
 
 MODALITIES = ("image", "audio")   # what walks so far
 
@@ -50,16 +50,12 @@ def check_spherical(spherical) -> bool:
     return spherical
 
 
-def _endpoint(model, family, seed, label, num_classes):
-    """(latent (D,), class index) of a seed: the prior draw a VAE or GAN would decode for it, or the
-    hidden probabilities of the RBM sample that seed gives."""
+def _endpoint(model, seed, label, num_classes):
+    """(latent (D,), class index) of a seed: the point its sampler draws (a VAE's or GAN's z from the
+    prior, the hidden probabilities of the RBM sample the seed gives)."""
     g = torch.Generator().manual_seed(seed)
     label = int(torch.randint(num_classes, (1,), generator=g)) if label is None else label
-    labels = torch.tensor([label])
-    if family == "rbm":
-        x = model.sample(1, g, labels)
-        return model.encode(x, labels)[0], label
-    return torch.randn((1, model.latent_dim), generator=g)[0], label
+    return model.draw_latent(1, g, torch.tensor([label]))[0], label
 
 
 def _captioned_strip(x, names, confidence) -> Image.Image:
@@ -117,7 +113,7 @@ def check_walk(checkpoint, from_seed=0, to_seed=1, steps=16, spherical=False, fr
     """Every check of walk, without walking: (checkpoint, from_seed, to_seed, steps, spherical, from
     class index or None, to class index or None), or BadRequest."""
     checkpoint, steps, spherical = check_walker(checkpoint), check_path_steps(steps), check_spherical(spherical)
-    classes = DATASETS[checkpoint_dataset(checkpoint)].class_names
+    classes = class_names(checkpoint)
     return (checkpoint, check_seed(from_seed), check_seed(to_seed), steps, spherical,
             check_label(from_label, classes), check_label(to_label, classes))
 
@@ -128,33 +124,30 @@ def walk(checkpoint, from_seed=0, to_seed=1, steps=16, spherical=False, from_lab
     (VAE, GAN). The same arguments give the same bytes."""
     checkpoint, from_seed, to_seed, steps, spherical, from_label, to_label = check_walk(
         checkpoint, from_seed, to_seed, steps, spherical, from_label, to_label)
-    classes = DATASETS[checkpoint_dataset(checkpoint)].class_names
-    model = hub.load(checkpoint)
+    classes = class_names(checkpoint)
+    model = hub.generator(checkpoint)
     t0 = time.perf_counter()
     with torch.inference_mode():
-        a, label_a = _endpoint(model, checkpoint.split("-")[0], from_seed, from_label, len(classes))
-        b, label_b = _endpoint(model, checkpoint.split("-")[0], to_seed, to_label, len(classes))
+        a, label_a = _endpoint(model, from_seed, from_label, len(classes))
+        b, label_b = _endpoint(model, to_seed, to_label, len(classes))
     return walk_between(checkpoint, a, label_a, b, label_b, steps, spherical, t0,
                         {"from_seed": from_seed, "to_seed": to_seed})
 
 
 def walk_between(checkpoint, a, label_a, b, label_b, steps, spherical, t0, provenance) -> WalkResult:
     """The walk itself, between two checked latents a and b (D,) with class indices."""
-    classes = DATASETS[checkpoint_dataset(checkpoint)].class_names
-    family = checkpoint.split("-")[0]
-    model = hub.load(checkpoint)
+    described = hub.describe(checkpoint)
+    classes = class_names(checkpoint)
+    model = hub.generator(checkpoint)
     with torch.inference_mode():
         latents = path(a, b, steps, spherical)
-        if family == "rbm":
-            x = model.decode(latents)
-        else:
-            one_hot = F.one_hot(torch.tensor([label_a, label_b]), len(classes)).float()
-            weights = path(one_hot[0], one_hot[1], steps)                # fixed when the labels agree
-            x = model.decode(latents, weights)
-        probs = hub.load(f"eval-{checkpoint_dataset(checkpoint)}")(x).softmax(1)
+        one_hot = F.one_hot(torch.tensor([label_a, label_b]), len(classes)).float()
+        weights = path(one_hot[0], one_hot[1], steps)                    # fixed when the labels agree
+        x = model.decode(latents, weights)        # (an RBM's hidden probabilities carry their class already)
+        probs = hub.load(described.evaluator)(x).softmax(1)
         confidence, recognised = probs.max(1)
     names = [classes[i] for i in recognised.tolist()]
-    sound = DATASETS[checkpoint_dataset(checkpoint)].modality == "audio"
+    sound = described.modality == "audio"
     strip = _captioned_strip(x.flip(2) if sound else x, names, confidence.tolist())
     text = {"software": "genapp", "checkpoint": checkpoint, "weights_sha256": hub.weights_sha256(checkpoint),
             **provenance, "steps": steps, "path": "slerp" if spherical else "linear",

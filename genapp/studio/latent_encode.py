@@ -8,9 +8,8 @@ from dataclasses import dataclass
 import torch
 
 from .. import hub
-from ..data import DATASETS, audio
-from ..models.inversion import invert
-from .checks import _integer, check_label, check_seed, checkpoint_dataset, generators
+from ..data import audio
+from .checks import _integer, check_label, check_seed, class_names, generators
 from .latent_point import one_picture
 from .latent import WalkResult, _endpoint, check_path_steps, check_spherical, check_walker, walk_between
 from . import clips, pictures
@@ -51,7 +50,7 @@ def check_picture(checkpoint, picture, label="any"):
     """Every check of encode_picture, without encoding: the checkpoint, the class and the picture (or
     clip, for a sound checkpoint): readable, not blank or silent, not too large; or BadRequest."""
     checkpoint, _ = _front_end(checkpoint, picture)
-    check_label(label, DATASETS[checkpoint_dataset(checkpoint)].class_names)
+    check_label(label, class_names(checkpoint))
 
 
 def encode_picture(checkpoint, picture, label="any", steps=INVERSION_STEPS, progress=None) -> Encoded:
@@ -60,38 +59,34 @@ def encode_picture(checkpoint, picture, label="any", steps=INVERSION_STEPS, prog
     need one). steps: the GAN's optimisation steps; progress(done, total)."""
     steps = _integer(steps, "The number of inversion steps", 1, MAX_INVERSION_STEPS)
     checkpoint, x = _front_end(checkpoint, picture)
-    dataset = checkpoint_dataset(checkpoint)
-    index = check_label(label, DATASETS[dataset].class_names)
-    family, model = checkpoint.split("-")[0], hub.load(checkpoint)
+    described = hub.describe(checkpoint)
+    index = check_label(label, class_names(checkpoint))
+    model = hub.generator(checkpoint)
     t0 = time.perf_counter()
     with torch.inference_mode():
         if index is None:
-            index = int(hub.load(f"eval-{dataset}")(x).argmax(1))
+            index = int(hub.load(described.evaluator)(x).argmax(1))
     y = torch.tensor([index])
-    losses = []
-    if family == "gan":
-        z = invert(model, x, y, steps=steps, callback=progress, losses=losses)
-        with torch.inference_mode():
-            rebuilt = model.decode(z, y)
-    else:
-        with torch.inference_mode():
-            z = model.encode(x, y)[0] if family == "vae" else model.encode(x, y)
-            rebuilt = model.decode(z, y) if family == "vae" else model.decode(z)
+    losses = []                                 # filled by an iterative encoder (the GAN's inversion)
+    z = model.encode(x, y, callback=progress, steps=steps, losses=losses)
+    with torch.inference_mode():
+        rebuilt = model.decode(z, y)
     ms = (time.perf_counter() - t0) * 1000
     error = float((rebuilt - x).pow(2).mean())
     vae_error = None
-    if family == "gan" and f"vae-{dataset}" in hub.bundled():      # one encoder pass, to compare with
+    one_pass = hub.serving(described.dataset, "vae")
+    if losses and one_pass:                     # a search: compare with one encoder pass on the same picture
         with torch.inference_mode():
-            vae = hub.load(f"vae-{dataset}")
-            vae_error = float((vae.decode(vae.encode(x, y)[0], y) - x).pow(2).mean())
-    modality = DATASETS[dataset].modality
+            vae = hub.generator(one_pass[0].name)
+            vae_error = float((vae.decode(vae.encode(x, y), y) - x).pow(2).mean())
+    modality = described.modality
     extra = {}
     if modality == "audio":
         with torch.inference_mode():
             extra = dict(sample_rate=audio.SAMPLE_RATE, heard=audio.pcm16(audio.waveform(x)),
                          rebuilt_sound=audio.pcm16(audio.waveform(rebuilt)))
     return Encoded(checkpoint, z[0].detach(), index, one_picture(x, modality), one_picture(rebuilt, modality), error,
-                   ms, METHODS[family], vae_error, hashlib.sha256(x.numpy().tobytes()).hexdigest()[:16],
+                   ms, METHODS[described.family], vae_error, hashlib.sha256(x.numpy().tobytes()).hexdigest()[:16],
                    [round(v, 6) for v in losses], **extra)
 
 
@@ -103,15 +98,14 @@ def walk_from_picture(checkpoint, picture, label="any", to_seed=1, to_label="any
     if to_picture is not None:
         check_picture(checkpoint, to_picture, to_label)      # refuse before the first (slow) inversion
     encoded = encode_picture(checkpoint, picture, label, progress=progress)
-    classes = DATASETS[checkpoint_dataset(checkpoint)].class_names
+    classes = class_names(checkpoint)
     if to_picture is not None:
         end = encode_picture(checkpoint, to_picture, to_label, progress=progress)
         b, label_b, provenance = end.z, end.label, {"to_picture_sha256": end.fingerprint}
     else:
-        model = hub.load(encoded.checkpoint)
+        model = hub.generator(encoded.checkpoint)
         with torch.inference_mode():
-            b, label_b = _endpoint(model, encoded.checkpoint.split("-")[0], to_seed, check_label(to_label, classes),
-                                   len(classes))
+            b, label_b = _endpoint(model, to_seed, check_label(to_label, classes), len(classes))
         provenance = {"to_seed": to_seed}
     result = walk_between(encoded.checkpoint, encoded.z, encoded.label, b, label_b, steps, spherical,
                           time.perf_counter(), {"from_picture_sha256": encoded.fingerprint, **provenance})

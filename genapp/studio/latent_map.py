@@ -8,8 +8,9 @@ import torch
 from PIL import Image, ImageDraw, ImageFont
 
 from .. import hub
-from ..data.image import DATASETS, to_grid
-from .checks import BadRequest, checkpoint_dataset, one_of
+from ..data.image import to_grid
+from ..data import DATASETS
+from .checks import BadRequest, class_names, one_of
 from .latent_point import check_latent, one_picture
 
 MAP_SIZE, MAP_MARGIN = 440, 10    # scatter pixels (square), and the border inside it
@@ -28,8 +29,9 @@ class LatentMap:
 
 
 def map_checkpoints() -> list[str]:
-    """The bundled 2-D latent checkpoints, MNIST first (the figure people know)."""
-    return sorted((n for n in hub.bundled() if n.startswith("vae2d-")), key=lambda n: (n != "vae2d-mnist", n))
+    """The 2-D latent checkpoints (the "map" specimens) in the data sets' registry order: MNIST first, the
+    figure people know."""
+    return [c.name for dataset in DATASETS for c in hub.serving(dataset, specimen="map")]
 
 
 def check_map_checkpoint(name) -> str:
@@ -58,7 +60,7 @@ def pixel_to_latent(px, py) -> tuple[float, float]:
 
 def latent_map(checkpoint) -> LatentMap:
     checkpoint = check_map_checkpoint(checkpoint)
-    classes = DATASETS[checkpoint_dataset(checkpoint)].class_names
+    classes = class_names(checkpoint)
     path = hub.resolve(checkpoint) / "latent_map.json"
     if not path.is_file():
         raise BadRequest(f"{checkpoint} has no latent_map.json yet: run `python -m genapp eval {checkpoint} --write-card`.")

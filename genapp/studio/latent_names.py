@@ -7,7 +7,6 @@ import torch
 
 from .. import hub
 from ..data import text
-from ..models.inversion import invert
 from ..models.latent import path
 from .checks import BadRequest, check_checkpoint, check_seed
 from .latent import check_path_steps, check_spherical
@@ -40,29 +39,13 @@ def _rows(names):
     return text.one_hot(text.encode([names] if isinstance(names, str) else names))
 
 
-def _latent(checkpoint, model, seed, name, steps_to_invert=200):
-    """The latent of a typed name, or of a seed (the prior draw, or the RBM's sample's hidden units)."""
-    family = checkpoint.split("-")[0]
+def _latent(model, seed, name, steps_to_invert=200):
+    """The latent of a typed name (where its encoder puts it: a GAN's by inversion of its code), or of
+    a seed (the point its sampler draws first: the prior's z, an RBM's sample's hidden units)."""
+    if name:
+        return model.encode(_rows(name), steps=steps_to_invert)[0]
     with torch.no_grad():
-        if name and family == "vae":
-            return model.encode(_rows(name))[0][0]
-        if name and family == "rbm":
-            return model.encode(_rows(name))[0]
-        if name:                                                        # GAN: where the name's code is...
-            code = hub.load(checkpoint, model.config.decoder).encode(_rows(name))[0]
-        g = torch.Generator().manual_seed(seed)
-        if not name and family == "rbm":
-            return model.encode(model.sample(1, g))[0]
-        if not name:
-            return torch.randn((1, model.latent_dim), generator=g)[0]
-    return invert(model, code, steps=steps_to_invert)[0]                # ...and the z that makes it
-
-
-def _decode(checkpoint, model, latents):
-    """Rows of symbols for latents: a GAN's codes spelled by its autoencoder; a VAE's likeliest letters;
-    an RBM's categorical means (text.decode takes the likeliest symbol of each)."""
-    rows = model.decode(latents)
-    return hub.load(checkpoint, model.config.decoder).decode(rows) if checkpoint.startswith("gan-") else rows
+        return model.draw_latent(1, torch.Generator().manual_seed(seed))[0]
 
 
 def check_walk_names(checkpoint, from_seed=0, to_seed=1, steps=8, spherical=True, from_name="", to_name=""):
@@ -80,12 +63,12 @@ def walk_names(checkpoint, from_seed=0, to_seed=1, steps=8, spherical=True, from
     else its seed's point."""
     checkpoint, from_seed, to_seed, steps, spherical, from_name, to_name = check_walk_names(
         checkpoint, from_seed, to_seed, steps, spherical, from_name, to_name)
-    model = hub.load(checkpoint)
+    model = hub.generator(checkpoint)
     t0 = time.perf_counter()
-    a, b = _latent(checkpoint, model, from_seed, from_name), _latent(checkpoint, model, to_seed, to_name)
-    with torch.inference_mode():
-        names = text.decode(_decode(checkpoint, model, path(a.detach(), b.detach(), steps, spherical)))
-    lm = hub.load("eval-names")
+    a, b = _latent(model, from_seed, from_name), _latent(model, to_seed, to_name)
+    with torch.inference_mode():                # rows of symbols: text.decode takes each row's likeliest
+        names = text.decode(model.decode(path(a.detach(), b.detach(), steps, spherical)))
+    lm = hub.load(hub.describe(checkpoint).evaluator)
     spelled = [n for n in names if n]
     with torch.inference_mode():                # each name's nats / (letters + 1), in one batch
         per_char = iter((lm(_rows(spelled)) / torch.tensor([len(n) + 1.0 for n in spelled])).tolist()

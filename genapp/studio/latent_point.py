@@ -10,9 +10,9 @@ import torch
 from PIL import Image
 
 from .. import hub
-from ..data import DATASETS, audio, text
+from ..data import audio, text
 from ..data.image import to_grid
-from .checks import BadRequest, check_label, check_seed, checkpoint_dataset, generators
+from .checks import BadRequest, check_label, check_seed, class_names, generators
 
 SLIDER_DIMS = 8                   # dimensions a person moves by hand
 LATENT_BOUND = 6.0                # a coordinate beyond this is 6 standard deviations out: refused
@@ -46,7 +46,8 @@ def one_picture(x, modality: str) -> Image.Image:
 
 
 def point_checkpoints() -> list[str]:
-    return [n for m in ("image", "audio", "text") for n in generators(m) if not n.startswith("rbm-")]
+    """The generators whose latent points can be moved by hand: those with a Gaussian latent."""
+    return [n for m in ("image", "audio", "text") for n in generators(m) if hub.describe(n).latent == "gaussian"]
 
 
 def check_point_checkpoint(name) -> str:
@@ -54,7 +55,7 @@ def check_point_checkpoint(name) -> str:
         hub.resolve(hub.check_name(name))
     except hub.UnknownCheckpoint as e:
         raise BadRequest(str(e)) from None
-    if isinstance(name, str) and name.split("-")[0] == "rbm":
+    if hub.describe(name).latent == "binary":
         raise BadRequest(f"{name} has no Gaussian latent to move by hand (its hidden units are 0/1 switches); "
                          "pick a VAE or GAN checkpoint.")
     if name not in point_checkpoints():
@@ -64,7 +65,7 @@ def check_point_checkpoint(name) -> str:
 
 def _class_index(checkpoint, label):
     """The class to decode for: an index for conditional checkpoints, None where there are no classes."""
-    classes = DATASETS[checkpoint_dataset(checkpoint)].class_names
+    classes = class_names(checkpoint)
     if not classes:
         return None
     index = check_label(label, classes)
@@ -91,31 +92,29 @@ def seed_point(checkpoint, seed=0, label="any") -> Point:
     """The latent point a seed gives (the first draw of its generator), and its class ('any': the seed
     picks, as the Image tab does)."""
     checkpoint, seed = check_point_checkpoint(checkpoint), check_seed(seed)
-    classes = DATASETS[checkpoint_dataset(checkpoint)].class_names
+    classes = class_names(checkpoint)
     g = torch.Generator().manual_seed(seed)
     name = ""
     if classes:
         index = check_label(label, classes)
         index = int(torch.randint(len(classes), (1,), generator=g)) if index is None else index
         name = classes[index]
-    z = torch.randn((1, hub.load(checkpoint).latent_dim), generator=g)[0]
+    z = hub.generator(checkpoint).draw_latent(1, g)[0]
     return Point(checkpoint, [round(v, 4) for v in z.tolist()], name, seed)
 
 
 def decode_point(checkpoint, z, label) -> PointView:
     """What one latent point decodes to, and how long it took: what a slider move shows."""
     checkpoint = check_point_checkpoint(checkpoint)
-    model = hub.load(checkpoint)
+    model = hub.generator(checkpoint)
     z = check_latent(z, model.latent_dim)
     index = _class_index(checkpoint, label)
-    modality = DATASETS[checkpoint_dataset(checkpoint)].modality
+    modality = hub.describe(checkpoint).modality
     t0 = time.perf_counter()
     with torch.inference_mode():
         labels = None if index is None else torch.tensor([index])
         x = model.decode(torch.tensor([z]), labels)
         if modality == "text":
-            if checkpoint.startswith("gan-"):
-                x = hub.load(checkpoint, model.config.decoder).decode(x)
             return PointView(None, None, text.decode(x)[0], (time.perf_counter() - t0) * 1000)
         sound = (audio.SAMPLE_RATE, audio.pcm16(audio.waveform(x))) if modality == "audio" else None
     return PointView(one_picture(x, modality), sound, None, (time.perf_counter() - t0) * 1000)
@@ -146,7 +145,7 @@ def restore(data) -> Point:
         raise BadRequest(f"This bookmark was saved from other weights of {checkpoint} (its sha256 differs), "
                          "so it would not show the same picture.")
     z = check_latent(saved.get("latent"), hub.load(checkpoint).latent_dim)
-    classes = DATASETS[checkpoint_dataset(checkpoint)].class_names
+    classes = class_names(checkpoint)
     index = check_label(saved.get("label"), classes) if classes else None
     if classes and index is None:
         raise BadRequest("This bookmark names no class.")

@@ -8,8 +8,9 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from .. import hub
 from ..card import read_metrics
+from ..data import DATASETS
 from ..sampling import sample_names
-from .checks import BadRequest, check_checkpoint, check_dataset, generators
+from .checks import FAMILIES, BadRequest, check_checkpoint, check_dataset, generators
 
 QUALITY_STEPS = (1, 2, 5, 10, 25, 50, 100, 200, 500)
 QUALITY_CHAINS = 200
@@ -20,8 +21,7 @@ def inverse_duel(dataset, picture, label="any", progress=None) -> list[Encoded]:
     """The same picture placed by the data set's VAE (one encoder pass), GAN (inversion by
     optimisation) and RBM (hidden probabilities): reconstructions, errors and wall times."""
     dataset = check_dataset(dataset)
-    return [encode_picture(f"{family}-{dataset}", picture, label, progress=progress if family == "gan" else None)
-            for family in ("vae", "gan", "rbm")]
+    return [encode_picture(hub.find(dataset, family), picture, label, progress=progress) for family in FAMILIES]
 
 
 @dataclass
@@ -63,17 +63,23 @@ def compute_costs(repeats: int = 3, batch: int = 16) -> list[Cost]:
     return rows
 
 
+def chain_checkpoints() -> list[str]:
+    """The picture generators sampled by a Gibbs chain (the RBMs), in the data sets' registry order."""
+    return [c.name for dataset in DATASETS for c in hub.serving(dataset)
+            if c.name in generators("image") and "steps" in c.sampler]
+
+
 @torch.inference_mode()
 def rbm_quality_by_steps(checkpoint="rbm-mnist", seed=0) -> list[tuple[int, float, float]]:
     """(Gibbs sweeps, share of samples the evaluator recognises as the class asked for, elapsed ms) after
     each of QUALITY_STEPS sweeps of QUALITY_CHAINS chains (20 per class): more compute, better
     samples, up to a point."""
     checkpoint = check_checkpoint(checkpoint)
-    if not checkpoint.startswith("rbm-"):
-        raise BadRequest(f"{checkpoint} is not an RBM; pick one of "
-                         f"{', '.join(n for n in generators('image') if n.startswith('rbm-'))}.")
+    chains = chain_checkpoints()
+    if checkpoint not in chains:
+        raise BadRequest(f"{checkpoint} is not an RBM; pick one of {', '.join(chains)}.")
     model = hub.load(checkpoint)
-    clf = hub.load(f"eval-{checkpoint.split('-', 1)[1]}")
+    clf = hub.load(hub.describe(checkpoint).evaluator)
     k = model.config.num_classes
     labels = torch.arange(k).repeat_interleave(QUALITY_CHAINS // k)
     rows, t0 = [], time.perf_counter()

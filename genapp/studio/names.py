@@ -46,14 +46,13 @@ def generate_names(checkpoint, n=20, seed=0, temperature=1.0, steps=None, progre
     the same names. temperature applies to the VAE's letters, steps to the RBM's Gibbs chain."""
     checkpoint, n, seed = check_checkpoint(checkpoint, "text"), check_name_count(n), check_seed(seed)
     temperature, steps = check_temperature(temperature), check_steps(steps)
-    family = checkpoint.split("-")[0]
-    if family == "rbm":
-        steps = steps or hub.load(checkpoint).config.default_steps
+    described = hub.describe(checkpoint)
+    options = described.sampler_options(temperature=temperature, steps=steps or None)
     t0 = time.perf_counter()
     with torch.inference_mode():
         names = sample_names(checkpoint, n, torch.Generator().manual_seed(seed), temperature, steps, progress)
-    return NamesResult(checkpoint, names, hub.load("eval-names").seen(names), temperature if family == "vae" else None,
-                       steps if family == "rbm" else None, (time.perf_counter() - t0) * 1000)
+    return NamesResult(checkpoint, names, hub.load(described.evaluator).seen(names), options.get("temperature"),
+                       options.get("steps"), (time.perf_counter() - t0) * 1000)
 
 
 def check_names_comparison(family, n=20, seed=0, temperature=1.0, steps=None) -> tuple:
@@ -66,7 +65,7 @@ def check_names_comparison(family, n=20, seed=0, temperature=1.0, steps=None) ->
 def compare_names(family, n=20, seed=0, temperature=1.0, steps=None, progress=None) -> list[NamesResult]:
     """What the Text tab shows: one family's names, or all three on the same seed."""
     families = check_names_comparison(family, n, seed, temperature, steps)
-    return [generate_names(f"{f}-{text.DATASET.name}", n, seed, temperature, steps, progress) for f in families]
+    return [generate_names(hub.find(text.DATASET.name, f), n, seed, temperature, steps, progress) for f in families]
 
 
 def kl_per_char(checkpoint: str = "vae-names") -> float | None:

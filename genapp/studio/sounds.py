@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
+from .. import hub
 from ..data import audio
 from ..data.image import to_grid
 from .checks import check_checkpoint, check_clip_count, check_family, check_label, check_seed, check_steps
@@ -39,7 +40,7 @@ def generate_audio(checkpoint, n=4, seed=0, label="any", steps=None, progress=No
 def compare_sounds(family, n=4, seed=0, label="any", steps=None, progress=None) -> list[AudioResult]:
     """What the Audio tab shows: one family's clips, or all three on the same seed and digits."""
     families = check_sound_comparison(family, n, seed, label, steps)
-    return [generate_audio(f"{f}-{audio.DATASET.name}", n, seed, label, steps, progress) for f in families]
+    return [generate_audio(hub.find(audio.DATASET.name, f), n, seed, label, steps, progress) for f in families]
 
 
 def check_sound_comparison(family, n=4, seed=0, label="any", steps=None) -> tuple:

@@ -31,9 +31,10 @@ def source_picture(dataset="mnist", seed=0, label="any", picture=None) -> Source
         return Source(to_model_input(picture), "your picture")
     g = torch.Generator().manual_seed(seed)
     index = int(torch.randint(len(classes), (1,), generator=g)) if index is None else index
+    gan = hub.find(dataset, "gan")
     with torch.inference_mode():
-        x = hub.load(f"gan-{dataset}").sample(1, g, torch.tensor([index]))
-    return Source(x, f"gan-{dataset} sample, seed {seed}, class {classes[index]}")
+        x = hub.load(gan).sample(1, g, torch.tensor([index]))
+    return Source(x, f"{gan} sample, seed {seed}, class {classes[index]}")
 
 
 def curve_pictures(dataset, n=200, source="gan", data_dir=None, seed=0) -> torch.Tensor:
@@ -47,7 +48,7 @@ def curve_pictures(dataset, n=200, source="gan", data_dir=None, seed=0) -> torch
         return torch.cat([x[y == c][:math.ceil(n / k)] for c in range(k)])[:n]
     labels = torch.arange(k).repeat_interleave(math.ceil(n / k))[:n]
     with torch.inference_mode():
-        return hub.load(f"gan-{dataset}").sample(n, torch.Generator().manual_seed(seed), labels)
+        return hub.load(hub.find(dataset, "gan")).sample(n, torch.Generator().manual_seed(seed), labels)
 
 
 def psnr(estimate, clean) -> torch.Tensor:
@@ -64,6 +65,6 @@ def vae_labels(vae, x) -> torch.Tensor:
     if k == 0:
         return None
     xs, labels = x.repeat(k, 1, 1, 1), torch.arange(k).repeat_interleave(b)
-    mu, logvar = vae.encode(xs, labels)
+    mu, logvar = vae.posterior(xs, labels)
     elbo = vae.log_likelihood(vae.decode_logits(mu, labels), xs) - kl_divergence(mu, logvar)
     return elbo.view(k, b).argmax(0)

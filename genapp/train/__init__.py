@@ -12,6 +12,7 @@ import torch
 from ..data import load_tensors
 from ..hub import CHECKPOINTS, data_folder
 from .loop import Split, seed_generator
+from .description import write_description
 from .recipes import RECIPES
 
 VALIDATION = {"mnist": 1000, "fashion": 5000, "fsdd": 300, "names": 1000}   # held out of the training split
@@ -50,6 +51,7 @@ def train(name: str, data_dir: str | None = None, device: str = "cpu", seed: int
     folder = Path(out) if out else CHECKPOINTS / name
     for sub, model in models.items():
         model.to("cpu").save_pretrained(folder / sub, safe_serialization=True)
+    write_description(folder, recipe)
     device_name = torch.cuda.get_device_name() if device.startswith("cuda") else "CPU"
     write_metrics(folder, {"name": name, "training": {
         "command": "python -m genapp train " + " ".join(shlex.quote(a) for a in sys.argv[2:])

@@ -26,7 +26,7 @@ def ema_update(ema, model, decay=EMA_DECAY):
 @torch.no_grad()
 def codes(autoencoder, x, batch=2000):
     """The posterior means of x: where the autoencoder puts each training example."""
-    return torch.cat([autoencoder.encode(x[i:i + batch])[0] for i in range(0, len(x), batch)])
+    return torch.cat([autoencoder.encode(x[i:i + batch]) for i in range(0, len(x), batch)])
 
 
 def fit(recipe, split, device, generator, steps):

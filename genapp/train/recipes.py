@@ -15,6 +15,7 @@ class Recipe:
     eval_every: int = 1000
     options: dict = field(default_factory=dict)   # family-specific training settings
     notes: str = ""
+    specimen: str = ""          # what it was made to show ("map", "collapsed"); "" for a family's main checkpoint
 
 
 def _image_recipes(dataset: str, *, vae_steps: int, gan_steps: int, rbm_steps: int, clf_steps: int,
@@ -26,7 +27,7 @@ def _image_recipes(dataset: str, *, vae_steps: int, gan_steps: int, rbm_steps: i
                        notes="Adam, cosine-decayed learning rate; pixels dynamically binarized (a fresh "
                              "Bernoulli draw of each pixel every time it is seen)."), **(vae or {})),
         Recipe(f"vae2d-{dataset}", "vae", dataset, dict(latent_dim=2, num_classes=0), steps=vae_steps,
-               batch_size=128, lr=1e-3,
+               batch_size=128, lr=1e-3, specimen="map",
                notes="An unconditional VAE with a 2-dimensional latent, for the Latent space tab's map: "
                      "the test set encoded as a scatter and the decoded manifold grid (Kingma & Welling "
                      "2014, figure 4). Adam, cosine-decayed learning rate; pixels dynamically binarized."),
@@ -107,7 +108,7 @@ TEXT_RECIPES = [
 # 0.999)) with a one-dimensional latent, so that the Limits tab shows mode collapse on a real checkpoint.
 COLLAPSED_RECIPES = [
     Recipe("gan-mnist-collapsed", "gan", "mnist", dict(latent_dim=1, num_classes=0), steps=5_000,
-           batch_size=64, lr=5e-4,
+           batch_size=64, lr=5e-4, specimen="collapsed",
            options=dict(loss="bce", betas=[0.5, 0.999], ema=False, discriminator=dict(spectral=False)),
            notes="Deliberately collapsed, for the mode-collapse panel: unconditional, the original non-saturating "
                  "loss (Goodfellow et al. 2014), no spectral norm, no EMA, Adam(0.5, 0.999) at 5e-4, a 1-dimensional "

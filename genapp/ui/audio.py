@@ -35,7 +35,7 @@ def check(family, label, n, seed, steps):
 def generate(family, label, n, seed, steps, progress=None):
     results = studio.compare_sounds(family, n, seed, label, steps,
                                     None if progress is None else progress_callback(progress, "Gibbs sampling (RBM)"))
-    by_family = {r.checkpoint.split("-")[0]: r for r in results}
+    by_family = {studio.family_of(r.checkpoint): r for r in results}
     outputs = []
     for f in studio.FAMILIES:
         r = by_family.get(f)

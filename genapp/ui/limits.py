@@ -55,8 +55,8 @@ def duel(dataset, label, sketch, upload, progress=gr.Progress()):
                                   progress_callback(progress, "Inverting the GAN"))
     pictures = [r.reconstruction for r in results]
     rows = [[r.checkpoint, r.method, round(r.error, 5), round(r.ms, 1)] for r in results]
-    gan = next(r for r in results if r.checkpoint.startswith("gan-"))
-    curve = {"step": list(range(1, len(gan.losses) + 1)), "pixel error": gan.losses}
+    search = next(r for r in results if r.losses)          # the one found by a search: the GAN's inversion
+    curve = {"step": list(range(1, len(search.losses) + 1)), "pixel error": search.losses}
     return results[0].seen, *pictures, rows, pd.DataFrame(curve)
 
 
@@ -94,7 +94,7 @@ def costs():
     rows = studio.compute_costs()
     table = [[c.checkpoint, f"{c.parameters:,}", c.mflops_per_sample, c.ms_per_sample,
               "" if c.training_seconds is None else f"{c.training_seconds:.0f} s, {c.training_device}"] for c in rows]
-    bars = pd.DataFrame({"checkpoint": [c.checkpoint for c in rows], "family": [c.checkpoint.split("-")[0] for c in rows],
+    bars = pd.DataFrame({"checkpoint": [c.checkpoint for c in rows], "family": [studio.family_of(c.checkpoint) for c in rows],
                          "ms per sample": [c.ms_per_sample for c in rows],
                          "MFLOPs per sample": [c.mflops_per_sample for c in rows]})
     return table, bars, bars
@@ -199,8 +199,7 @@ def build():
             measure.click(costs, None, [cost_table, ms_bars, flop_bars], api_name="compute_costs", concurrency_limit=1)
             gr.Markdown(QUALITY_NOTE)
             with gr.Row():
-                rbm = gr.Radio([n for n in studio.generators("image") if n.startswith("rbm-")], value="rbm-mnist",
-                               label="RBM")
+                rbm = gr.Radio(studio.chain_checkpoints(), value=studio.chain_checkpoints()[0], label="RBM")
                 run_quality = gr.Button("Run the chains", variant="secondary")
             with gr.Row():
                 quality_plot = gr.LinePlot(x="Gibbs sweeps", y="recognised as asked", height=240)

@@ -49,7 +49,7 @@ def highlighted(result) -> list:
 def generate(family, n, seed, temperature, steps, progress=None):
     results = studio.compare_names(family, n, seed, temperature, steps,
                                    None if progress is None else progress_callback(progress, "Gibbs sampling (RBM)"))
-    by_family = {r.checkpoint.split("-")[0]: r for r in results}
+    by_family = {studio.family_of(r.checkpoint): r for r in results}
     outputs = []
     for f in studio.FAMILIES:
         r = by_family.get(f)
