@@ -10,7 +10,6 @@ Frames are plain values: a scatter picture (drawn with Pillow), the loss history
 covered and the share of high-quality samples (genapp.data.toy.coverage).
 """
 import atexit
-import io
 import os
 import re
 import secrets
@@ -25,6 +24,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from . import render
 from .checks import BadRequest, _integer, _number, check_seed, one_of
 
 FAMILIES = {"gan": "vanilla GAN", "pacgan": "PacGAN", "gan-vs-pacgan": "vanilla GAN vs PacGAN", "vae": "VAE",
@@ -169,10 +169,7 @@ def points_picture(points="") -> Image.Image:
 
 def gif(frames: list[Image.Image], ms: int = 120) -> bytes:
     """An animated GIF of the frames, the last held for a second and a half."""
-    buffer = io.BytesIO()
-    durations = [ms] * (len(frames) - 1) + [1500]
-    frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:], duration=durations, loop=0)
-    return buffer.getvalue()
+    return render.gif(frames, [ms] * (len(frames) - 1) + [1500])
 
 
 # the worker: one process per run, one request at a time
