@@ -4,6 +4,7 @@ import time
 import pytest
 import torch
 
+from genapp import runs
 from genapp.cli import main as cli_main
 from genapp.data.toy import coverage, toy
 from genapp.studio import BadRequest
@@ -52,7 +53,7 @@ def test_stop_pauses_a_run_and_step_goes_on_from_where_it_stopped():
     more = list(studio_toy.step_toy(first.run_id, 40, 20, "rbm", "grid", None, 0))
     assert [f.step for f in more] == [40, 60] and more[-1].run_id == first.run_id
     studio_toy.close(first.run_id)
-    assert first.run_id not in studio_toy.RUNS
+    assert first.run_id not in runs.RUNS
 
 
 def test_two_students_train_at_once_each_with_a_run_of_their_own():
@@ -75,10 +76,10 @@ def test_two_students_train_at_once_each_with_a_run_of_their_own():
     (dict(data="points", points="1, 2; 3"), "'x, y' pairs"), (dict(data="points", points=""), "from 1 to 32"),
     (dict(data="points", points="9, 0"), "between -4.5 and 4.5")])
 def test_bad_arguments_get_a_sentence_before_any_worker_starts(kwargs, words):
-    runs = len(studio_toy.RUNS)
+    alive = len(runs.RUNS)
     with pytest.raises(BadRequest, match=words):
         next(studio_toy.train_toy(**kwargs))
-    assert len(studio_toy.RUNS) == runs
+    assert len(runs.RUNS) == alive
 
 
 def test_a_click_on_the_canvas_places_a_point():
