@@ -1,5 +1,7 @@
 """Watch it train: tiny models on 2-D toy points, trained in a worker process, frame by frame."""
+import ast
 import time
+from pathlib import Path
 
 import pytest
 import torch
@@ -95,3 +97,11 @@ def test_cli_writes_a_gif_of_the_run(tmp_path, capsys):
     assert "100 steps in" in capsys.readouterr().out
     with pytest.raises(SystemExit, match="Pick the data"):
         cli_main(["toy", "--data", "spiral", "--out", str(out)])
+
+
+def test_the_run_supervisor_imports_nothing_of_genapp():
+    """genapp.runs sits under every layer that starts runs: the work comes from the module it spawns."""
+    tree = ast.parse(Path(runs.__file__).read_text())
+    modules = ["." * n.level + (n.module or "") for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    modules += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+    assert modules and not [m for m in modules if m.startswith(("genapp", "."))]
