@@ -1,9 +1,12 @@
 """Watch it train: tiny models on 2-D toy points, trained in a worker process, frame by frame."""
+import ast
 import time
+from pathlib import Path
 
 import pytest
 import torch
 
+from genapp import runs
 from genapp.cli import main as cli_main
 from genapp.data.toy import coverage, toy
 from genapp.studio import BadRequest
@@ -52,7 +55,7 @@ def test_stop_pauses_a_run_and_step_goes_on_from_where_it_stopped():
     more = list(studio_toy.step_toy(first.run_id, 40, 20, "rbm", "grid", None, 0))
     assert [f.step for f in more] == [40, 60] and more[-1].run_id == first.run_id
     studio_toy.close(first.run_id)
-    assert first.run_id not in studio_toy.RUNS
+    assert first.run_id not in runs.RUNS
 
 
 def test_two_students_train_at_once_each_with_a_run_of_their_own():
@@ -75,10 +78,10 @@ def test_two_students_train_at_once_each_with_a_run_of_their_own():
     (dict(data="points", points="1, 2; 3"), "'x, y' pairs"), (dict(data="points", points=""), "from 1 to 32"),
     (dict(data="points", points="9, 0"), "between -4.5 and 4.5")])
 def test_bad_arguments_get_a_sentence_before_any_worker_starts(kwargs, words):
-    runs = len(studio_toy.RUNS)
+    alive = len(runs.RUNS)
     with pytest.raises(BadRequest, match=words):
         next(studio_toy.train_toy(**kwargs))
-    assert len(studio_toy.RUNS) == runs
+    assert len(runs.RUNS) == alive
 
 
 def test_a_click_on_the_canvas_places_a_point():
@@ -94,3 +97,11 @@ def test_cli_writes_a_gif_of_the_run(tmp_path, capsys):
     assert "100 steps in" in capsys.readouterr().out
     with pytest.raises(SystemExit, match="Pick the data"):
         cli_main(["toy", "--data", "spiral", "--out", str(out)])
+
+
+def test_the_run_supervisor_imports_nothing_of_genapp():
+    """genapp.runs sits under every layer that starts runs: the work comes from the module it spawns."""
+    tree = ast.parse(Path(runs.__file__).read_text())
+    modules = ["." * n.level + (n.module or "") for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    modules += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+    assert modules and not [m for m in modules if m.startswith(("genapp", "."))]

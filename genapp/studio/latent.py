@@ -2,7 +2,6 @@
 between them, every step decoded and scored by the evaluator, shown as a captioned strip and an
 animated GIF; for sound the strip is of spectrograms (pitch up) and the walk is also one WAV, a clip
 per step."""
-import io
 import reprlib
 import time
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from ..data import audio
 from ..data.image import png_bytes, to_grid
 from ..models.latent import path
 from .checks import BadRequest, _integer, check_label, check_seed, class_names, generators
+from . import render
 
 MODALITIES = ("image", "audio")   # what walks so far
 
@@ -87,10 +87,7 @@ def _gif(x) -> bytes:
     frames = [Image.fromarray((f[0].clamp(0, 1) * 255).round().byte().numpy(), "L")
               .resize((f.shape[-1] * GIF_SCALE,) * 2, Image.NEAREST) for f in x]
     frames = frames + frames[-2:0:-1]                                      # there and back
-    buffer = io.BytesIO()
-    frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:], duration=GIF_MS, loop=0,
-                   optimize=False)
-    return buffer.getvalue()
+    return render.gif(frames, GIF_MS, optimize=False)
 
 
 def walkers() -> list[str]:

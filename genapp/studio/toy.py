@@ -1,30 +1,23 @@
 """Watch a tiny GAN, VAE or RBM learn a 2-D toy distribution, frame by frame.
 
-Training runs in a worker process of its own per run (one per browser session), with one torch thread
-at a lower CPU priority (os.nice), so that a student's toy never starves another student's request:
-the server's own work always wins the cores. The worker keeps its model between requests, so a run
-can be paused (Stop) and advanced (Step); it answers one request at a time, "train n steps and draw a
-frame", so when nobody asks it waits and costs no CPU. Idle workers quit after IDLE_SECONDS.
+A run trains in a worker process of its own (genapp.runs: one per browser session, at a low CPU
+priority, kept between requests so that a run can be paused with Stop and advanced with Step). This
+module is what the worker computes, "train n steps and draw a frame" (`_trainer`), and the operations
+that ask it: Start (`train_toy`), Step (`step_toy`), Stop (`stop`), a whole run (`run_to_end`).
 
 Frames are plain values: a scatter picture (drawn with Pillow), the loss history as rows, the modes
 covered and the share of high-quality samples (genapp.data.toy.coverage).
 """
-import atexit
-import io
-import os
 import re
-import secrets
-import socket
-import subprocess
 import sys
-import threading
 import time
-from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
-from pathlib import Path
+from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFont
 
+from .. import runs
+from ..runs import MAX_RUNS, close
+from . import render
 from .checks import BadRequest, _integer, _number, check_seed, one_of
 
 FAMILIES = {"gan": "vanilla GAN", "pacgan": "PacGAN", "gan-vs-pacgan": "vanilla GAN vs PacGAN", "vae": "VAE",
@@ -33,13 +26,9 @@ DATA = {"ring": "ring of 8", "grid": "5x5 grid", "moons": "two moons", "points":
 MAX_STEPS = 5000
 EVERY = (10, 500)                   # steps between frames
 LEARNING_RATES = (1e-5, 0.1)
-MAX_RUNS = 4                        # toy workers alive at once on this server
-NICE = 10                           # a worker's CPU priority: well below the server's requests
-IDLE_SECONDS = 600                  # a worker that hears nothing for this long quits
 SHOWN = 512                         # model samples drawn in each frame
 PANEL = 360                         # pixels per side of a scatter
 LOSS_BIN = 10                       # the loss curve shows means over this many steps
-ROOT = Path(__file__).resolve().parent.parent.parent
 COLORS = {"gan": (31, 119, 180), "pacgan": (148, 52, 160), "vae": (214, 96, 20), "rbm": (30, 140, 70)}
 
 
@@ -169,37 +158,29 @@ def points_picture(points="") -> Image.Image:
 
 def gif(frames: list[Image.Image], ms: int = 120) -> bytes:
     """An animated GIF of the frames, the last held for a second and a half."""
-    buffer = io.BytesIO()
-    durations = [ms] * (len(frames) - 1) + [1500]
-    frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:], duration=durations, loop=0)
-    return buffer.getvalue()
+    return render.gif(frames, [ms] * (len(frames) - 1) + [1500])
 
 
-# the worker: one process per run, one request at a time
+# the worker's work (a process of its own per run: genapp.runs)
 
-def _worker(conn):
+def _trainer(settings: Settings):
+    """In the worker: the run's model(s) and data; returns `train(n)`, which trains n steps and draws a frame."""
     import torch
 
     from ..data.toy import coverage, toy as make_toy
     from ..train.toy import make_trainer
-    os.nice(NICE)
     torch.set_num_threads(1)
-    settings = conn.recv()
     toy = make_toy(settings.data, list(settings.points))
     trainers = {f: make_trainer(f, toy, settings.lr, settings.seed) for f in settings.families}
     data_points = toy.sample(1000, torch.Generator().manual_seed(12345)).tolist()
     step = 0
-    while conn.poll(IDLE_SECONDS):
-        try:
-            request = conn.recv()
-        except EOFError:
-            break
-        if request is None:
-            break
+
+    def train(n: int) -> dict:
+        nonlocal step
         t0 = time.perf_counter()
-        losses = {f: t.train(request) for f, t in trainers.items()}
+        losses = {f: t.train(n) for f, t in trainers.items()}
         train_seconds = time.perf_counter() - t0
-        step += request
+        step += n
         panels, stats = [], {}
         with torch.no_grad():
             for f, t in trainers.items():
@@ -211,55 +192,13 @@ def _worker(conn):
                 title = f"{FAMILIES[f]} · step {step} · " + (f"modes {covered}/{toy.num_modes} · " if toy.name != "moons"
                                                              else f"moons {covered}/2 · ") + f"good {quality:.0%}"
                 panels.append((title, f, samples.tolist(), modes))
-        conn.send(dict(step=step, picture=scatter(toy, data_points, panels), losses=losses, stats=stats,
-                       names={f: t.losses for f, t in trainers.items()}, train_seconds=train_seconds))
-    conn.close()
+        return dict(step=step, picture=scatter(toy, data_points, panels), losses=losses, stats=stats,
+                    names={f: t.losses for f, t in trainers.items()}, train_seconds=train_seconds)
 
-
-def _spawn(settings: Settings):
-    """A worker: `python -m genapp.studio.toy FD`, talking over a socket pair. A fresh interpreter, not a
-    fork of the server: the server's threads and torch's thread pool do not survive a fork."""
-    parent, child = socket.socketpair()
-    process = subprocess.Popen([sys.executable, "-m", "genapp.studio.toy", str(child.fileno())],
-                               pass_fds=[child.fileno()], cwd=ROOT, stdin=subprocess.DEVNULL)
-    child.close()
-    conn = Connection(parent.detach())
-    conn.send(settings)
-    return process, conn
+    return train
 
 
 # runs: one per browser session, named by an id the browser keeps
-
-@dataclass
-class Run:
-    settings: Settings
-    process: object
-    conn: object
-    step: int = 0
-    rows: list = field(default_factory=list)      # (step, loss, series) for the curve: means of LOSS_BIN steps
-    owner: object = None                           # the request now streaming this run's frames
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    used: float = field(default_factory=time.monotonic)
-
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-    def close(self):
-        try:
-            self.conn.send(None)
-        except (OSError, BrokenPipeError):
-            pass
-        try:
-            self.process.wait(1)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(1)
-        self.conn.close()
-
-
-RUNS: dict[str, Run] = {}
-_runs_lock = threading.Lock()
-
 
 @dataclass
 class ToyFrame:
@@ -276,40 +215,24 @@ class ToyFrame:
     done: bool
 
 
-def _new_run(settings: Settings) -> tuple[str, Run]:
-    with _runs_lock:
-        for rid in [r for r, run in RUNS.items() if not run.alive()]:
-            del RUNS[rid]
-        if len(RUNS) >= MAX_RUNS:                                       # make room: the longest-idle paused run
-            idle = sorted((run.used, rid) for rid, run in RUNS.items() if run.owner is None)
-            if not idle:
-                raise BadRequest(f"{MAX_RUNS} students are training toy models right now, the most this server "
-                                 "runs at once; try again in a minute.")
-            RUNS.pop(idle[0][1]).close()
-        process, parent = _spawn(settings)
-        run_id = secrets.token_hex(8)
-        RUNS[run_id] = run = Run(settings, process, parent)
-    return run_id, run
-
-
-def close(run_id):
-    """End a run and its worker (a new Start does this to the session's previous run)."""
-    with _runs_lock:
-        run = RUNS.pop(run_id, None) if isinstance(run_id, str) else None
-    if run is not None:
-        run.close()
+def _new_run(settings: Settings) -> tuple[str, runs.Run]:
+    try:
+        return runs.start(__name__, settings)
+    except runs.Full:
+        raise BadRequest(f"{MAX_RUNS} students are training toy models right now, the most this server "
+                         "runs at once; try again in a minute.") from None
 
 
 def stop(run_id) -> str:
     """Pause a run: its frames stop after the one being drawn; the model is kept for Step."""
-    run = RUNS.get(run_id) if isinstance(run_id, str) else None
+    run = runs.get(run_id)
     if run is None:
         return "Nothing is training."
     run.owner = None
     return f"Stopped at step {run.step}. Press Step to go on from here, or Start to begin again."
 
 
-def _bin_losses(run: Run, names: dict, losses: dict):
+def _bin_losses(run: runs.Run, names: dict, losses: dict):
     """Append the LOSS_BIN-step means of each loss to run.rows, a series per loss (and family)."""
     for f, history in losses.items():
         start = run.step - len(history)
@@ -320,7 +243,7 @@ def _bin_losses(run: Run, names: dict, losses: dict):
                 run.rows.append((start + b + len(part), sum(part) / len(part), series))
 
 
-def _advance(run_id: str, run: Run, steps: int, every: int, progress=None):
+def _advance(run_id: str, run: runs.Run, steps: int, every: int, progress=None):
     """Train `steps` more steps, a frame every `every`: yields ToyFrames until done, or until another
     request (Stop, Step, Start) takes the run over."""
     from ..data.toy import toy as make_toy
@@ -331,13 +254,11 @@ def _advance(run_id: str, run: Run, steps: int, every: int, progress=None):
     try:
         while run.step < target and run.owner is token:
             n = min(every, target - run.step)
-            with run.lock:                                           # one request at a time per worker
-                try:
-                    run.conn.send(n)
-                    reply = run.conn.recv()
-                except (EOFError, OSError, BrokenPipeError):
-                    raise BadRequest("This run's worker has ended; press Start to begin again.") from None
-            run.step, run.used = reply["step"], time.monotonic()
+            try:
+                reply = run.ask(n)
+            except runs.Ended:
+                raise BadRequest("This run's worker has ended; press Start to begin again.") from None
+            run.step = reply["step"]
             _bin_losses(run, reply["names"], reply["losses"])
             covered = {f: c for f, (c, _) in reply["stats"].items()}
             quality = {f: q for f, (_, q) in reply["stats"].items()}
@@ -372,18 +293,19 @@ def step_toy(run_id, steps=50, every=50, family="gan-vs-pacgan", data="ring", lr
     settings changed since), start one with these settings first."""
     settings = check_settings(family, data, lr, seed, points)
     steps, every = check_toy_steps(steps), check_every(every)
-    run = RUNS.get(run_id) if isinstance(run_id, str) else None
+    run = runs.get(run_id)
     if run is None or not run.alive() or run.settings != settings:
         close(run_id)
         run_id, run = _new_run(settings)
     yield from _advance(run_id, run, steps, every, progress)
 
 
-@atexit.register
-def _close_all():
-    for run_id in list(RUNS):
-        close(run_id)
+def run_to_end(family="gan-vs-pacgan", data="ring", lr=None, steps=2000, seed=0, every=50, points="") -> list:
+    """A run of these settings, all its frames; its worker then ends (idle, it would stay 10 minutes)."""
+    frames = list(train_toy(family, data, lr, steps, seed, every, points))
+    close(frames[-1].run_id)
+    return frames
 
 
-if __name__ == "__main__":                                 # a worker (see _spawn)
-    _worker(Connection(int(sys.argv[1])))
+if __name__ == "__main__":                                 # a worker (genapp.runs.start spawns it)
+    runs.serve(int(sys.argv[1]), _trainer)

@@ -51,17 +51,10 @@ def add_point(points, evt: gr.SelectData):
     return points, toy.points_picture(points)
 
 
-def run_to_end(family, data, lr, steps, seed, every, points) -> list:
-    """A run of these settings, all its frames; its worker then ends (idle, it would stay 10 minutes)."""
-    frames = list(toy.train_toy(family, data, lr, steps, seed, every, points))
-    toy.close(frames[-1].run_id)
-    return frames
-
-
 def whole_run(family, data, lr, steps, seed, every, points):
     """What Start ends on for these settings (the picture, the loss curve, the caption), and the GIF of its
     frames that the GIF button makes."""
-    frames = run_to_end(family, data, lr, steps, seed, every, points)
+    frames = toy.run_to_end(family, data, lr, steps, seed, every, points)
     picture, curve, caption, _ = _outputs(frames[-1])
     return picture, curve, EXAMPLE + caption, _gif_file(frames, family, data, seed)
 
@@ -72,7 +65,7 @@ def _gif_file(frames, family, data, seed) -> str:
 
 @speaks_errors
 def gif_of_run(family, data, lr, steps, seed, every, points):
-    return _gif_file(run_to_end(family, data, lr, steps, seed, every, points), family, data, seed)
+    return _gif_file(toy.run_to_end(family, data, lr, steps, seed, every, points), family, data, seed)
 
 
 def build():
