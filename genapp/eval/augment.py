@@ -22,9 +22,9 @@ import torch.nn.functional as F
 
 from .. import hub
 from ..data import DATASETS, load_tensors
+from ..models.classifier import Classifier
 from ..train.classifier import accuracy
 from ..train.recipes import RECIPES
-from .classifier import Classifier
 
 GENERATORS = ("vae-mnist", "gan-mnist", "rbm-mnist")
 CLASSIFIER = dict(channels=(8, 16), feature_dim=32, dropout=0.3)   # the evaluator's net, 4x narrower: CPU-fast
