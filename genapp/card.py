@@ -1,5 +1,6 @@
-"""Model cards: README.md of a checkpoint folder, rendered from its recipe and from `metrics.json`,
-which holds only numbers that a command measured (training facts from `train`, figures from `eval`)."""
+"""Model cards: README.md of a checkpoint folder, rendered from its recipe and from `metrics.json` and
+`augment.json`, which hold only numbers that a command measured (training facts from `train`, figures from
+`eval` and `augment`). Those commands write the files and call this module; it imports none of them."""
 import json
 from pathlib import Path
 
