@@ -1,5 +1,6 @@
-"""Model cards: README.md of a checkpoint folder, rendered from its recipe and from `metrics.json`,
-which holds only numbers that a command measured (training facts from `train`, figures from `eval`)."""
+"""Model cards: README.md of a checkpoint folder, rendered from its recipe and from `metrics.json` and
+`augment.json`, which hold only numbers that a command measured (training facts from `train`, figures from
+`eval` and `augment`). Those commands write the files and call this module; it imports none of them."""
 import json
 from pathlib import Path
 
@@ -55,6 +56,33 @@ def write_metrics(folder: Path, metrics: dict):
     """Write metrics.json (with the checkpoint's `name`) and re-render the card from it."""
     (Path(folder) / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     write_card(folder)
+
+
+AUGMENT_FILE = "augment.json"      # beside a generator's card, from `python -m genapp augment --write-card`
+
+
+def mean_sd(s: dict) -> str:
+    """A summary {"mean", "std", ...} as '0.810 ± 0.014'."""
+    return f"{s['mean']:.3f} ± {s['std']:.3f}"
+
+
+def augmentation_lines(folder: Path) -> list[str]:
+    """The model card's augmentation section from augment.json (empty when the command never wrote it)."""
+    path = Path(folder) / AUGMENT_FILE
+    if not path.exists():
+        return []
+    r = json.loads(path.read_text())
+    s = r["settings"]
+    return ["## Data augmentation", f"Printed and written here by `{r['command']}` ({r['seconds']:.0f} s, {r['device']}).",
+            f"A small CNN (`{json.dumps(s['classifier'])}`, {s['steps']} steps of batch {s['batch_size']}) trained on "
+            f"{s['real']} real training digits ({s['real'] // 10} per class), then on the same digits plus "
+            f"{s['generated']:,} of this model's samples ({s['generated'] // 10} per class); test accuracy on "
+            f"{s['test_examples']:,} test images, mean ± standard deviation over {s['seeds']} seeds. This model "
+            "learned from all the labelled training digits, so its samples carry more than 100 digits' worth of "
+            "knowledge.", "",
+            f"| {s['real']} real only | {s['real']} real + {s['generated']:,} generated | {s['real']} real + "
+            f"{s['generated']:,} more real |", "| --- | --- | --- |",
+            f"| {mean_sd(r['real_only'])} | {mean_sd(r['with_generated'])} | {mean_sd(r['more_real'])} |", ""]
 
 
 def write_card(folder: Path):
@@ -138,8 +166,7 @@ def write_card(folder: Path):
                  for m in measured.values()]
     else:
         body.append("Not measured yet.")
-    from .eval.augment import card_lines          # eval imports this module: import here, not at the top
-    body += [""] + card_lines(folder)
+    body += [""] + augmentation_lines(folder)
     body += ["## Use", "```", f"python -m genapp generate {name} {USE[data.modality]}"
              if not evaluator else "from genapp import hub; clf = hub.load('" + name + "')", "```", ""]
     (folder / "README.md").write_text("\n".join(yaml + [""] + body))

@@ -116,11 +116,12 @@ def main(argv=None):
         except (ValueError, LocalTokenNotFoundError, HfHubHTTPError) as e:
             sys.exit(f"error: {e}")
     elif args.command == "train":
+        from .card import write_card
         from .train import train
         try:
             parse = lambda pairs: {k: json.loads(v) for k, v in (o.split("=", 1) for o in pairs)}
-            train(args.name, args.data, args.device, args.seed, args.steps, args.out, parse(args.option),
-                  parse(args.model), args.lr)
+            write_card(train(args.name, args.data, args.device, args.seed, args.steps, args.out, parse(args.option),
+                             parse(args.model), args.lr))
         except ValueError as e:   # includes a malformed KEY=VALUE
             sys.exit(f"error: {e}")
     elif args.command == "eval":

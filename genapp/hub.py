@@ -88,8 +88,8 @@ class Checkpoint:
 
 
 def _model_classes():
-    from .eval.classifier import Classifier
-    from .eval.language_model import CharLM
+    from .models.classifier import Classifier
+    from .models.language_model import CharLM
     from .models.gan import Discriminator, Generator
     from .models.rbm import RBM
     from .models.vae import VAE

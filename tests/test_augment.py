@@ -7,7 +7,7 @@ import sys
 import pytest
 import torch
 
-from genapp import studio
+from genapp import card, studio
 from genapp.eval import augment
 from genapp.studio import augment as seam
 
@@ -57,9 +57,9 @@ def test_the_card_section_shows_exactly_the_stored_figures(tmp_path):
                "settings": {"dataset": "mnist", "real": 100, "generated": 1000, "seeds": 2, "steps": 300,
                             "batch_size": 32, "lr": 0.003, "classifier": augment.CLASSIFIER, "test_examples": 2000}}
     (tmp_path / augment.FILE).write_text(json.dumps(figures))
-    text = "\n".join(augment.card_lines(tmp_path))
+    text = "\n".join(card.augmentation_lines(tmp_path))
     assert "| 0.810 ± 0.014 | 0.920 ± 0.028 | 0.950 ± 0.000 |" in text
-    assert "`python -m genapp augment --seeds 2`" in text and augment.card_lines(tmp_path / "nowhere") == []
+    assert "`python -m genapp augment --seeds 2`" in text and card.augmentation_lines(tmp_path / "nowhere") == []
 
 
 def test_the_panel_reads_the_cards_and_the_live_rerun_needs_the_data(tmp_path, monkeypatch):

@@ -4,7 +4,7 @@ import random
 import torch
 
 from genapp.data import text
-from genapp.eval.language_model import CharLM
+from genapp.models.language_model import CharLM
 from genapp.train import lm
 from genapp.train.loop import Split, seed_generator
 from genapp.train.recipes import Recipe

@@ -3,7 +3,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from genapp.eval.classifier import Classifier
+from genapp.models.classifier import Classifier
 from genapp.models.gan import Discriminator, Generator, hinge_d_loss, hinge_g_loss
 from genapp.models.nets import fold_batch_norms
 from genapp.models.rbm import RBM

@@ -21,15 +21,16 @@ import torch
 import torch.nn.functional as F
 
 from .. import hub
+# the card renders augment.json; studio/augment.py reads FILE and cell from here
+from ..card import AUGMENT_FILE as FILE, mean_sd as cell, write_card as render_card
 from ..data import DATASETS, load_tensors
+from ..models.classifier import Classifier
 from ..train.classifier import accuracy
 from ..train.recipes import RECIPES
-from .classifier import Classifier
 
 GENERATORS = ("vae-mnist", "gan-mnist", "rbm-mnist")
 CLASSIFIER = dict(channels=(8, 16), feature_dim=32, dropout=0.3)   # the evaluator's net, 4x narrower: CPU-fast
 STEPS, BATCH, LR = 300, 32, 3e-3
-FILE = "augment.json"
 
 
 # helpers
@@ -111,10 +112,6 @@ def run(generators=GENERATORS, real: int = 100, generated: int = 1000, seeds: in
 
 # output
 
-def cell(s: dict) -> str:
-    return f"{s['mean']:.3f} ± {s['std']:.3f}"
-
-
 def table(results: dict) -> str:
     first = next(iter(results.values()))["settings"]
     head = ("generator", f"{first['real']} real only", f"{first['real']} real + {first['generated']:,} generated",
@@ -126,31 +123,11 @@ def table(results: dict) -> str:
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in [head, *rows])
 
 
-def card_lines(folder) -> list[str]:
-    """The model card's augmentation section from augment.json (empty when the command never wrote it)."""
-    path = folder / FILE
-    if not path.exists():
-        return []
-    r = json.loads(path.read_text())
-    s = r["settings"]
-    return ["## Data augmentation", f"Printed and written here by `{r['command']}` ({r['seconds']:.0f} s, {r['device']}).",
-            f"A small CNN (`{json.dumps(s['classifier'])}`, {s['steps']} steps of batch {s['batch_size']}) trained on "
-            f"{s['real']} real training digits ({s['real'] // 10} per class), then on the same digits plus "
-            f"{s['generated']:,} of this model's samples ({s['generated'] // 10} per class); test accuracy on "
-            f"{s['test_examples']:,} test images, mean ± standard deviation over {s['seeds']} seeds. This model "
-            "learned from all the labelled training digits, so its samples carry more than 100 digits' worth of "
-            "knowledge.", "",
-            f"| {s['real']} real only | {s['real']} real + {s['generated']:,} generated | {s['real']} real + "
-            f"{s['generated']:,} more real |", "| --- | --- | --- |",
-            f"| {cell(r['real_only'])} | {cell(r['with_generated'])} | {cell(r['more_real'])} |", ""]
-
-
 def write_card(name: str, figures: dict):
     """augment.json beside the checkpoint, and the card re-rendered with its section."""
-    from ..card import write_card as render
     folder = hub.resolve(name)
     (folder / FILE).write_text(json.dumps(figures, indent=2) + "\n")
-    render(folder)
+    render_card(folder)
 
 
 def main(generators=GENERATORS, real=100, generated=1000, seeds=5, steps=STEPS, data_dir=None, quick=False,

@@ -1,6 +1,7 @@
 """`python -m genapp train <name>`: rebuild a checkpoint from data with its recipe."""
 import dataclasses
 import importlib
+import json
 import shlex
 import sys
 import time
@@ -21,9 +22,11 @@ VALIDATION = {"mnist": 1000, "fashion": 5000, "fsdd": 300, "names": 1000}   # he
 def train(name: str, data_dir: str | None = None, device: str = "cpu", seed: int = 0,
           steps: int | None = None, out: str | Path | None = None, options: dict | None = None,
           model: dict | None = None, lr: float | None = None) -> Path:
-    """options override the recipe's family-specific training settings, model its model's config
-    (for experiments; the card records the command)."""
-    from ..card import write_metrics   # card imports the recipes: import here, not at the top
+    """Train the recipe `name` and save its weights and metrics.json (training facts, the command) in a
+    Hub folder; -> the folder. options override the recipe's family-specific training settings, model its
+    model's config (for experiments; metrics.json records the command). The model card is rendered from the
+    folder afterwards (`card.write_card`, as `python -m genapp train` does): card.py reads the recipes, so
+    train/ does not import it."""
     if name not in RECIPES:
         raise ValueError(f"no recipe named {name!r}; known: {', '.join(RECIPES)}")
     recipe = RECIPES[name]
@@ -53,10 +56,11 @@ def train(name: str, data_dir: str | None = None, device: str = "cpu", seed: int
         model.to("cpu").save_pretrained(folder / sub, safe_serialization=True)
     write_description(folder, recipe)
     device_name = torch.cuda.get_device_name() if device.startswith("cuda") else "CPU"
-    write_metrics(folder, {"name": name, "training": {
+    facts = {"name": name, "training": {
         "command": "python -m genapp train " + " ".join(shlex.quote(a) for a in sys.argv[2:])
                    if sys.argv[1:2] == ["train"] else f"python -m genapp train {name}",
         "device": f"{device} ({device_name})", "seconds": round(seconds, 1), "steps": steps, "seed": seed,
-        "torch": torch.__version__, "options": recipe.options, "metrics": metrics}})
+        "torch": torch.__version__, "options": recipe.options, "metrics": metrics}}
+    (folder / "metrics.json").write_text(json.dumps(facts, indent=2) + "\n")
     print(f"{name}: saved to {folder} after {seconds:.0f} s")
     return folder

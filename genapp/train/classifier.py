@@ -3,7 +3,7 @@ shifts of up to two pixels (the only augmentation: digits and garments are not m
 import torch
 import torch.nn.functional as F
 
-from ..eval.classifier import Classifier
+from ..models.classifier import Classifier
 from .loop import Best, Log, minibatch
 
 

@@ -4,7 +4,7 @@ AdamW too). The shipped model remembers the fingerprints of every training name.
 import torch
 
 from ..data import text
-from ..eval.language_model import CharLM
+from ..models.language_model import CharLM
 from .loop import Best, Log, minibatch
 
 
