@@ -37,7 +37,14 @@ an API client as a bare HTTP 400; on the preprocess=False events it replaces not
 already the first to see the values). Where it refuses, a client sees the refusal as HTTP 422 at
 /queue/join (gradio_client: "ValidationError: 1 parameter(s) failed validation: - parameter_0: ..."),
 not as the event's error, and a plain HTTP client following the documented /call two-step gets an
-exception at its first step. Load (python -m genapp bench --quick, back to back): see VALIDATOR_FIGURES.
+exception at its first step; and a validator must return one gr.validate per input, while a studio
+check's sentence names no input, so the refusal came out as "- dataset: The number of images must be
+from 1 to 64; 100 is out of range." for n=100. Tried on the four main buttons (validator= in place of the
+private check event), load section of bench --quick (bench.served(quick=True)), back to back on the
+shared 2 cores: 20 clients x 5 mixed, without validator p95 2,516 ms, 9.9 requests/s; with it p95
+2,243 ms, 10.7 requests/s (within the noise of a shared machine); one client, median ms without/with:
+grid 150/131, clip 85/183, names 70/125, walk 176/165, raw /call grid 110/205 (the validator is one more
+process_api per request). No better load, a worse refusal: kept the studio check.
 
 Not a workaround, a choice of Gradio's own argument: every picture goes out as gr.Image(format="png") or
 gr.Gallery(format="png") (Gradio 6.31's default is lossy WebP): single pixels stay sharp, and a 64-image
