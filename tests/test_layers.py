@@ -11,7 +11,8 @@ PACKAGE = ROOT / "genapp"
 
 # lowest first; a folder holds every module under it
 LAYERS = (
-    ("__init__.py", "models/", "data/"),
+    # runs.py (live training runs' worker processes) imports nothing of genapp's: the spawning module supplies the work
+    ("__init__.py", "models/", "data/", "runs.py"),
     ("hub.py",),
     ("train/",),
     # publish.py writes dataset cards (card.py, which reads the recipes in train/), so it can't sit beside

@@ -1,12 +1,8 @@
 """What the tabs share: turning a studio refusal into a sentence on screen, files to download, and the
-worked example each tab opens on."""
+worked example each tab opens on. Gradio's own behaviour, where the app bends it, is in gradio_fixes."""
 import functools
 import hashlib
 import inspect
-import json
-import math
-import os
-import reprlib
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -16,6 +12,8 @@ from gradio import processing_utils
 from PIL import Image
 
 from .. import studio
+from . import gradio_fixes
+from .gradio_fixes import write_once
 
 DOWNLOADS = Path(tempfile.gettempdir()) / "genapp-downloads"
 
@@ -29,7 +27,11 @@ MAIN_QUEUE = dict(concurrency_id="main", concurrency_limit=2)
 # Every picture the app draws goes out as gr.Image(format="png") or gr.Gallery(format="png"): lossless,
 # so single pixels stay sharp, and 3-5x quicker to write than Gradio's default lossy WebP (a 64-image
 # grid 14.2 -> 3.4 ms, a walk's strip 18.2 -> 4.5 ms). 20 clients x 50 mixed requests with the walk's
-# GIF also written faster: 17 -> 22 requests/s, p95 1.4 -> 1.05 s. tests/test_app.py checks each one.
+# GIF also written faster: 17 -> 22 requests/s, p95 1.4 -> 1.05 s. tests/test_app.py checks each one;
+# tests/test_gradio_fixes.py that Gradio's default is still WebP.
+
+# Gradio's own behaviour, bent where the app needs it: every workaround, its release and its test there
+gradio_fixes.install()
 
 
 def speaks_errors(fn):
@@ -53,115 +55,11 @@ def speaks_errors(fn):
     return wrapper
 
 
-def _checked_number(component, payload):
-    """What the API sent to a gr.Number or gr.Slider, if it is a number within the component's bounds.
-    Gradio compares it with the bounds before any handler runs, and text there fails with a bare
-    'Error'; this says what is wrong instead."""
-    low, high = component.minimum, component.maximum
-    span = (f"from {low:g} to {high:g}" if low is not None and high is not None else
-            f"{low:g} or more" if low is not None else f"{high:g} or less" if high is not None else "")
-    if isinstance(payload, bool) or not isinstance(payload, (int, float)) or not math.isfinite(payload):
-        raise gr.Error(f"{component.label} must be a number{f' ({span})' if span else ''}; "
-                       f"{reprlib.repr(payload)} is not.",
-                       print_exception=False)
-    if (low is not None and payload < low) or (high is not None and payload > high):
-        raise gr.Error(f"{component.label} must be {span}; "
-                       f"{reprlib.repr(payload)} is out of range.", print_exception=False)
-    return payload
-
-
-def _says_not_a_number(component):
-    """Check what the API sends to `component` (a gr.Number or gr.Slider) before Gradio's own
-    preprocessing. Set on the instance: a subclass of a Gradio component would make Gradio write a
-    .pyi stub beside this file at import."""
-    preprocess = component.preprocess
-
-    def checked(payload):
-        if payload is None and isinstance(component, gr.Number):
-            return None                 # an emptied box: the studio check names the value it needs
-        return preprocess(_checked_number(component, payload))
-    component.preprocess = checked
-    return component
-
-
-def Number(*args, **kwargs) -> gr.Number:
-    """gr.Number for events that preprocess: text, true/false or NaN get a sentence, not 'Error'."""
-    return _says_not_a_number(gr.Number(*args, **kwargs))
-
-
-def Slider(*args, **kwargs) -> gr.Slider:
-    """gr.Slider for events that preprocess: text, true/false, NaN or None get a sentence, not 'Error'."""
-    return _says_not_a_number(gr.Slider(*args, **kwargs))
-
-
-def _names_the_choices(preprocess):
-    """A menu's preprocess whose refusal of a value outside its choices names the menu and its choices
-    in the app's words, not Gradio's "Value: 'x' (type: <class 'str'>) is not in the list of choices".
-    Set on the classes, so that menus whose choices an event changed (Gradio makes them anew) answer
-    alike, against their own choices."""
-    @functools.wraps(preprocess)
-    def checked(self, payload):
-        try:
-            return preprocess(self, payload)
-        except gr.Error:
-            values = ", ".join(repr(value) for _, value in self.choices)
-            raise gr.Error(f"{self.label or 'This menu'} must be one of {values}; {reprlib.repr(payload)} is not.",
-                           print_exception=False) from None
-    return checked
-
-
-for _menu in (gr.Dropdown, gr.Radio, gr.CheckboxGroup):
-    _menu.preprocess = _names_the_choices(_menu.preprocess)
-
-
-def write_once(path: Path, data: bytes) -> None:
-    """Write a content-addressed file whole or not at all: into a temporary name, then renamed into
-    place, so that a visitor downloading it never reads it half rewritten by another's request."""
-    if path.exists():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as f:
-        f.write(data)
-    os.replace(f.name, path)
-
-
 def download_file(data: bytes, name: str) -> str:
     """Write bytes to a file named `name` in a folder named by their hash; returns its path."""
     path = DOWNLOADS / hashlib.sha256(data).hexdigest()[:16] / name
     write_once(path, data)
     return str(path)
-
-
-def _save_pil_to_cache(img, cache_dir: str, name: str = "image", format: str = "webp") -> str:
-    """gradio.processing_utils.save_pil_to_cache, but written once and atomically: Gradio 6.31 rewrites
-    the (content-hashed) file in place on every request, and twenty students asking for the same grid
-    at once cut each other's downloads short (tests/test_load.py)."""
-    data = processing_utils.encode_pil_to_bytes(img, format)
-    path = (Path(cache_dir) / processing_utils.hash_bytes(data) / f"{name}.{format}").resolve()
-    write_once(path, data)
-    return str(path)
-
-
-def _save_audio_to_cache(data, sample_rate: int, format: str, cache_dir: str) -> str:
-    """gradio.processing_utils.save_audio_to_cache (the same content-hashed path), written once and
-    atomically, for the same reason as _save_pil_to_cache."""
-    meta = {"cache_schema": "audio-cache-v1", "dtype": str(data.dtype), "format": format,
-            "sample_rate": int(sample_rate), "shape": data.shape}
-    digest = hashlib.sha256(processing_utils.hash_seed)
-    digest.update(json.dumps(meta, sort_keys=True).encode("utf-8"))
-    digest.update(data.tobytes())
-    path = (Path(cache_dir) / digest.hexdigest() / f"audio.{format}").resolve()
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, partial = tempfile.mkstemp(dir=path.parent, suffix=f".{format}")   # the suffix picks the encoder
-        os.close(fd)
-        processing_utils.audio_to_file(sample_rate, data, partial, format=format)
-        os.replace(partial, path)
-    return str(path)
-
-
-processing_utils.save_pil_to_cache = _save_pil_to_cache
-processing_utils.save_audio_to_cache = _save_audio_to_cache
 
 
 def worked_example(fn, inputs, instead: dict | None = None):

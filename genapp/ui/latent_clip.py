@@ -6,7 +6,8 @@ import gradio as gr
 
 from .. import studio
 from ..studio.checks import MAX_UPLOAD_BYTES
-from .common import Number, Slider, download_file, progress_callback, speaks_errors, worked_example_later
+from .common import download_file, progress_callback, speaks_errors, worked_example_later
+from .gradio_fixes import Number, Slider
 from .latent_picture import summary
 
 EXAMPLE = ("*Until you place your own, this is {speaker} saying 7 (seed 0), the clip the recorder starts with: "

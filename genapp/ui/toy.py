@@ -4,7 +4,8 @@ import gradio as gr
 import pandas as pd
 
 from ..studio import toy
-from .common import Number, Slider, download_file, progress_callback, speaks_errors, worked_example_later
+from .common import download_file, progress_callback, speaks_errors, worked_example_later
+from .gradio_fixes import Number, Slider
 
 NOTICE = """**What to notice.** Grey dots are the data; coloured dots are 512 samples of the model; a circle
 is green when its mode holds enough good samples (within 3 standard deviations), red when the model

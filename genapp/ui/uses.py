@@ -4,7 +4,8 @@ import gradio as gr
 
 from .. import studio
 from ..studio import compress, denoise, inpaint
-from .common import Number, Slider, speaks_errors, worked_example
+from .common import speaks_errors, worked_example
+from .gradio_fixes import Number, Slider
 from .latent_picture import picture_of
 
 INTRO = """**One picture, three jobs.** Every panel starts from the same clean picture: by default a GAN
