@@ -21,3 +21,4 @@ class Dataset:
     source: str = ""            # where the files come from, in words
     upstream: str = ""          # the Hub id of the original data set, where there is one
     checkpoints: tuple = ()     # the checkpoints that serve it (each describes itself: hub.describe)
+    validation: int = 1000      # training examples held out (a fixed random subset) to validate while training

@@ -36,7 +36,7 @@ DATASETS = {
         "MIT (Zalando SE), Debian package dataset-fashion-mnist",
         subfolder="fashion-mnist", files=("train-*-ubyte.gz", "t10k-*-ubyte.gz"),
         upstream="zalando-datasets/fashion_mnist",
-        checkpoints=("vae-fashion", "gan-fashion", "rbm-fashion", "eval-fashion", "vae2d-fashion"),
+        checkpoints=("vae-fashion", "gan-fashion", "rbm-fashion", "eval-fashion", "vae2d-fashion"), validation=5000,
         split="the official split: 60,000 training images (a fixed random 5,000 of them for validation during "
               "training), 10,000 test images",
         source="the standard gzipped IDX files of Fashion-MNIST (Xiao, Rasul & Vollgraf 2017) as Debian's "

@@ -10,13 +10,12 @@ from pathlib import Path
 import torch
 
 
-from ..data import load_tensors
+from ..data import DATASETS, load_tensors
 from ..hub import CHECKPOINTS, data_folder
 from .loop import Split, seed_generator
 from .description import write_description
 from .recipes import RECIPES
 
-VALIDATION = {"mnist": 1000, "fashion": 5000, "fsdd": 300, "names": 1000}   # held out of the training split
 
 
 def train(name: str, data_dir: str | None = None, device: str = "cpu", seed: int = 0,
@@ -43,7 +42,8 @@ def train(name: str, data_dir: str | None = None, device: str = "cpu", seed: int
     x, y = load_tensors(recipe.dataset, data_dir, "train", device)
     # a fixed random subset of the training split for validation (the files may be sorted by class)
     order = torch.randperm(len(x), generator=seed_generator(1234)).to(x.device)
-    val, fit_idx = order[:VALIDATION[recipe.dataset]], order[VALIDATION[recipe.dataset]:]
+    held_out = DATASETS[recipe.dataset].validation
+    val, fit_idx = order[:held_out], order[held_out:]
     split = Split(x[fit_idx], y[fit_idx], x[val], y[val])
     print(f"{name}: {recipe.family} on {recipe.dataset}, {len(split.x)} training and "
           f"{len(split.x_val)} validation examples, {steps} steps on {device}")
