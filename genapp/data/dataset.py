@@ -3,6 +3,7 @@ are (a default folder, its folder under $GENAPP_DATA_DIR, the files its loader r
 licence: what a model card, a dataset card and `publish --datasets` say of it; and the checkpoints that
 learned from it, which the app offers for it."""
 from dataclasses import dataclass
+from typing import Callable
 
 
 @dataclass(frozen=True)
@@ -22,3 +23,4 @@ class Dataset:
     upstream: str = ""          # the Hub id of the original data set, where there is one
     checkpoints: tuple = ()     # the checkpoints that serve it (each describes itself: hub.describe)
     validation: int = 1000      # training examples held out (a fixed random subset) to validate while training
+    read: Callable | None = None   # (folder, split) -> its raw examples and labels, for its modality's loader
