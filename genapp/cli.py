@@ -83,6 +83,8 @@ def main(argv=None):
     p = sub.add_parser("bench", help="time the app's operations on this machine", formatter_class=fmt)
     p.add_argument("--quick", action="store_true", help="fewer repetitions")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--lesson", action="store_true", help="only the lesson: 30 students at a person's pace for two "
+                   "minutes (--quick: 10 for 30 s); errors, p50/p95 and the server's CPU per request")
 
     p = sub.add_parser("augment", help="train a small classifier on 100 real digits, then on them plus 1,000 "
                        "generated ones; print both test accuracies", formatter_class=fmt)
@@ -202,6 +204,9 @@ def main(argv=None):
             print(report(args.use, args.dataset, args.n, args.source, args.data, args.noise, args.seed))
         except ValueError as e:   # studio.BadRequest, a malformed argument
             sys.exit(f"error: {e}")
+    elif args.command == "bench" and args.lesson:
+        from .lesson import main as lesson_main
+        lesson_main(quick=args.quick, as_json=args.json)
     elif args.command == "bench":
         from .bench import main as bench_main
         bench_main(quick=args.quick, as_json=args.json)

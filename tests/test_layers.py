@@ -20,7 +20,7 @@ LAYERS = (
     ("eval/", "card.py", "publish.py", "sampling.py"),
     ("studio/",),
     ("ui/",),
-    ("cli.py", "bench.py", "__main__.py"),
+    ("cli.py", "bench.py", "lesson.py", "__main__.py"),
 )
 
 def modules() -> dict[str, Path]:

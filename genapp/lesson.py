@@ -1,0 +1,137 @@
+"""A lesson, served: `python -m genapp bench --lesson` launches the app and lets a class of students use it
+at a person's pace (each acts every 2-4 s) with a lesson's mix of buttons, then reports errors, p50/p95
+latency, and the server's CPU seconds per request.
+
+The server's CPU is read from /proc/PID/stat (user + system time of the app's process), not from wall time:
+the students' clients run on the same machine and take part of its cores, so wall-clock throughput would
+say more about them than about the server. What a free Space's 2 cores must carry is the server's CPU per
+request; the clients' share of the machine is printed beside it."""
+import os
+import random
+import statistics
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+TICKS = os.sysconf("SC_CLK_TCK")
+PACE_S = (2.0, 4.0)                # a student acts every 2 to 4 seconds
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing a student does: a button of a tab, with its arguments for a student's seed."""
+    what: str
+    api: str
+    weight: int
+    arguments: object               # seed -> the call's arguments (a tuple)
+
+
+# The tabs a class uses, with the settings each tab opens on. "Press Generate" is what a teacher asks the
+# whole class to do at once: the same request from every student (seed 0); the others carry a student's own seed.
+MIX = (
+    Action("Image: press Generate (all three, 16 digits, seed 0)", "/generate_image", 3,
+           lambda seed: ("mnist", "all", "any", 16, 0, 100)),
+    Action("Image: all three, own seed", "/generate_image", 2, lambda seed: ("mnist", "all", "any", 16, seed, 100)),
+    Action("Audio: all three, 2 clips of a 7, own seed", "/generate_audio", 2, lambda seed: ("all", "7", 2, seed, 100)),
+    Action("Text: all three, 12 names, own seed", "/generate_text", 2, lambda seed: ("all", 12, seed, 1.0, 200)),
+    Action("Latent walk: gan-mnist, 16 steps", "/interpolate", 1,
+           lambda seed: ("gan-mnist", seed, seed + 1, "any", "any", 16, False)),
+)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (fields 14 and 15 of /proc/PID/stat), in seconds."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def _student(client, index: int, deadline: float, mix=MIX) -> list[tuple]:
+    """One student (a gradio_client Client: a session) until the deadline: (action, ms or None, error) per
+    action, at a person's pace."""
+    rng = random.Random(index)
+    time.sleep(rng.uniform(0, PACE_S[1]))          # students don't all start on the same second
+    done = []
+    while time.perf_counter() < deadline:
+        action = rng.choices(mix, [a.weight for a in mix])[0]
+        t0 = time.perf_counter()
+        try:
+            client.predict(*action.arguments(1000 * index + len(done)), api_name=action.api)
+            done.append((action.what, (time.perf_counter() - t0) * 1000, ""))
+        except Exception as e:                      # an error is counted and reported, and the student goes on
+            done.append((action.what, None, f"{action.api}: {type(e).__name__}: {str(e)[:120]}"))
+        time.sleep(rng.uniform(*PACE_S))
+    return done
+
+
+def settle(pid: int, idle_cores: float = 0.1, timeout_s: float = 90.0) -> float:
+    """Wait until the app is idle (under `idle_cores` busy over a second: its worked examples are made),
+    at most timeout_s; returns the seconds waited."""
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < timeout_s:
+        before = cpu_seconds(pid)
+        time.sleep(1.0)
+        if cpu_seconds(pid) - before < idle_cores:
+            break
+    return round(time.perf_counter() - t0, 1)
+
+
+def run(server, make_client, students: int = 30, seconds: float = 120.0) -> dict:
+    """The lesson against a running bench.Server, each student a make_client(url): figures for the whole
+    class and per action."""
+    pid = server.proc.pid
+    settle(pid)
+    server_cpu, own_cpu, t0 = cpu_seconds(pid), time.process_time(), time.perf_counter()
+    deadline = t0 + seconds
+    with ThreadPoolExecutor(students) as pool:
+        results = list(pool.map(lambda i: _student(make_client(server.url), i, deadline), range(students)))
+    wall = time.perf_counter() - t0
+    server_cpu, own_cpu = cpu_seconds(pid) - server_cpu, time.process_time() - own_cpu
+    done = [r for rs in results for r in rs]
+    ms = sorted(m for _, m, _ in done if m is not None)
+    errors = [e for _, _, e in done if e]
+    by_action = {}
+    for what, m, _ in done:
+        if m is not None:
+            by_action.setdefault(what, []).append(m)
+    pct = lambda xs, q: round(sorted(xs)[min(len(xs) - 1, int(q * len(xs)))]) if xs else None
+    return {"students": students, "seconds": round(wall, 1), "requests": len(done), "errors": len(errors),
+            "first_errors": errors[:3], "p50_ms": pct(ms, 0.5), "p95_ms": pct(ms, 0.95),
+            "requests_per_s": round(len(done) / wall, 2),
+            "server_cpu_s": round(server_cpu, 1),
+            "server_cpu_per_request_s": round(server_cpu / max(1, len(done)), 3),
+            "server_cores_busy": round(server_cpu / wall, 2),
+            "clients_cores_busy": round(own_cpu / wall, 2),
+            "actions": {what: {"n": len(xs), "median_ms": round(statistics.median(xs)), "p95_ms": pct(xs, 0.95)}
+                        for what, xs in sorted(by_action.items())}}
+
+
+def report(figures: dict, targets: dict):
+    """The lesson's table, as bench prints its sections."""
+    f = figures
+    print(f"\nA lesson: {f['students']} students at a person's pace (an action every {PACE_S[0]:g}-{PACE_S[1]:g} s) "
+          f"for {f['seconds']} s")
+    print(f"requests {f['requests']}, errors {f['errors']}, p50 {f['p50_ms']} ms, p95 {f['p95_ms']} ms "
+          f"(target <= {targets['lesson_p95_ms']} ms, 0 errors), {f['requests_per_s']} requests/s")
+    print(f"server CPU {f['server_cpu_s']} s: {f['server_cpu_per_request_s']} s per request "
+          f"(target <= {targets['lesson_cpu_per_request_s']} s), {f['server_cores_busy']} cores busy; "
+          f"the students' clients kept {f['clients_cores_busy']} cores busy on the same machine")
+    width = max(len(w) for w in f["actions"])
+    for what, a in f["actions"].items():
+        print(f"  {what:<{width}} {a['n']:>5} done, median {a['median_ms']:>6} ms, p95 {a['p95_ms']:>6} ms")
+    for e in f["first_errors"]:
+        print(f"  error: {e}")
+
+
+def main(quick: bool = False, as_json: bool = False):
+    """`python -m genapp bench --lesson`: 30 students for two minutes (--quick: 10 students, 30 s)."""
+    import json
+
+    from .bench import Server, loopback_client
+    targets = {"lesson_p95_ms": 1000, "lesson_cpu_per_request_s": 0.10}
+    with Server() as server:
+        figures = run(server, loopback_client, *((10, 30.0) if quick else (30, 120.0)))
+    if as_json:
+        print(json.dumps(figures | {"targets": targets}, indent=2))
+    else:
+        report(figures, targets)
