@@ -2,9 +2,9 @@
 its nearest training examples, the distances, and how near real unseen examples come for comparison."""
 import gradio as gr
 
-from .. import studio
-from ..studio.copying import TAB_COUNTS, check_nearest_training, checkpoint_modality, nearest_training
-from .common import progress_callback, speaks_errors
+from ... import studio
+from ...studio.copying import TAB_COUNTS, check_nearest_training, checkpoint_modality, nearest_training
+from ..common import progress_callback, speaks_errors
 
 MODALITIES = [("Pictures", "image"), ("Sounds", "audio"), ("Names", "text")]
 FIRST = {"image": "gan-mnist", "audio": "gan-fsdd", "text": "vae-names"}

@@ -4,10 +4,10 @@ space), an RBM's Gibbs chain and the compute cost of every generator."""
 import gradio as gr
 import pandas as pd
 
-from .. import studio
+from ... import studio
 from . import copying
-from .common import download_file, progress_callback, speaks_errors, worked_example, worked_example_later
-from .latent_picture import picture_of
+from ..common import download_file, progress_callback, speaks_errors, worked_example, worked_example_later
+from ..latent.picture import picture_of
 
 COLLAPSE_NOTE = """**What to notice.** A GAN's generator is never shown the data: it only learns what fools
 today's discriminator. If one kind of digit fools it, nothing in the loss asks for the other nine,

@@ -3,8 +3,8 @@
 bookmarks to save and reopen."""
 import gradio as gr
 
-from .. import studio
-from .common import download_file, props, speaks_errors, worked_example
+from ... import studio
+from ..common import download_file, props, speaks_errors, worked_example
 
 RANGE = 4.0
 

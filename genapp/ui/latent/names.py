@@ -2,8 +2,8 @@
 another, and read the names along the way, each scored by the evaluator language model."""
 import gradio as gr
 
-from .. import studio
-from .common import download_file, speaks_errors, worked_example
+from ... import studio
+from ..common import download_file, speaks_errors, worked_example
 
 NOTE = """Type two names (or leave a box empty to start from its seed). The **GAN** finds the z whose
 code spells your name (inversion); the **RBM** uses its hidden units' probabilities; the **VAE** uses its

@@ -4,11 +4,11 @@ import functools
 
 import gradio as gr
 
-from .. import studio
-from ..studio.checks import MAX_UPLOAD_BYTES
-from .common import download_file, progress_callback, speaks_errors, worked_example_later
-from .gradio_fixes import Number, Slider
-from .latent_picture import summary
+from ... import studio
+from ...studio.checks import MAX_UPLOAD_BYTES
+from ..common import download_file, progress_callback, speaks_errors, worked_example_later
+from ..gradio_fixes import Number, Slider
+from .picture import summary
 
 EXAMPLE = ("*Until you place your own, this is {speaker} saying 7 (seed 0), the clip the recorder starts with: "
            "record or upload yours, then press the button.*")

@@ -2,9 +2,9 @@
 puts it (and how well it rebuilds it), then walk from it to a seed's point."""
 import gradio as gr
 
-from .. import studio
-from .common import download_file, progress_callback, speaks_errors, worked_example_later
-from .gradio_fixes import Number, Slider
+from ... import studio
+from ..common import download_file, progress_callback, speaks_errors, worked_example_later
+from ..gradio_fixes import Number, Slider
 
 NOTE = """The VAE's encoder answers in one pass. A GAN has no encoder: the app searches for the z whose
 picture is closest, step by step (*inversion*), and shows how close it got beside the VAE's answer.

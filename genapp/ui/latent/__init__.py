@@ -2,9 +2,9 @@
 model walk from one point of its latent space to the other, each step scored by the evaluator."""
 import gradio as gr
 
-from .. import studio
-from . import latent_clip, latent_map, latent_names, latent_picture, latent_point
-from .common import MAIN_QUEUE, download_file, props, speaks_errors, worked_example
+from ... import studio
+from . import clip, map2d, names, picture, point
+from ..common import MAIN_QUEUE, download_file, props, speaks_errors, worked_example
 
 WHAT_TO_NOTICE = """
 **What you see.** Every seed names a point in the model's *latent space*: 16 or 32 numbers for a VAE,
@@ -107,15 +107,15 @@ def build():
                 clips = gr.State(first_clips)
 
         with gr.Tab("From a picture", id="picture"):
-            latent_picture.build()
+            picture.build()
         with gr.Tab("From a recording", id="recording"):
-            latent_clip.build()
+            clip.build()
         with gr.Tab("Names", id="names"):
-            latent_names.build()
+            names.build()
         with gr.Tab("One point by hand", id="point"):
-            latent_point.build()
+            point.build()
         with gr.Tab("2-D latent map", id="map"):
-            latent_map.build()
+            map2d.build()
 
         checkpoint.change(class_menus, checkpoint, [from_label, to_label, sounds], api_visibility="private",
                           preprocess=False)
