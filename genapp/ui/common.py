@@ -106,6 +106,13 @@ def props(update: dict) -> dict:
     return {key: value for key, value in update.items() if key != "__type__"}
 
 
+def picture_of(sketch, upload):
+    """An uploaded file's bytes if there is one, else the sketchpad's flattened drawing (or None)."""
+    if upload:
+        return upload
+    return sketch.get("composite") if isinstance(sketch, dict) else sketch
+
+
 def progress_callback(progress: gr.Progress, desc: str):
     """A studio-style callback(done, total) that moves a Gradio progress bar."""
     return lambda done, total: progress((done, total), desc=desc)

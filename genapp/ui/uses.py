@@ -4,9 +4,8 @@ import gradio as gr
 
 from .. import studio
 from ..studio import compress, denoise, inpaint
-from .common import speaks_errors, worked_example
+from .common import picture_of, speaks_errors, worked_example
 from .gradio_fixes import Number, Slider
-from .latent.picture import picture_of
 
 INTRO = """**One picture, three jobs.** Every panel starts from the same clean picture: by default a GAN
 sample (a seed and a class; no data set ships with the app), or your own drawing or upload. A model

@@ -3,7 +3,7 @@ puts it (and how well it rebuilds it), then walk from it to a seed's point."""
 import gradio as gr
 
 from ... import studio
-from ..common import download_file, progress_callback, speaks_errors, worked_example_later
+from ..common import download_file, picture_of, progress_callback, speaks_errors, worked_example_later
 from ..gradio_fixes import Number, Slider
 
 NOTE = """The VAE's encoder answers in one pass. A GAN has no encoder: the app searches for the z whose
@@ -12,13 +12,6 @@ The RBM's "code" is its hidden units' probabilities for the picture."""
 
 EXAMPLE = ("*Until you place your own, this shows a 7 the app drew in two strokes, as you would on the sketchpad: "
            "draw or upload yours, then press the button.*")
-
-
-def picture_of(sketch, upload):
-    """An uploaded file's bytes if there is one, else the sketchpad's flattened drawing (or None)."""
-    if upload:
-        return upload
-    return sketch.get("composite") if isinstance(sketch, dict) else sketch
 
 
 def summary(e) -> str:

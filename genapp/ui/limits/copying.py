@@ -98,45 +98,44 @@ def worked_example() -> tuple:
 
 def build():
     first = worked_example()
-    with gr.Tab("Is it copying?", id="copying"):
-        with gr.Row():
-            with gr.Column(scale=1, min_width=300):
-                modality = gr.Radio(MODALITIES, value="image", label="What to check")
-                checkpoint = gr.Dropdown(studio.generators("image"), value=DEFAULTS["checkpoint"], label="Generator")
-                label = gr.Dropdown(studio.class_choices("mnist"), value=DEFAULTS["label"], label="Class",
-                                    info="as chosen in its tab ('any': the seed picks)")
-                seed = gr.Number(DEFAULTS["seed"], precision=0, minimum=0, label="Seed")
-                with gr.Row():
-                    n = gr.Number(DEFAULTS["n"], precision=0, minimum=1, label="How many the tab drew")
-                    position = gr.Number(DEFAULTS["position"], precision=0, minimum=1, label="Which one (1 = first)")
-                button = gr.Button("Find its nearest training examples", variant="primary")
-                with gr.Accordion("What to notice", open=False):
-                    gr.Markdown(WHAT_TO_NOTICE)
-            with gr.Column(scale=2):
-                verdict = gr.Markdown(first[5])
-                with gr.Row():
-                    sample = gr.Image(first[0], label="The sample", type="pil", format="png", interactive=False,
-                                      height=200, scale=1)
-                    neighbours = gr.Gallery(first[2], label="Its nearest training examples (distance · #index)",
-                                            format="png", columns=5, height=200, object_fit="contain",
-                                            preview=False, scale=3)
-                with gr.Row():
-                    sample_clip = gr.Audio(label="The sample, heard", type="numpy", interactive=False, visible=False)
-                    neighbour_clips = gr.Audio(label="Their real recordings, nearest first", type="numpy",
-                                               interactive=False, visible=False)
-                names = gr.Dataframe(headers=["rank", "training name", "edit distance"], interactive=False,
-                                     visible=False, label="Nearest training names")
+    with gr.Row():
+        with gr.Column(scale=1, min_width=300):
+            modality = gr.Radio(MODALITIES, value="image", label="What to check")
+            checkpoint = gr.Dropdown(studio.generators("image"), value=DEFAULTS["checkpoint"], label="Generator")
+            label = gr.Dropdown(studio.class_choices("mnist"), value=DEFAULTS["label"], label="Class",
+                                info="as chosen in its tab ('any': the seed picks)")
+            seed = gr.Number(DEFAULTS["seed"], precision=0, minimum=0, label="Seed")
+            with gr.Row():
+                n = gr.Number(DEFAULTS["n"], precision=0, minimum=1, label="How many the tab drew")
+                position = gr.Number(DEFAULTS["position"], precision=0, minimum=1, label="Which one (1 = first)")
+            button = gr.Button("Find its nearest training examples", variant="primary")
+            with gr.Accordion("What to notice", open=False):
+                gr.Markdown(WHAT_TO_NOTICE)
+        with gr.Column(scale=2):
+            verdict = gr.Markdown(first[5])
+            with gr.Row():
+                sample = gr.Image(first[0], label="The sample", type="pil", format="png", interactive=False,
+                                  height=200, scale=1)
+                neighbours = gr.Gallery(first[2], label="Its nearest training examples (distance · #index)",
+                                        format="png", columns=5, height=200, object_fit="contain",
+                                        preview=False, scale=3)
+            with gr.Row():
+                sample_clip = gr.Audio(label="The sample, heard", type="numpy", interactive=False, visible=False)
+                neighbour_clips = gr.Audio(label="Their real recordings, nearest first", type="numpy",
+                                           interactive=False, visible=False)
+            names = gr.Dataframe(headers=["rank", "training name", "edit distance"], interactive=False,
+                                 visible=False, label="Nearest training names")
 
-        outputs = [sample, sample_clip, neighbours, neighbour_clips, names, verdict]
-        modality.change(pick_modality, modality, [checkpoint, label, n, sample, sample_clip, neighbours,
-                                                  neighbour_clips, names], api_visibility="private")
-        checkpoint.change(class_menu, checkpoint, label, api_visibility="private", preprocess=False)
-        # preprocess=False: the raw values reach studio, which checks every one and explains refusals;
-        # a refused request is checked first, in a step with no outputs, so what is on screen stays
-        inputs = [checkpoint, seed, label, position, n]
+    outputs = [sample, sample_clip, neighbours, neighbour_clips, names, verdict]
+    modality.change(pick_modality, modality, [checkpoint, label, n, sample, sample_clip, neighbours,
+                                              neighbour_clips, names], api_visibility="private")
+    checkpoint.change(class_menu, checkpoint, label, api_visibility="private", preprocess=False)
+    # preprocess=False: the raw values reach studio, which checks every one and explains refusals;
+    # a refused request is checked first, in a step with no outputs, so what is on screen stays
+    inputs = [checkpoint, seed, label, position, n]
 
-        def check_with_progress(checkpoint, seed, label, position, n, progress=gr.Progress()):
-            return check(checkpoint, seed, label, position, n, progress)
+    def check_with_progress(checkpoint, seed, label, position, n, progress=gr.Progress()):
+        return check(checkpoint, seed, label, position, n, progress)
 
-        button.click(precheck, inputs, None, preprocess=False, api_visibility="private").success(
-            check_with_progress, inputs, outputs, api_name="nearest_training", preprocess=False, concurrency_limit=2)
+    button.click(precheck, inputs, None, preprocess=False, api_visibility="private").success(
+        check_with_progress, inputs, outputs, api_name="nearest_training", preprocess=False, concurrency_limit=2)
