@@ -3,7 +3,7 @@ family's clips and see their spectrograms."""
 import gradio as gr
 
 from .. import studio
-from .common import MAIN_QUEUE, download_file, progress_callback, speaks_errors, worked_example
+from .common import MAIN_QUEUE, download_file, progress_callback, speaks_errors, wire, worked_example
 
 FAMILIES = [("VAE", "vae"), ("GAN", "gan"), ("RBM", "rbm"), ("All three side by side", "all")]
 DIGITS = ["any"] + [str(d) for d in range(10)]
@@ -70,10 +70,5 @@ def build():
                                               type="pil", format="png", interactive=False, scale=2, height=180))
                 download = gr.DownloadButton("Download WAV", value=wav, variant="secondary")
 
-        def generate_with_progress(family, label, n, seed, steps, progress=gr.Progress()):
-            return generate(family, label, n, seed, steps, progress)
-
-        # refused requests are checked in a step with no outputs, so the clips on screen stay
-        button.click(check, inputs, None, preprocess=False, api_visibility="private").success(
-            generate_with_progress, inputs, [*slots, download], api_name="generate_audio", preprocess=False,
-            **MAIN_QUEUE)
+        wire(button, check, generate, inputs, [*slots, download], api_name="generate_audio", preprocess=False,
+             **MAIN_QUEUE)

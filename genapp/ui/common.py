@@ -55,6 +55,30 @@ def speaks_errors(fn):
     return wrapper
 
 
+def with_progress(fn):
+    """`fn` as an event's handler that moves a progress bar: its `progress` parameter (None for the worked
+    example, called without one) defaults to a gr.Progress, which Gradio fills in."""
+    signature = inspect.signature(fn)
+    if "progress" not in signature.parameters or isinstance(signature.parameters["progress"].default, gr.Progress):
+        return fn
+
+    @functools.wraps(fn)
+    def tracked(*args, **kwargs):
+        return fn(*args, **kwargs)
+    tracked.__signature__ = signature.replace(parameters=[
+        p.replace(default=gr.Progress()) if p.name == "progress" else p for p in signature.parameters.values()])
+    return tracked
+
+
+def wire(button, check, run, inputs, outputs, *, api_name: str, preprocess: bool = True, **queue):
+    """A main button's events: `check` first, private and with no outputs, so that a refused request leaves
+    what is on screen; then, if it passed, `run` (its progress bar moving, see with_progress), the API's
+    endpoint `api_name`. Both take `inputs` with the same `preprocess` (gradio_fixes says which); `queue`:
+    the run's concurrency (MAIN_QUEUE, or concurrency_limit=...). Returns the run's event, for a step after it."""
+    return button.click(check, inputs, None, preprocess=preprocess, api_visibility="private").success(
+        with_progress(run), inputs, outputs, api_name=api_name, preprocess=preprocess, **queue)
+
+
 def download_file(data: bytes, name: str) -> str:
     """Write bytes to a file named `name` in a folder named by their hash; returns its path."""
     path = DOWNLOADS / hashlib.sha256(data).hexdigest()[:16] / name

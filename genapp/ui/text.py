@@ -3,7 +3,7 @@ names, each marked new or in the training data."""
 import gradio as gr
 
 from .. import studio
-from .common import MAIN_QUEUE, download_file, progress_callback, props, speaks_errors, worked_example
+from .common import MAIN_QUEUE, download_file, progress_callback, props, speaks_errors, wire, worked_example
 
 FAMILIES = [("VAE", "vae"), ("GAN", "gan"), ("RBM", "rbm"), ("All three side by side", "all")]
 COLOURS = {"new": "#2e7d32", "in the training data": "#9e9e9e"}
@@ -83,10 +83,5 @@ def build():
                              for names in shown]
                 download = gr.DownloadButton("Download names (.txt)", value=listing, variant="secondary")
 
-        def generate_with_progress(family, n, seed, temperature, steps, progress=gr.Progress()):
-            return generate(family, n, seed, temperature, steps, progress)
-
-        # refused requests are checked in a step with no outputs, so the names on screen stay
-        button.click(check, inputs, None, preprocess=False, api_visibility="private").success(
-            generate_with_progress, inputs, [*slots, download], api_name="generate_text", preprocess=False,
-            **MAIN_QUEUE)
+        wire(button, check, generate, inputs, [*slots, download], api_name="generate_text", preprocess=False,
+             **MAIN_QUEUE)

@@ -6,7 +6,7 @@ import gradio as gr
 
 from ... import studio
 from ...studio.checks import MAX_UPLOAD_BYTES
-from ..common import download_file, progress_callback, speaks_errors, worked_example_later
+from ..common import download_file, progress_callback, speaks_errors, wire, worked_example_later
 from ..gradio_fixes import Number, Slider
 from .picture import summary
 
@@ -103,8 +103,6 @@ def build():
     # inversion takes a second
     worked_example_later(functools.partial(walk_example, speaker), walk_inputs, encoded + [strip, walk_sound, wav],
                          "walk_from_recording_example", {recording: said})
-    # refused requests are checked in a step with no outputs, so what is on screen stays
-    button.click(check, inputs, None, api_visibility="private").success(
-        encode, inputs, encoded, api_name="encode_recording", concurrency_limit=2)
-    walk_button.click(check_walk, walk_inputs, None, api_visibility="private").success(
-        walk, walk_inputs, encoded + [strip, walk_sound, wav], api_name="walk_from_recording", concurrency_limit=2)
+    wire(button, check, encode, inputs, encoded, api_name="encode_recording", concurrency_limit=2)
+    wire(walk_button, check_walk, walk, walk_inputs, encoded + [strip, walk_sound, wav], api_name="walk_from_recording",
+         concurrency_limit=2)

@@ -3,7 +3,7 @@ another, and read the names along the way, each scored by the evaluator language
 import gradio as gr
 
 from ... import studio
-from ..common import download_file, speaks_errors, worked_example
+from ..common import download_file, speaks_errors, wire, worked_example
 
 NOTE = """Type two names (or leave a box empty to start from its seed). The **GAN** finds the z whose
 code spells your name (inversion); the **RBM** uses its hidden units' probabilities; the **VAE** uses its
@@ -54,6 +54,5 @@ def build():
                                  label="Names along the path")
             summary = gr.Markdown(summary_first)
             listing = gr.DownloadButton("Download the names (.txt)", value=listing_first, variant="secondary")
-    # refused requests are checked in a step with no outputs, so the names on screen stay
-    button.click(check, inputs, None, preprocess=False, api_visibility="private").success(
-        walk, inputs, [table, summary, listing], api_name="walk_names", preprocess=False, concurrency_limit=2)
+    wire(button, check, walk, inputs, [table, summary, listing], api_name="walk_names", preprocess=False,
+         concurrency_limit=2)

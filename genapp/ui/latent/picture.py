@@ -3,7 +3,7 @@ puts it (and how well it rebuilds it), then walk from it to a seed's point."""
 import gradio as gr
 
 from ... import studio
-from ..common import download_file, picture_of, progress_callback, speaks_errors, worked_example_later
+from ..common import download_file, picture_of, progress_callback, speaks_errors, wire, worked_example_later
 from ..gradio_fixes import Number, Slider
 
 NOTE = """The VAE's encoder answers in one pass. A GAN has no encoder: the app searches for the z whose
@@ -102,8 +102,6 @@ def build():
     # the walk from a drawing of the app's (the sketchpad starts empty): the GAN's inversion takes a second
     worked_example_later(walk_example, walk_inputs, [seen, rebuilt, found, strip, film], "walk_from_picture_example",
                          {sketch: studio.pictures.example_drawing()})
-    # refused requests are checked in a step with no outputs, so what is on screen stays
-    button.click(check, inputs, None, api_visibility="private").success(
-        encode, inputs, [seen, rebuilt, found], api_name="encode_picture", concurrency_limit=2)
-    walk_button.click(check_walk, walk_inputs, None, api_visibility="private").success(
-        walk, walk_inputs, [seen, rebuilt, found, strip, film], api_name="walk_from_picture", concurrency_limit=2)
+    wire(button, check, encode, inputs, [seen, rebuilt, found], api_name="encode_picture", concurrency_limit=2)
+    wire(walk_button, check_walk, walk, walk_inputs, [seen, rebuilt, found, strip, film], api_name="walk_from_picture",
+         concurrency_limit=2)

@@ -3,7 +3,7 @@ model walk from one point of its latent space to the other, each step scored by 
 import gradio as gr
 
 from ... import studio
-from ..common import MAIN_QUEUE, download_file, props, speaks_errors, worked_example
+from ..common import MAIN_QUEUE, download_file, props, speaks_errors, wire, worked_example
 
 WHAT_TO_NOTICE = """
 **What you see.** Every seed names a point in the model's *latent space*: 16 or 32 numbers for a VAE,
@@ -106,8 +106,6 @@ def build():
 
     checkpoint.change(class_menus, checkpoint, [from_label, to_label, sounds], api_visibility="private",
                       preprocess=False)
-    # a refused request is checked in a step with no outputs, so the walk on screen stays
-    button.click(check, inputs, None, preprocess=False, api_visibility="private").success(
-        walk, inputs, [strip, film, summary, png, gif, sound, clips, step, step_sound], api_name="interpolate",
-        preprocess=False, **MAIN_QUEUE)
+    wire(button, check, walk, inputs, [strip, film, summary, png, gif, sound, clips, step, step_sound],
+         api_name="interpolate", preprocess=False, **MAIN_QUEUE)
     step.input(play_step, [clips, step], step_sound, api_visibility="private", show_progress="hidden")

@@ -4,7 +4,7 @@ import gradio as gr
 
 from ... import studio
 from ...studio.copying import TAB_COUNTS, check_nearest_training, checkpoint_modality, nearest_training
-from ..common import progress_callback, speaks_errors
+from ..common import progress_callback, speaks_errors, wire
 
 MODALITIES = [("Pictures", "image"), ("Sounds", "audio"), ("Names", "text")]
 FIRST = {"image": "gan-mnist", "audio": "gan-fsdd", "text": "vae-names"}
@@ -72,12 +72,12 @@ def report(r) -> str:
 
 
 @speaks_errors
-def precheck(checkpoint, seed, label, position, n):
+def check(checkpoint, seed, label, position, n):
     check_nearest_training(checkpoint, seed, label, position, n)
 
 
 @speaks_errors
-def check(checkpoint, seed, label, position, n, progress=None):
+def find(checkpoint, seed, label, position, n, progress=None):
     r = nearest_training(checkpoint, seed, label, position, n,
                          progress=None if progress is None else progress_callback(progress, "Downloading the training data"))
     if r.modality == "text":
@@ -91,7 +91,7 @@ def worked_example() -> tuple:
     """What the button gives for the defaults (the training data is read, or downloaded, at start), or the
     sentence saying why it can't, where this server has no training data."""
     try:
-        return check(**DEFAULTS)
+        return find(**DEFAULTS)
     except gr.Error as e:
         return None, None, [], None, [], f"### {e.message}"
 
@@ -130,12 +130,6 @@ def build():
     modality.change(pick_modality, modality, [checkpoint, label, n, sample, sample_clip, neighbours,
                                               neighbour_clips, names], api_visibility="private")
     checkpoint.change(class_menu, checkpoint, label, api_visibility="private", preprocess=False)
-    # preprocess=False: the raw values reach studio, which checks every one and explains refusals;
-    # a refused request is checked first, in a step with no outputs, so what is on screen stays
+    # preprocess=False: the raw values reach studio, which checks every one and explains refusals
     inputs = [checkpoint, seed, label, position, n]
-
-    def check_with_progress(checkpoint, seed, label, position, n, progress=gr.Progress()):
-        return check(checkpoint, seed, label, position, n, progress)
-
-    button.click(precheck, inputs, None, preprocess=False, api_visibility="private").success(
-        check_with_progress, inputs, outputs, api_name="nearest_training", preprocess=False, concurrency_limit=2)
+    wire(button, check, find, inputs, outputs, api_name="nearest_training", preprocess=False, concurrency_limit=2)
