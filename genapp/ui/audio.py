@@ -45,6 +45,7 @@ def generate(family, label, n, seed, steps, progress=None):
 
 
 def build():
+    dataset = studio.checkpoint_dataset(studio.generators("audio")[0])   # the tab's one data set
     with gr.Tab("Audio", id="audio"):
         with gr.Row():
             with gr.Column(scale=1, min_width=300):
@@ -53,7 +54,7 @@ def build():
                                     info="'any' lets the seed pick a digit for each clip")
                 n = gr.Slider(1, studio.MAX_CLIPS, value=2, step=1, label="How many clips")
                 seed = gr.Number(0, precision=0, minimum=0, label="Seed")
-                steps = gr.Slider(1, studio.MAX_GIBBS_STEPS, value=studio.default_gibbs_steps("fsdd"), step=1,
+                steps = gr.Slider(1, studio.MAX_GIBBS_STEPS, value=studio.default_gibbs_steps(dataset), step=1,
                                   label="RBM Gibbs steps")
                 button = gr.Button("Generate", variant="primary")
                 with gr.Accordion("What to notice", open=False):

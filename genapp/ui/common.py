@@ -79,6 +79,20 @@ def wire(button, check, run, inputs, outputs, *, api_name: str, preprocess: bool
         with_progress(run), inputs, outputs, api_name=api_name, preprocess=preprocess, **queue)
 
 
+def picture_datasets() -> list[tuple[str, str]]:
+    """The picture data sets as a menu's (title, name) choices, in the registry's order."""
+    return [(dataset.title, name) for name, dataset in studio.checks.DATASETS.items()]
+
+
+def first_of(checkpoints: list[str], family: str | None = None) -> str:
+    """The checkpoint a tab opens on: of `checkpoints` (those of `family`, where the example is about one),
+    the first from the data set that comes first in the registry (MNIST: the figure people know). The
+    studio lists its checkpoints in bundled order, so the registry's order is applied here."""
+    registry = list(studio.checks.ALL_DATASETS)
+    candidates = [c for c in checkpoints if family is None or studio.family_of(c) == family] or checkpoints
+    return min(candidates, key=lambda c: registry.index(studio.checkpoint_dataset(c)))
+
+
 def download_file(data: bytes, name: str) -> str:
     """Write bytes to a file named `name` in a folder named by their hash; returns its path."""
     path = DOWNLOADS / hashlib.sha256(data).hexdigest()[:16] / name

@@ -4,9 +4,8 @@ import random
 import gradio as gr
 
 from .. import studio
-from .common import MAIN_QUEUE, download_file, progress_callback, speaks_errors, wire, worked_example
+from .common import MAIN_QUEUE, download_file, picture_datasets, progress_callback, speaks_errors, wire, worked_example
 
-DATASETS = [("MNIST digits", "mnist"), ("Fashion-MNIST", "fashion")]
 FAMILIES = [("VAE", "vae"), ("GAN", "gan"), ("RBM", "rbm"), ("All three side by side", "all")]
 
 WHAT_TO_NOTICE = """
@@ -63,9 +62,10 @@ def build():
     with gr.Tab("Image", id="image"):
         with gr.Row():
             with gr.Column(scale=1, min_width=300):
-                dataset = gr.Radio(DATASETS, value="mnist", label="Data set")
+                datasets = picture_datasets()
+                dataset = gr.Radio(datasets, value=datasets[0][1], label="Data set")
                 family = gr.Radio(FAMILIES, value="all", label="Family")
-                label = gr.Dropdown(studio.class_choices("mnist"), value="any", label="Class",
+                label = gr.Dropdown(studio.class_choices(dataset.value), value="any", label="Class",
                                     info="'any' lets the seed pick a class for each image")
                 n = gr.Slider(1, studio.MAX_IMAGES, value=16, step=1, label="How many images")
                 with gr.Row():

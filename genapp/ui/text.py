@@ -61,6 +61,7 @@ def generate(family, n, seed, temperature, steps, progress=None):
 
 
 def build():
+    dataset = studio.checkpoint_dataset(studio.generators("text")[0])   # the tab's one data set
     with gr.Tab("Text", id="text"):
         with gr.Row():
             with gr.Column(scale=1, min_width=300):
@@ -69,7 +70,7 @@ def build():
                 seed = gr.Number(0, precision=0, minimum=0, label="Seed")
                 temperature = gr.Slider(*studio.TEMPERATURES, value=1.0, step=0.05, label="VAE temperature",
                                         info="below 1: safer, commoner names; above 1: wilder ones")
-                steps = gr.Slider(1, studio.MAX_GIBBS_STEPS, value=studio.default_gibbs_steps("names"), step=1,
+                steps = gr.Slider(1, studio.MAX_GIBBS_STEPS, value=studio.default_gibbs_steps(dataset), step=1,
                                   label="RBM Gibbs steps")
                 button = gr.Button("Generate", variant="primary")
                 with gr.Accordion("What to notice", open=False):

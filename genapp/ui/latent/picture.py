@@ -3,7 +3,7 @@ puts it (and how well it rebuilds it), then walk from it to a seed's point."""
 import gradio as gr
 
 from ... import studio
-from ..common import download_file, picture_of, progress_callback, speaks_errors, wire, worked_example_later
+from ..common import download_file, first_of, picture_of, progress_callback, speaks_errors, wire, worked_example_later
 from ..gradio_fixes import Number, Slider
 
 NOTE = """The VAE's encoder answers in one pass. A GAN has no encoder: the app searches for the z whose
@@ -63,7 +63,8 @@ def class_menu(checkpoint):
 
 def build():
     generators = studio.generators("image")
-    first = "gan-mnist" if "gan-mnist" in generators else generators[0]
+    first = first_of(generators, "gan")            # a GAN, whose inversion the section is about
+    classes = studio.class_choices(studio.checkpoint_dataset(first))
     with gr.Row():
         with gr.Column(scale=1, min_width=320):
             sketch = gr.Sketchpad(label="Draw a digit (pick the brush on the left first)", type="numpy", canvas_size=(280, 280), height=360,
@@ -73,7 +74,7 @@ def build():
             gr.Markdown(NOTE)
         with gr.Column(scale=1, min_width=300):
             checkpoint = gr.Dropdown(generators, value=first, label="Checkpoint")
-            label = gr.Dropdown(studio.class_choices("mnist"), value="any", label="Class of the picture",
+            label = gr.Dropdown(classes, value="any", label="Class of the picture",
                                 info="'any': the evaluator names it")
             button = gr.Button("Place it in latent space", variant="primary")
             with gr.Row():
@@ -84,7 +85,7 @@ def build():
             found = gr.Markdown()
             with gr.Row():
                 to_seed = Number(2, precision=0, minimum=0, label="Walk to seed")
-                to_label = gr.Dropdown(studio.class_choices("mnist"), value="any", label="Its class")
+                to_label = gr.Dropdown(classes, value="any", label="Its class")
             to_upload = gr.File(label="...or walk to this picture (upload)", file_types=["image"], type="binary",
                                 height=90)
             with gr.Row():

@@ -3,7 +3,7 @@ model walk from one point of its latent space to the other, each step scored by 
 import gradio as gr
 
 from ... import studio
-from ..common import MAIN_QUEUE, download_file, props, speaks_errors, wire, worked_example
+from ..common import MAIN_QUEUE, download_file, first_of, props, speaks_errors, wire, worked_example
 
 WHAT_TO_NOTICE = """
 **What you see.** Every seed names a point in the model's *latent space*: 16 or 32 numbers for a VAE,
@@ -66,7 +66,7 @@ def play_step(clips, k):
 
 def build():
     generators = studio.walkers()
-    first = "gan-mnist" if "gan-mnist" in generators else generators[0]
+    first = first_of(generators, "gan")            # the walk opens on a GAN, the sharpest films
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
             checkpoint = gr.Dropdown(generators, value=first, label="Checkpoint")

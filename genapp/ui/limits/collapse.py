@@ -3,7 +3,7 @@ sees in them as a histogram, and how many classes each covers."""
 import gradio as gr
 
 from ... import studio
-from ..common import progress_callback, speaks_errors, worked_example_later
+from ..common import first_of, progress_callback, speaks_errors, worked_example_later
 
 COLLAPSE_NOTE = """**What to notice.** A GAN's generator is never shown the data: it only learns what fools
 today's discriminator. If one kind of digit fools it, nothing in the loss asks for the other nine,
@@ -28,9 +28,13 @@ def collapse(left, right, seed, progress=gr.Progress()):
 
 def build():
     choices = studio.collapse.collapse_checkpoints()
+    # the specimen trained to collapse (listed only here), beside the checkpoint of its family and data set
+    collapsed = first_of([c for c in choices if c not in studio.walkers()])
+    stabilised = first_of([c for c in studio.walkers() if studio.family_of(c) == studio.family_of(collapsed)
+                      and studio.checkpoint_dataset(c) == studio.checkpoint_dataset(collapsed)])
     with gr.Row():
-        c_left = gr.Dropdown(choices, value="gan-mnist-collapsed", label="Checkpoint")
-        c_right = gr.Dropdown(choices, value="gan-mnist", label="...beside")
+        c_left = gr.Dropdown(choices, value=collapsed, label="Checkpoint")
+        c_right = gr.Dropdown(choices, value=stabilised, label="...beside")
         c_seed = gr.Number(0, precision=0, minimum=0, label="Seed")
         c_button = gr.Button("Draw 1,000 each and classify", variant="primary")
     with gr.Row():

@@ -4,7 +4,7 @@ import gradio as gr
 import pandas as pd
 
 from ... import studio
-from ..common import picture_of, progress_callback, speaks_errors, worked_example_later
+from ..common import picture_datasets, picture_of, progress_callback, speaks_errors, worked_example_later
 
 DUEL_NOTE = """**Predict, then reveal.** Which family will rebuild your digit most faithfully, and which
 fastest? The VAE was *trained* to invert itself: its encoder answers in one pass, but it blurs. A GAN
@@ -34,9 +34,9 @@ def build():
                                   canvas_size=(280, 280), height=340,
                                   brush=gr.Brush(default_size=18, colors=["#000000"], color_mode="fixed"))
             upload = gr.File(label="...or upload a picture", file_types=["image"], type="binary", height=90)
-            dataset = gr.Radio([("MNIST digits", "mnist"), ("Fashion-MNIST", "fashion")], value="mnist",
+            dataset = gr.Radio(picture_datasets(), value=picture_datasets()[0][1],
                                label="Models trained on")
-            label = gr.Dropdown(studio.class_choices("mnist"), value="any", label="Class",
+            label = gr.Dropdown(studio.class_choices(dataset.value), value="any", label="Class",
                                 info="'any': the evaluator names it")
             button = gr.Button("Race", variant="primary")
             gr.Markdown(DUEL_NOTE)

@@ -3,7 +3,7 @@ a film, at a temperature of your choice."""
 import gradio as gr
 
 from ... import studio
-from ..common import download_file, speaks_errors, worked_example
+from ..common import download_file, picture_datasets, speaks_errors, worked_example
 
 GIBBS_NOTE = """**What to notice.** Each row is one chain of the RBM with its class clamped, shown after sweeps
 1, 2, 3, ... (log-spaced). It starts from the class's average picture, a blur, and sharpens within
@@ -30,9 +30,9 @@ def chain(dataset, label, seed, steps, temperature):
 def build():
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
-            g_dataset = gr.Radio([("MNIST digits", "mnist"), ("Fashion-MNIST", "fashion")], value="mnist",
+            g_dataset = gr.Radio(picture_datasets(), value=picture_datasets()[0][1],
                                  label="RBM trained on")
-            g_label = gr.Dropdown(studio.class_choices("mnist"), value="3", label="Class (clamped)")
+            g_label = gr.Dropdown(studio.class_choices(g_dataset.value), value="3", label="Class (clamped)")
             g_seed = gr.Number(0, precision=0, minimum=0, label="Seed")
             g_steps = gr.Slider(1, studio.gibbs.MAX_CHAIN_STEPS, value=200, step=1, label="Gibbs sweeps")
             g_temperature = gr.Slider(*studio.gibbs.TEMPERATURES, value=1.0, step=0.05, label="Temperature")
