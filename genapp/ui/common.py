@@ -1,5 +1,5 @@
-"""What the tabs share: turning a studio refusal into a sentence on screen, files to download, and the
-worked example each tab opens on. Gradio's own behaviour, where the app bends it, is in gradio_fixes."""
+"""What the tabs share: turning a studio refusal into a sentence on screen, a main button's check -> run
+events (wire), files to download, the checkpoint and the worked example each tab opens on. Gradio's own behaviour, where the app bends it, is in gradio_fixes."""
 import functools
 import hashlib
 import inspect
