@@ -3,7 +3,7 @@ family's clips and see their spectrograms."""
 import gradio as gr
 
 from .. import studio
-from .common import MAIN_QUEUE, download_file, progress_callback, speaks_errors, worked_example
+from .common import MAIN_QUEUE, download_file, progress_callback, speaks_errors, wire, worked_example
 
 FAMILIES = [("VAE", "vae"), ("GAN", "gan"), ("RBM", "rbm"), ("All three side by side", "all")]
 DIGITS = ["any"] + [str(d) for d in range(10)]
@@ -45,6 +45,7 @@ def generate(family, label, n, seed, steps, progress=None):
 
 
 def build():
+    dataset = studio.checkpoint_dataset(studio.generators("audio")[0])   # the tab's one data set
     with gr.Tab("Audio", id="audio"):
         with gr.Row():
             with gr.Column(scale=1, min_width=300):
@@ -53,7 +54,7 @@ def build():
                                     info="'any' lets the seed pick a digit for each clip")
                 n = gr.Slider(1, studio.MAX_CLIPS, value=2, step=1, label="How many clips")
                 seed = gr.Number(0, precision=0, minimum=0, label="Seed")
-                steps = gr.Slider(1, studio.MAX_GIBBS_STEPS, value=studio.default_gibbs_steps("fsdd"), step=1,
+                steps = gr.Slider(1, studio.MAX_GIBBS_STEPS, value=studio.default_gibbs_steps(dataset), step=1,
                                   label="RBM Gibbs steps")
                 button = gr.Button("Generate", variant="primary")
                 with gr.Accordion("What to notice", open=False):
@@ -70,10 +71,5 @@ def build():
                                               type="pil", format="png", interactive=False, scale=2, height=180))
                 download = gr.DownloadButton("Download WAV", value=wav, variant="secondary")
 
-        def generate_with_progress(family, label, n, seed, steps, progress=gr.Progress()):
-            return generate(family, label, n, seed, steps, progress)
-
-        # refused requests are checked in a step with no outputs, so the clips on screen stay
-        button.click(check, inputs, None, preprocess=False, api_visibility="private").success(
-            generate_with_progress, inputs, [*slots, download], api_name="generate_audio", preprocess=False,
-            **MAIN_QUEUE)
+        wire(button, check, generate, inputs, [*slots, download], api_name="generate_audio", preprocess=False,
+             **MAIN_QUEUE)

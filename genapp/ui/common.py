@@ -1,5 +1,5 @@
-"""What the tabs share: turning a studio refusal into a sentence on screen, files to download, and the
-worked example each tab opens on. Gradio's own behaviour, where the app bends it, is in gradio_fixes."""
+"""What the tabs share: turning a studio refusal into a sentence on screen, a main button's check -> run
+events (wire), files to download, the checkpoint and the worked example each tab opens on. Gradio's own behaviour, where the app bends it, is in gradio_fixes."""
 import functools
 import hashlib
 import inspect
@@ -55,6 +55,44 @@ def speaks_errors(fn):
     return wrapper
 
 
+def with_progress(fn):
+    """`fn` as an event's handler that moves a progress bar: its `progress` parameter (None for the worked
+    example, called without one) defaults to a gr.Progress, which Gradio fills in."""
+    signature = inspect.signature(fn)
+    if "progress" not in signature.parameters or isinstance(signature.parameters["progress"].default, gr.Progress):
+        return fn
+
+    @functools.wraps(fn)
+    def tracked(*args, **kwargs):
+        return fn(*args, **kwargs)
+    tracked.__signature__ = signature.replace(parameters=[
+        p.replace(default=gr.Progress()) if p.name == "progress" else p for p in signature.parameters.values()])
+    return tracked
+
+
+def wire(button, check, run, inputs, outputs, *, api_name: str, preprocess: bool = True, **queue):
+    """A main button's events: `check` first, private and with no outputs, so that a refused request leaves
+    what is on screen; then, if it passed, `run` (its progress bar moving, see with_progress), the API's
+    endpoint `api_name`. Both take `inputs` with the same `preprocess` (gradio_fixes says which); `queue`:
+    the run's concurrency (MAIN_QUEUE, or concurrency_limit=...). Returns the run's event, for a step after it."""
+    return button.click(check, inputs, None, preprocess=preprocess, api_visibility="private").success(
+        with_progress(run), inputs, outputs, api_name=api_name, preprocess=preprocess, **queue)
+
+
+def picture_datasets() -> list[tuple[str, str]]:
+    """The picture data sets as a menu's (title, name) choices, in the registry's order."""
+    return [(dataset.title, name) for name, dataset in studio.checks.DATASETS.items()]
+
+
+def first_of(checkpoints: list[str], family: str | None = None) -> str:
+    """The checkpoint a tab opens on: of `checkpoints` (those of `family`, where the example is about one),
+    the first from the data set that comes first in the registry (MNIST: the figure people know). The
+    studio lists its checkpoints in bundled order, so the registry's order is applied here."""
+    registry = list(studio.checks.ALL_DATASETS)
+    candidates = [c for c in checkpoints if family is None or studio.family_of(c) == family] or checkpoints
+    return min(candidates, key=lambda c: registry.index(studio.checkpoint_dataset(c)))
+
+
 def download_file(data: bytes, name: str) -> str:
     """Write bytes to a file named `name` in a folder named by their hash; returns its path."""
     path = DOWNLOADS / hashlib.sha256(data).hexdigest()[:16] / name
@@ -104,6 +142,13 @@ def _kept(value):
 def props(update: dict) -> dict:
     """What a gr.update(...) a handler returned sets, as keywords for the component's constructor."""
     return {key: value for key, value in update.items() if key != "__type__"}
+
+
+def picture_of(sketch, upload):
+    """An uploaded file's bytes if there is one, else the sketchpad's flattened drawing (or None)."""
+    if upload:
+        return upload
+    return sketch.get("composite") if isinstance(sketch, dict) else sketch
 
 
 def progress_callback(progress: gr.Progress, desc: str):

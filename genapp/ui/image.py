@@ -4,9 +4,8 @@ import random
 import gradio as gr
 
 from .. import studio
-from .common import MAIN_QUEUE, download_file, progress_callback, speaks_errors, worked_example
+from .common import MAIN_QUEUE, download_file, picture_datasets, progress_callback, speaks_errors, wire, worked_example
 
-DATASETS = [("MNIST digits", "mnist"), ("Fashion-MNIST", "fashion")]
 FAMILIES = [("VAE", "vae"), ("GAN", "gan"), ("RBM", "rbm"), ("All three side by side", "all")]
 
 WHAT_TO_NOTICE = """
@@ -63,9 +62,10 @@ def build():
     with gr.Tab("Image", id="image"):
         with gr.Row():
             with gr.Column(scale=1, min_width=300):
-                dataset = gr.Radio(DATASETS, value="mnist", label="Data set")
+                datasets = picture_datasets()
+                dataset = gr.Radio(datasets, value=datasets[0][1], label="Data set")
                 family = gr.Radio(FAMILIES, value="all", label="Family")
-                label = gr.Dropdown(studio.class_choices("mnist"), value="any", label="Class",
+                label = gr.Dropdown(studio.class_choices(dataset.value), value="any", label="Class",
                                     info="'any' lets the seed pick a class for each image")
                 n = gr.Slider(1, studio.MAX_IMAGES, value=16, step=1, label="How many images")
                 with gr.Row():
@@ -85,13 +85,8 @@ def build():
                 download = gr.DownloadButton("Download PNG", value=png, variant="secondary")
 
         # preprocess=False: the raw values reach studio, which checks every one and explains refusals
-        def generate_with_progress(dataset, family, label, n, seed, steps, progress=gr.Progress()):
-            return generate(dataset, family, label, n, seed, steps, progress)
-
-        # a refused request is checked first, in a step with no outputs, so the pictures on screen stay
-        button.click(check, inputs, None, preprocess=False, api_visibility="private").success(
-            generate_with_progress, inputs, [gallery, download], api_name="generate_image", preprocess=False,
-            **MAIN_QUEUE).then(fit_gallery, gallery, gallery, api_visibility="private", queue=False)
+        wire(button, check, generate, inputs, [gallery, download], api_name="generate_image", preprocess=False,
+             **MAIN_QUEUE).then(fit_gallery, gallery, gallery, api_visibility="private", queue=False)
         dataset.change(class_menu, dataset, label, api_name="image_classes", preprocess=False)
         dice.click(lambda: random.randrange(1_000_000), None, seed, api_visibility="private")
         family.change(lambda f: gr.Slider(visible=f in ("rbm", "all")), family, steps, api_visibility="private")

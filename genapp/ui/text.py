@@ -3,7 +3,7 @@ names, each marked new or in the training data."""
 import gradio as gr
 
 from .. import studio
-from .common import MAIN_QUEUE, download_file, progress_callback, props, speaks_errors, worked_example
+from .common import MAIN_QUEUE, download_file, progress_callback, props, speaks_errors, wire, worked_example
 
 FAMILIES = [("VAE", "vae"), ("GAN", "gan"), ("RBM", "rbm"), ("All three side by side", "all")]
 COLOURS = {"new": "#2e7d32", "in the training data": "#9e9e9e"}
@@ -61,6 +61,7 @@ def generate(family, n, seed, temperature, steps, progress=None):
 
 
 def build():
+    dataset = studio.checkpoint_dataset(studio.generators("text")[0])   # the tab's one data set
     with gr.Tab("Text", id="text"):
         with gr.Row():
             with gr.Column(scale=1, min_width=300):
@@ -69,7 +70,7 @@ def build():
                 seed = gr.Number(0, precision=0, minimum=0, label="Seed")
                 temperature = gr.Slider(*studio.TEMPERATURES, value=1.0, step=0.05, label="VAE temperature",
                                         info="below 1: safer, commoner names; above 1: wilder ones")
-                steps = gr.Slider(1, studio.MAX_GIBBS_STEPS, value=studio.default_gibbs_steps("names"), step=1,
+                steps = gr.Slider(1, studio.MAX_GIBBS_STEPS, value=studio.default_gibbs_steps(dataset), step=1,
                                   label="RBM Gibbs steps")
                 button = gr.Button("Generate", variant="primary")
                 with gr.Accordion("What to notice", open=False):
@@ -83,10 +84,5 @@ def build():
                              for names in shown]
                 download = gr.DownloadButton("Download names (.txt)", value=listing, variant="secondary")
 
-        def generate_with_progress(family, n, seed, temperature, steps, progress=gr.Progress()):
-            return generate(family, n, seed, temperature, steps, progress)
-
-        # refused requests are checked in a step with no outputs, so the names on screen stay
-        button.click(check, inputs, None, preprocess=False, api_visibility="private").success(
-            generate_with_progress, inputs, [*slots, download], api_name="generate_text", preprocess=False,
-            **MAIN_QUEUE)
+        wire(button, check, generate, inputs, [*slots, download], api_name="generate_text", preprocess=False,
+             **MAIN_QUEUE)

@@ -4,9 +4,8 @@ import gradio as gr
 
 from .. import studio
 from ..studio import compress, denoise, inpaint
-from .common import speaks_errors, worked_example
+from .common import picture_datasets, picture_of, speaks_errors, worked_example
 from .gradio_fixes import Number, Slider
-from .latent_picture import picture_of
 
 INTRO = """**One picture, three jobs.** Every panel starts from the same clean picture: by default a GAN
 sample (a seed and a class; no data set ships with the app), or your own drawing or upload. A model
@@ -117,11 +116,11 @@ def build():
     with gr.Tab("Uses", id="uses"):
         gr.Markdown(INTRO)
         with gr.Row():
-            dataset = gr.Radio([("MNIST digits", "mnist"), ("Fashion-MNIST", "fashion")], value="mnist",
+            dataset = gr.Radio(picture_datasets(), value=picture_datasets()[0][1],
                                label="Models trained on")
             source = gr.Radio(SOURCES, value="gan", label="Start from")
             seed = Number(0, precision=0, minimum=0, label="Seed (the sample, and the noise or the random cover)")
-            label = gr.Dropdown(studio.class_choices("mnist"), value="any", label="Class of the GAN sample")
+            label = gr.Dropdown(studio.class_choices(dataset.value), value="any", label="Class of the GAN sample")
         with gr.Accordion("Your own picture (pick 'My drawing or upload' above)", open=False):
             with gr.Row():
                 sketch = gr.Sketchpad(label="Draw (pick the brush on the left first)", type="numpy",

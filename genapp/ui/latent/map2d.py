@@ -2,8 +2,8 @@
 scatter by class, the decoded manifold, and the picture of any point clicked on the scatter."""
 import gradio as gr
 
-from .. import studio
-from .common import speaks_errors, worked_example
+from ... import studio
+from ..common import speaks_errors, worked_example
 
 
 @speaks_errors

@@ -2,9 +2,9 @@
 puts it (and how well it rebuilds it), then walk from it to a seed's point."""
 import gradio as gr
 
-from .. import studio
-from .common import download_file, progress_callback, speaks_errors, worked_example_later
-from .gradio_fixes import Number, Slider
+from ... import studio
+from ..common import download_file, first_of, picture_of, progress_callback, speaks_errors, wire, worked_example_later
+from ..gradio_fixes import Number, Slider
 
 NOTE = """The VAE's encoder answers in one pass. A GAN has no encoder: the app searches for the z whose
 picture is closest, step by step (*inversion*), and shows how close it got beside the VAE's answer.
@@ -12,13 +12,6 @@ The RBM's "code" is its hidden units' probabilities for the picture."""
 
 EXAMPLE = ("*Until you place your own, this shows a 7 the app drew in two strokes, as you would on the sketchpad: "
            "draw or upload yours, then press the button.*")
-
-
-def picture_of(sketch, upload):
-    """An uploaded file's bytes if there is one, else the sketchpad's flattened drawing (or None)."""
-    if upload:
-        return upload
-    return sketch.get("composite") if isinstance(sketch, dict) else sketch
 
 
 def summary(e) -> str:
@@ -70,7 +63,8 @@ def class_menu(checkpoint):
 
 def build():
     generators = studio.generators("image")
-    first = "gan-mnist" if "gan-mnist" in generators else generators[0]
+    first = first_of(generators, "gan")            # a GAN, whose inversion the section is about
+    classes = studio.class_choices(studio.checkpoint_dataset(first))
     with gr.Row():
         with gr.Column(scale=1, min_width=320):
             sketch = gr.Sketchpad(label="Draw a digit (pick the brush on the left first)", type="numpy", canvas_size=(280, 280), height=360,
@@ -80,7 +74,7 @@ def build():
             gr.Markdown(NOTE)
         with gr.Column(scale=1, min_width=300):
             checkpoint = gr.Dropdown(generators, value=first, label="Checkpoint")
-            label = gr.Dropdown(studio.class_choices("mnist"), value="any", label="Class of the picture",
+            label = gr.Dropdown(classes, value="any", label="Class of the picture",
                                 info="'any': the evaluator names it")
             button = gr.Button("Place it in latent space", variant="primary")
             with gr.Row():
@@ -91,7 +85,7 @@ def build():
             found = gr.Markdown()
             with gr.Row():
                 to_seed = Number(2, precision=0, minimum=0, label="Walk to seed")
-                to_label = gr.Dropdown(studio.class_choices("mnist"), value="any", label="Its class")
+                to_label = gr.Dropdown(classes, value="any", label="Its class")
             to_upload = gr.File(label="...or walk to this picture (upload)", file_types=["image"], type="binary",
                                 height=90)
             with gr.Row():
@@ -109,8 +103,6 @@ def build():
     # the walk from a drawing of the app's (the sketchpad starts empty): the GAN's inversion takes a second
     worked_example_later(walk_example, walk_inputs, [seen, rebuilt, found, strip, film], "walk_from_picture_example",
                          {sketch: studio.pictures.example_drawing()})
-    # refused requests are checked in a step with no outputs, so what is on screen stays
-    button.click(check, inputs, None, api_visibility="private").success(
-        encode, inputs, [seen, rebuilt, found], api_name="encode_picture", concurrency_limit=2)
-    walk_button.click(check_walk, walk_inputs, None, api_visibility="private").success(
-        walk, walk_inputs, [seen, rebuilt, found, strip, film], api_name="walk_from_picture", concurrency_limit=2)
+    wire(button, check, encode, inputs, [seen, rebuilt, found], api_name="encode_picture", concurrency_limit=2)
+    wire(walk_button, check_walk, walk, walk_inputs, [seen, rebuilt, found, strip, film], api_name="walk_from_picture",
+         concurrency_limit=2)

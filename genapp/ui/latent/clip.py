@@ -4,11 +4,11 @@ import functools
 
 import gradio as gr
 
-from .. import studio
-from ..studio.checks import MAX_UPLOAD_BYTES
-from .common import download_file, progress_callback, speaks_errors, worked_example_later
-from .gradio_fixes import Number, Slider
-from .latent_picture import summary
+from ... import studio
+from ...studio.checks import MAX_UPLOAD_BYTES
+from ..common import download_file, progress_callback, speaks_errors, wire, worked_example_later
+from ..gradio_fixes import Number, Slider
+from .picture import summary
 
 EXAMPLE = ("*Until you place your own, this is {speaker} saying 7 (seed 0), the clip the recorder starts with: "
            "record or upload yours, then press the button.*")
@@ -62,6 +62,7 @@ def build():
     if not checkpoints:
         gr.Markdown("No sound checkpoint is bundled.")
         return
+    classes = studio.class_choices(studio.checkpoint_dataset(checkpoints[0]))
     speaker = checkpoints[-1]                    # another model than the checkpoint placing it, where there is one
     said = download_file(studio.generate_audio(speaker, 1, seed=0, label="7").wav, f"{speaker}-7-seed0.wav")
     with gr.Row():
@@ -69,7 +70,7 @@ def build():
             recording = gr.Audio(said, label="Upload a sound file, or record yourself saying a digit (microphone icon)",
                                  sources=["upload", "microphone"], type="filepath")
             checkpoint = gr.Dropdown(checkpoints, value=checkpoints[0], label="Checkpoint")
-            label = gr.Dropdown(studio.class_choices("fsdd"), value="any", label="The digit said",
+            label = gr.Dropdown(classes, value="any", label="The digit said",
                                 info="'any': the evaluator names it")
             button = gr.Button("Place it in latent space", variant="primary")
             gr.Markdown("Any rate, length (up to 30 s) and number of channels: the clip is resampled to 8 kHz, "
@@ -86,7 +87,7 @@ def build():
             found = gr.Markdown()
             with gr.Row():
                 to_seed = Number(2, precision=0, minimum=0, label="Walk to seed")
-                to_label = gr.Dropdown(studio.class_choices("fsdd"), value="3", label="Its digit")
+                to_label = gr.Dropdown(classes, value="3", label="Its digit")
                 steps = Slider(studio.MIN_PATH_STEPS, studio.MAX_PATH_STEPS, value=8, step=1, label="Steps")
             to_recording = gr.Audio(label="...or walk to this clip (upload or record)", sources=["upload", "microphone"],
                                     type="filepath")
@@ -103,8 +104,6 @@ def build():
     # inversion takes a second
     worked_example_later(functools.partial(walk_example, speaker), walk_inputs, encoded + [strip, walk_sound, wav],
                          "walk_from_recording_example", {recording: said})
-    # refused requests are checked in a step with no outputs, so what is on screen stays
-    button.click(check, inputs, None, api_visibility="private").success(
-        encode, inputs, encoded, api_name="encode_recording", concurrency_limit=2)
-    walk_button.click(check_walk, walk_inputs, None, api_visibility="private").success(
-        walk, walk_inputs, encoded + [strip, walk_sound, wav], api_name="walk_from_recording", concurrency_limit=2)
+    wire(button, check, encode, inputs, encoded, api_name="encode_recording", concurrency_limit=2)
+    wire(walk_button, check_walk, walk, walk_inputs, encoded + [strip, walk_sound, wav], api_name="walk_from_recording",
+         concurrency_limit=2)

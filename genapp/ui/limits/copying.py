@@ -2,13 +2,18 @@
 its nearest training examples, the distances, and how near real unseen examples come for comparison."""
 import gradio as gr
 
-from .. import studio
-from ..studio.copying import TAB_COUNTS, check_nearest_training, checkpoint_modality, nearest_training
-from .common import progress_callback, speaks_errors
+from ... import studio
+from ...studio.copying import TAB_COUNTS, check_nearest_training, checkpoint_modality, nearest_training
+from ..common import first_of, progress_callback, speaks_errors, wire
 
 MODALITIES = [("Pictures", "image"), ("Sounds", "audio"), ("Names", "text")]
-FIRST = {"image": "gan-mnist", "audio": "gan-fsdd", "text": "vae-names"}
-DEFAULTS = dict(checkpoint=FIRST["image"], seed=0, label="any", position=1, n=TAB_COUNTS["image"])
+FIRST_FAMILY = {"image": "gan", "audio": "gan", "text": "vae"}      # the family each kind of sample opens on
+
+
+def defaults() -> dict:
+    """The panel's opening request: the first sample a GAN drew in the Image tab."""
+    return dict(checkpoint=first_of(studio.generators("image"), FIRST_FAMILY["image"]), seed=0, label="any",
+                position=1, n=TAB_COUNTS["image"])
 
 WHAT_TO_NOTICE = """
 **The question.** A model that memorised its training set would score well on looks and be useless: it
@@ -40,9 +45,9 @@ def _class_menu(checkpoint) -> gr.Dropdown:
 
 @speaks_errors
 def pick_modality(modality):
-    checkpoint = FIRST.get(modality)
-    if checkpoint is None:
+    if modality not in FIRST_FAMILY:
         raise studio.BadRequest(f"Pick pictures, sounds or names; {modality!r} is not one of them.")
+    checkpoint = first_of(studio.generators(modality), FIRST_FAMILY[modality])
     audio, text = modality == "audio", modality == "text"
     return (gr.Dropdown(choices=studio.generators(modality), value=checkpoint), _class_menu(checkpoint),
             TAB_COUNTS[modality], gr.Image(visible=not text), gr.Audio(visible=audio), gr.Gallery(visible=not text),
@@ -72,12 +77,12 @@ def report(r) -> str:
 
 
 @speaks_errors
-def precheck(checkpoint, seed, label, position, n):
+def check(checkpoint, seed, label, position, n):
     check_nearest_training(checkpoint, seed, label, position, n)
 
 
 @speaks_errors
-def check(checkpoint, seed, label, position, n, progress=None):
+def find(checkpoint, seed, label, position, n, progress=None):
     r = nearest_training(checkpoint, seed, label, position, n,
                          progress=None if progress is None else progress_callback(progress, "Downloading the training data"))
     if r.modality == "text":
@@ -87,56 +92,51 @@ def check(checkpoint, seed, label, position, n, progress=None):
     return r.picture, r.clip, gallery, r.neighbour_clips, [], report(r)
 
 
-def worked_example() -> tuple:
+def worked_example(request: dict) -> tuple:
     """What the button gives for the defaults (the training data is read, or downloaded, at start), or the
     sentence saying why it can't, where this server has no training data."""
     try:
-        return check(**DEFAULTS)
+        return find(**request)
     except gr.Error as e:
         return None, None, [], None, [], f"### {e.message}"
 
 
 def build():
-    first = worked_example()
-    with gr.Tab("Is it copying?", id="copying"):
-        with gr.Row():
-            with gr.Column(scale=1, min_width=300):
-                modality = gr.Radio(MODALITIES, value="image", label="What to check")
-                checkpoint = gr.Dropdown(studio.generators("image"), value=DEFAULTS["checkpoint"], label="Generator")
-                label = gr.Dropdown(studio.class_choices("mnist"), value=DEFAULTS["label"], label="Class",
-                                    info="as chosen in its tab ('any': the seed picks)")
-                seed = gr.Number(DEFAULTS["seed"], precision=0, minimum=0, label="Seed")
-                with gr.Row():
-                    n = gr.Number(DEFAULTS["n"], precision=0, minimum=1, label="How many the tab drew")
-                    position = gr.Number(DEFAULTS["position"], precision=0, minimum=1, label="Which one (1 = first)")
-                button = gr.Button("Find its nearest training examples", variant="primary")
-                with gr.Accordion("What to notice", open=False):
-                    gr.Markdown(WHAT_TO_NOTICE)
-            with gr.Column(scale=2):
-                verdict = gr.Markdown(first[5])
-                with gr.Row():
-                    sample = gr.Image(first[0], label="The sample", type="pil", format="png", interactive=False,
-                                      height=200, scale=1)
-                    neighbours = gr.Gallery(first[2], label="Its nearest training examples (distance · #index)",
-                                            format="png", columns=5, height=200, object_fit="contain",
-                                            preview=False, scale=3)
-                with gr.Row():
-                    sample_clip = gr.Audio(label="The sample, heard", type="numpy", interactive=False, visible=False)
-                    neighbour_clips = gr.Audio(label="Their real recordings, nearest first", type="numpy",
-                                               interactive=False, visible=False)
-                names = gr.Dataframe(headers=["rank", "training name", "edit distance"], interactive=False,
-                                     visible=False, label="Nearest training names")
+    opening = defaults()
+    first = worked_example(opening)
+    with gr.Row():
+        with gr.Column(scale=1, min_width=300):
+            modality = gr.Radio(MODALITIES, value="image", label="What to check")
+            checkpoint = gr.Dropdown(studio.generators("image"), value=opening["checkpoint"], label="Generator")
+            label = gr.Dropdown(studio.class_choices(studio.checkpoint_dataset(opening["checkpoint"])),
+                                value=opening["label"], label="Class",
+                                info="as chosen in its tab ('any': the seed picks)")
+            seed = gr.Number(opening["seed"], precision=0, minimum=0, label="Seed")
+            with gr.Row():
+                n = gr.Number(opening["n"], precision=0, minimum=1, label="How many the tab drew")
+                position = gr.Number(opening["position"], precision=0, minimum=1, label="Which one (1 = first)")
+            button = gr.Button("Find its nearest training examples", variant="primary")
+            with gr.Accordion("What to notice", open=False):
+                gr.Markdown(WHAT_TO_NOTICE)
+        with gr.Column(scale=2):
+            verdict = gr.Markdown(first[5])
+            with gr.Row():
+                sample = gr.Image(first[0], label="The sample", type="pil", format="png", interactive=False,
+                                  height=200, scale=1)
+                neighbours = gr.Gallery(first[2], label="Its nearest training examples (distance · #index)",
+                                        format="png", columns=5, height=200, object_fit="contain",
+                                        preview=False, scale=3)
+            with gr.Row():
+                sample_clip = gr.Audio(label="The sample, heard", type="numpy", interactive=False, visible=False)
+                neighbour_clips = gr.Audio(label="Their real recordings, nearest first", type="numpy",
+                                           interactive=False, visible=False)
+            names = gr.Dataframe(headers=["rank", "training name", "edit distance"], interactive=False,
+                                 visible=False, label="Nearest training names")
 
-        outputs = [sample, sample_clip, neighbours, neighbour_clips, names, verdict]
-        modality.change(pick_modality, modality, [checkpoint, label, n, sample, sample_clip, neighbours,
-                                                  neighbour_clips, names], api_visibility="private")
-        checkpoint.change(class_menu, checkpoint, label, api_visibility="private", preprocess=False)
-        # preprocess=False: the raw values reach studio, which checks every one and explains refusals;
-        # a refused request is checked first, in a step with no outputs, so what is on screen stays
-        inputs = [checkpoint, seed, label, position, n]
-
-        def check_with_progress(checkpoint, seed, label, position, n, progress=gr.Progress()):
-            return check(checkpoint, seed, label, position, n, progress)
-
-        button.click(precheck, inputs, None, preprocess=False, api_visibility="private").success(
-            check_with_progress, inputs, outputs, api_name="nearest_training", preprocess=False, concurrency_limit=2)
+    outputs = [sample, sample_clip, neighbours, neighbour_clips, names, verdict]
+    modality.change(pick_modality, modality, [checkpoint, label, n, sample, sample_clip, neighbours,
+                                              neighbour_clips, names], api_visibility="private")
+    checkpoint.change(class_menu, checkpoint, label, api_visibility="private", preprocess=False)
+    # preprocess=False: the raw values reach studio, which checks every one and explains refusals
+    inputs = [checkpoint, seed, label, position, n]
+    wire(button, check, find, inputs, outputs, api_name="nearest_training", preprocess=False, concurrency_limit=2)

@@ -3,8 +3,8 @@
 bookmarks to save and reopen."""
 import gradio as gr
 
-from .. import studio
-from .common import download_file, props, speaks_errors, worked_example
+from ... import studio
+from ..common import download_file, first_of, props, speaks_errors, worked_example
 
 RANGE = 4.0
 
@@ -59,13 +59,13 @@ def class_menu(checkpoint, value=None):
 
 def build():
     checkpoints = studio.point_checkpoints()
-    first = "vae-mnist" if "vae-mnist" in checkpoints else checkpoints[0]
+    first = first_of(checkpoints, "vae")           # a VAE: its latent is where its training put the data
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
             checkpoint = gr.Dropdown(checkpoints, value=first, label="Checkpoint (VAE or GAN)")
             with gr.Row():
                 seed = gr.Number(3, precision=0, minimum=0, label="Seed")
-                label = gr.Dropdown(studio.class_choices("mnist")[1:], value="7", label="Class")
+                label = gr.Dropdown(studio.class_choices(studio.checkpoint_dataset(first))[1:], value="7", label="Class")
             start = gr.Button("Start from this seed", variant="primary")
             bookmark_in = gr.File(label="Open a bookmark (.json)", file_types=[".json"], type="filepath")
         inputs = [checkpoint, seed, label]

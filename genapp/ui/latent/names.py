@@ -2,8 +2,8 @@
 another, and read the names along the way, each scored by the evaluator language model."""
 import gradio as gr
 
-from .. import studio
-from .common import download_file, speaks_errors, worked_example
+from ... import studio
+from ..common import download_file, first_of, speaks_errors, wire, worked_example
 
 NOTE = """Type two names (or leave a box empty to start from its seed). The **GAN** finds the z whose
 code spells your name (inversion); the **RBM** uses its hidden units' probabilities; the **VAE** uses its
@@ -33,8 +33,7 @@ def build():
         return
     with gr.Row():
         with gr.Column(scale=1, min_width=320):
-            checkpoint = gr.Dropdown(checkpoints, value="gan-names" if "gan-names" in checkpoints else checkpoints[0],
-                                     label="Checkpoint")
+            checkpoint = gr.Dropdown(checkpoints, value=first_of(checkpoints, "gan"), label="Checkpoint")   # inversion
             with gr.Row():
                 from_name = gr.Textbox("emma", label="From name", max_lines=1, max_length=1000)
                 from_seed = gr.Number(1, precision=0, minimum=0, label="or seed")
@@ -54,6 +53,5 @@ def build():
                                  label="Names along the path")
             summary = gr.Markdown(summary_first)
             listing = gr.DownloadButton("Download the names (.txt)", value=listing_first, variant="secondary")
-    # refused requests are checked in a step with no outputs, so the names on screen stay
-    button.click(check, inputs, None, preprocess=False, api_visibility="private").success(
-        walk, inputs, [table, summary, listing], api_name="walk_names", preprocess=False, concurrency_limit=2)
+    wire(button, check, walk, inputs, [table, summary, listing], api_name="walk_names", preprocess=False,
+         concurrency_limit=2)
