@@ -14,7 +14,7 @@ from ..card import read_metrics
 from ..data import DATASETS
 from ..data.image import to_grid
 from ..eval.sample_metrics import class_histogram, class_kl, classes_covered
-from .checks import BadRequest, _integer, check_seed, generators
+from .checks import BadRequest, integer, check_seed, generators
 
 SAMPLES = 1000
 SHOWN = 64                 # samples shown as a grid
@@ -43,7 +43,7 @@ def collapse_checkpoints() -> list[str]:
 def check_collapse(checkpoint, seed=0, n=SAMPLES) -> tuple[str, int, int]:
     if checkpoint not in collapse_checkpoints():
         raise BadRequest(f"Pick one of {', '.join(collapse_checkpoints())}; got {reprlib.repr(checkpoint)}.")
-    return checkpoint, check_seed(seed), _integer(n, "The number of samples", 100, 2000)
+    return checkpoint, check_seed(seed), integer(n, "The number of samples", 100, 2000)
 
 
 @torch.inference_mode()

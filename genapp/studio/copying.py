@@ -32,7 +32,7 @@ from PIL import Image
 from .. import hub
 from ..data import DATASETS, audio, image, text
 from ..data.image import to_grid
-from .checks import (BadRequest, _integer, check_clip_count, check_count, check_label, check_seed,
+from .checks import (BadRequest, integer, check_clip_count, check_count, check_label, check_seed,
                      check_steps, checkpoint_dataset, generators)
 from .images import _draw
 from .names import check_name_count, check_temperature, generate_names
@@ -113,10 +113,12 @@ def data_folder(dataset: str, progress=None) -> Path:
     try:
         return hub.data_folder(dataset, progress)
     except hub.DataUnavailable as e:
-        raise _missing(dataset, str(e)) from None
+        raise missing_data(dataset, str(e)) from None
 
 
-def _missing(dataset: str, looked: Path | str) -> BadRequest:
+def missing_data(dataset: str, looked: Path | str) -> BadRequest:
+    """The refusal when a data set's training files are not on this server: where the app looked (a
+    folder, or what the Hub said) and the three ways to give it them."""
     where = f"looked in {looked}" if isinstance(looked, Path) else looked
     subfolders = ", ".join(f"{d.subfolder}/" for d in DATASETS.values())
     return BadRequest(
@@ -168,7 +170,7 @@ def _pixels(dataset: str, folder: Path) -> Pixels:
             (x, labels), x_test = image.load_tensors(dataset, folder, "train"), image.load_tensors(dataset, folder, "test")[0]
             waves = None
     except (OSError, AssertionError):      # no folder, no file, or no recordings in it
-        raise _missing(dataset, folder) from None
+        raise missing_data(dataset, folder) from None
     flat = x.flatten(1).contiguous()
     data = Pixels(x, flat, flat.pow(2).sum(1), labels, waves, np.zeros(0))
     pick = torch.randperm(len(x_test), generator=torch.Generator().manual_seed(YARDSTICK_SEED))
@@ -199,7 +201,7 @@ def _names(folder: Path) -> Names:
     try:
         everything = text.read_names(folder)
     except OSError:
-        raise _missing("names", folder) from None
+        raise missing_data("names", folder) from None
     names = text.split_names(everything, "train")
     ids = np.full((text.MAX_LETTERS, len(names)), -1, np.int8)
     for i, n in enumerate(names):
@@ -220,11 +222,11 @@ def _yardstick(test_distances: np.ndarray, d: float) -> Yardstick:
 # checks
 
 def check_position(position, n) -> int:
-    return _integer(position, "The sample's position", 1, n)
+    return integer(position, "The sample's position", 1, n)
 
 
 def check_neighbours(k) -> int:
-    return _integer(k, "The number of neighbours", 1, MAX_NEIGHBOURS)
+    return integer(k, "The number of neighbours", 1, MAX_NEIGHBOURS)
 
 
 def checkpoint_modality(checkpoint) -> str:

@@ -11,7 +11,7 @@ from PIL import Image
 
 from .. import hub
 from ..data.image import to_grid
-from .checks import BadRequest, _integer, check_dataset, one_of
+from .checks import BadRequest, integer, check_dataset, one_of
 from .latent_point import one_picture
 from .pictures import open_picture
 from .uses import curve_pictures, source_picture, vae_labels
@@ -32,7 +32,7 @@ def check_region(region) -> str:
 
 
 def check_sweeps(sweeps) -> int:
-    return _integer(sweeps, "The number of Gibbs sweeps", 1, MAX_SWEEPS)
+    return integer(sweeps, "The number of Gibbs sweeps", 1, MAX_SWEEPS)
 
 
 def painted_mask(paint) -> torch.Tensor:

@@ -14,7 +14,7 @@ from .. import hub
 from ..data import audio
 from ..data.image import png_bytes, to_grid
 from ..models.latent import path
-from .checks import BadRequest, _integer, check_label, check_seed, class_names, generators
+from .checks import BadRequest, integer, check_label, check_seed, class_names, generators
 from . import render
 
 MODALITIES = ("image", "audio")   # what walks so far
@@ -41,7 +41,7 @@ class WalkResult:
 
 
 def check_path_steps(steps) -> int:
-    return _integer(steps, "The number of steps", MIN_PATH_STEPS, MAX_PATH_STEPS)
+    return integer(steps, "The number of steps", MIN_PATH_STEPS, MAX_PATH_STEPS)
 
 
 def check_spherical(spherical) -> bool:
@@ -50,7 +50,7 @@ def check_spherical(spherical) -> bool:
     return spherical
 
 
-def _endpoint(model, seed, label, num_classes):
+def endpoint(model, seed, label, num_classes):
     """(latent (D,), class index) of a seed: the point its sampler draws (a VAE's or GAN's z from the
     prior, the hidden probabilities of the RBM sample the seed gives)."""
     g = torch.Generator().manual_seed(seed)
@@ -125,8 +125,8 @@ def walk(checkpoint, from_seed=0, to_seed=1, steps=16, spherical=False, from_lab
     model = hub.generator(checkpoint)
     t0 = time.perf_counter()
     with torch.inference_mode():
-        a, label_a = _endpoint(model, from_seed, from_label, len(classes))
-        b, label_b = _endpoint(model, to_seed, to_label, len(classes))
+        a, label_a = endpoint(model, from_seed, from_label, len(classes))
+        b, label_b = endpoint(model, to_seed, to_label, len(classes))
     return walk_between(checkpoint, a, label_a, b, label_b, steps, spherical, t0,
                         {"from_seed": from_seed, "to_seed": to_seed})
 

@@ -9,9 +9,9 @@ import torch
 
 from .. import hub
 from ..data import audio
-from .checks import _integer, check_label, check_seed, class_names, generators
+from .checks import integer, check_label, check_seed, class_names, generators
 from .latent_point import one_picture
-from .latent import WalkResult, _endpoint, check_path_steps, check_spherical, check_walker, walk_between
+from .latent import WalkResult, endpoint, check_path_steps, check_spherical, check_walker, walk_between
 from . import clips, pictures
 
 INVERSION_STEPS = 200
@@ -57,7 +57,7 @@ def encode_picture(checkpoint, picture, label="any", steps=INVERSION_STEPS, prog
     """Place a picture (image checkpoints) or a clip (sound checkpoints: file bytes or (rate, samples))
     in `checkpoint`'s latent space. label 'any': the evaluator names its class (conditional models
     need one). steps: the GAN's optimisation steps; progress(done, total)."""
-    steps = _integer(steps, "The number of inversion steps", 1, MAX_INVERSION_STEPS)
+    steps = integer(steps, "The number of inversion steps", 1, MAX_INVERSION_STEPS)
     checkpoint, x = _front_end(checkpoint, picture)
     described = hub.describe(checkpoint)
     index = check_label(label, class_names(checkpoint))
@@ -105,7 +105,7 @@ def walk_from_picture(checkpoint, picture, label="any", to_seed=1, to_label="any
     else:
         model = hub.generator(encoded.checkpoint)
         with torch.inference_mode():
-            b, label_b = _endpoint(model, to_seed, check_label(to_label, classes), len(classes))
+            b, label_b = endpoint(model, to_seed, check_label(to_label, classes), len(classes))
         provenance = {"to_seed": to_seed}
     result = walk_between(encoded.checkpoint, encoded.z, encoded.label, b, label_b, steps, spherical,
                           time.perf_counter(), {"from_picture_sha256": encoded.fingerprint, **provenance})

@@ -8,7 +8,7 @@ from .. import hub
 from ..card import read_metrics
 from ..data import text
 from ..sampling import sample_names
-from .checks import _integer, _number, check_checkpoint, check_family, check_seed, check_steps
+from .checks import integer, number, check_checkpoint, check_family, check_seed, check_steps
 
 MAX_NAMES = 50
 TEMPERATURES = (0.1, 2.0)
@@ -34,11 +34,11 @@ class NamesResult:
 
 
 def check_name_count(n) -> int:
-    return _integer(n, "The number of names", 1, MAX_NAMES)
+    return integer(n, "The number of names", 1, MAX_NAMES)
 
 
 def check_temperature(t) -> float:
-    return _number(t, "The temperature", *TEMPERATURES)
+    return number(t, "The temperature", *TEMPERATURES)
 
 
 def generate_names(checkpoint, n=20, seed=0, temperature=1.0, steps=None, progress=None) -> NamesResult:
