@@ -31,11 +31,11 @@ from PIL import Image
 
 from .. import hub
 from ..data import DATASETS, audio, image, text
-from ..data.image import to_grid
 from .checks import (BadRequest, integer, check_clip_count, check_count, check_label, check_seed,
                      check_steps, checkpoint_dataset, generators)
 from .images import _draw
 from .names import check_name_count, check_temperature, generate_names
+from .render import to_grid
 
 MAX_NEIGHBOURS = 8
 YARDSTICK_EXAMPLES = {"mnist": 2000, "fashion": 1000, "fsdd": 300, "names": 500}   # test examples looked up

@@ -13,7 +13,7 @@ import torch
 
 from .. import hub
 from .checks import number, check_dataset, one_of
-from .latent_point import one_picture
+from .render import one_picture
 from .uses import curve_pictures, psnr, source_picture, vae_labels
 
 NOISES = {"gaussian": (0.01, 1.0), "salt-pepper": (0.01, 0.9)}     # strength: std σ, or fraction p

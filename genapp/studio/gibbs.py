@@ -5,9 +5,9 @@ from dataclasses import dataclass
 import torch
 
 from .. import hub
-from ..data.image import DATASETS, to_grid
+from ..data.image import DATASETS
 from .checks import integer, number, check_dataset, check_label, check_seed
-from .latent import _gif
+from .render import film, to_grid
 
 MAX_CHAIN_STEPS = 1000
 FRAMES = 16                        # sweeps shown, spread evenly (log-spaced) over the chain
@@ -48,4 +48,4 @@ def gibbs_film(dataset="mnist", label="3", seed=0, steps=200, temperature=1.0, c
     ms = (time.perf_counter() - t0) * 1000
     grid = torch.stack(frames, 1).flatten(0, 1)                        # chain-major: one row per chain
     strip = to_grid(grid, scale=2, columns=len(shown))
-    return GibbsFilm(checkpoint, strip, _gif(torch.stack(frames)[:, 0]), shown, ms)
+    return GibbsFilm(checkpoint, strip, film(torch.stack(frames)[:, 0]), shown, ms)

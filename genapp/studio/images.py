@@ -7,9 +7,10 @@ from PIL import Image
 
 from .. import hub
 from ..data import DATASETS as ALL_DATASETS
-from ..data.image import DATASETS, png_bytes, png_text, to_grid
+from ..data.image import DATASETS
 from .checks import (FAMILY_TITLES, BadRequest, check_checkpoint, check_count, check_dataset, check_family, check_label,
                      check_seed, check_steps, class_names)
+from .render import png_bytes, png_text, row, to_grid
 
 GRID_SCALE = 2
 
@@ -88,13 +89,7 @@ def side_by_side(results: list[ImageResult]) -> bytes:
     """One PNG of several grids left to right, its text chunks naming every checkpoint in order."""
     if len(results) == 1:
         return results[0].png
-    gap = 12
-    width = sum(r.image.width for r in results) + gap * (len(results) - 1)
-    canvas = Image.new("L", (width, max(r.image.height for r in results)), 255)
-    x = 0
-    for r in results:
-        canvas.paste(r.image, (x, 0))
-        x += r.image.width + gap
+    canvas = row([r.image for r in results])
     first = results[0]
     text = png_text(first.png)
     text["checkpoint"] = ",".join(r.checkpoint for r in results)

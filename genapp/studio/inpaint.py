@@ -10,10 +10,9 @@ import torch
 from PIL import Image
 
 from .. import hub
-from ..data.image import to_grid
 from .checks import BadRequest, integer, check_dataset, one_of
-from .latent_point import one_picture
 from .pictures import open_picture
+from .render import one_picture, to_grid
 from .uses import curve_pictures, source_picture, vae_labels
 
 REGIONS = {"top": "top half", "bottom": "bottom half", "left": "left half", "right": "right half",

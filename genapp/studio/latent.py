@@ -8,21 +8,17 @@ from dataclasses import dataclass, field
 
 import torch
 import torch.nn.functional as F
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 
 from .. import hub
 from ..data import audio
-from ..data.image import png_bytes, to_grid
 from ..models.latent import path
 from .checks import BadRequest, integer, check_label, check_seed, class_names, generators
-from . import render
+from .render import captioned_strip, film, png_bytes, wav_bytes
 
 MODALITIES = ("image", "audio")   # what walks so far
 
 MIN_PATH_STEPS, MAX_PATH_STEPS = 2, 32
-FRAME_SCALE = 3                   # strip pixels per data pixel
-STRIP_COLUMNS = 8
-GIF_SCALE, GIF_MS = 4, 90
 
 
 @dataclass
@@ -56,38 +52,6 @@ def endpoint(model, seed, label, num_classes):
     g = torch.Generator().manual_seed(seed)
     label = int(torch.randint(num_classes, (1,), generator=g)) if label is None else label
     return model.draw_latent(1, g, torch.tensor([label]))[0], label
-
-
-def _captioned_strip(x, names, confidence) -> Image.Image:
-    """The steps in rows of STRIP_COLUMNS, each frame captioned with the evaluator's class and its
-    confidence (green: sure, amber: hesitant, red: unsure)."""
-    scale = FRAME_SCALE if x.shape[-1] <= 32 else 2                     # spectrograms are 64 wide
-    n, side = len(x), x.shape[-1] * scale
-    cols = min(STRIP_COLUMNS, n)
-    rows = -(-n // cols)
-    cell_w, cell_h = side + 6, side + 40
-    strip = Image.new("RGB", (cols * cell_w + 6, rows * cell_h + 6), (40, 40, 40))
-    draw, font = ImageDraw.Draw(strip), ImageFont.load_default(size=13)
-    for i in range(n):
-        r, c = divmod(i, cols)
-        left, top = 6 + c * cell_w, 6 + r * cell_h
-        frame = to_grid(x[i:i + 1], scale=scale, pad=0)
-        strip.paste(frame.convert("RGB"), (left, top))
-        p = confidence[i]
-        colour = (120, 220, 120) if p >= 0.9 else (240, 200, 80) if p >= 0.5 else (240, 110, 110)
-        draw.text((left, top + side + 3), f"{i + 1}. {names[i][:9]}", fill=(230, 230, 230), font=font)
-        draw.text((left, top + side + 19), f"{p:.2f}", fill=colour, font=font)
-    return strip
-
-
-def _gif(x) -> bytes:
-    """The frames there and back as an endless GIF. optimize=False: Pillow's palette optimisation
-    made a 16-step walk's GIF 3x slower to write (14.7 -> 5.2 ms) and larger (vae-mnist 58.8 -> 49.6 KB,
-    gan-fsdd 319 -> 305 KB), for grey frames that use the whole grey palette anyway."""
-    frames = [Image.fromarray((f[0].clamp(0, 1) * 255).round().byte().numpy(), "L")
-              .resize((f.shape[-1] * GIF_SCALE,) * 2, Image.NEAREST) for f in x]
-    frames = frames + frames[-2:0:-1]                                      # there and back
-    return render.gif(frames, GIF_MS, optimize=False)
 
 
 def walkers() -> list[str]:
@@ -145,18 +109,18 @@ def walk_between(checkpoint, a, label_a, b, label_b, steps, spherical, t0, prove
         confidence, recognised = probs.max(1)
     names = [classes[i] for i in recognised.tolist()]
     sound = described.modality == "audio"
-    strip = _captioned_strip(x.flip(2) if sound else x, names, confidence.tolist())
+    strip = captioned_strip(x.flip(2) if sound else x, names, confidence.tolist())
     text = {"software": "genapp", "checkpoint": checkpoint, "weights_sha256": hub.weights_sha256(checkpoint),
             **provenance, "steps": steps, "path": "slerp" if spherical else "linear",
             "from_label": classes[label_a], "to_label": classes[label_b]}
-    gif = _gif(x.flip(2) if sound else x)
+    gif = film(x.flip(2) if sound else x)
     extra = {}
     if sound:
         with torch.inference_mode():
             waves = audio.waveform(x)
         pcm = audio.pcm16(waves, gap=0.1)
         extra = dict(sample_rate=audio.SAMPLE_RATE, pcm=pcm, clips=[audio.pcm16(w[None]) for w in waves],
-                     wav=audio.wav_bytes(pcm, text))
+                     wav=wav_bytes(pcm, text))
     ms = (time.perf_counter() - t0) * 1000
     return WalkResult(checkpoint, strip, png_bytes(strip, text), gif, names,
                       [round(p, 4) for p in confidence.tolist()], ms, **extra)

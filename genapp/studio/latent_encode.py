@@ -10,8 +10,8 @@ import torch
 from .. import hub
 from ..data import audio
 from .checks import integer, check_label, check_seed, class_names, generators
-from .latent_point import one_picture
 from .latent import WalkResult, endpoint, check_path_steps, check_spherical, check_walker, walk_between
+from .render import one_picture
 from . import clips, pictures
 
 INVERSION_STEPS = 200

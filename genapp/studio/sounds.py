@@ -9,9 +9,9 @@ from PIL import Image
 
 from .. import hub
 from ..data import audio
-from ..data.image import to_grid
 from .checks import check_checkpoint, check_clip_count, check_family, check_label, check_seed, check_steps
 from .images import GRID_SCALE, _draw
+from .render import to_grid, wav_bytes
 
 @dataclass
 class AudioResult:
@@ -33,7 +33,7 @@ def generate_audio(checkpoint, n=4, seed=0, label="any", steps=None, progress=No
     x, labels, text = _draw(checkpoint, n, seed, label, steps, audio.DATASET.class_names, progress)
     pcm = audio.pcm16(audio.waveform(x))
     ms = (time.perf_counter() - t0) * 1000
-    return AudioResult(checkpoint, audio.SAMPLE_RATE, pcm, audio.wav_bytes(pcm, text),
+    return AudioResult(checkpoint, audio.SAMPLE_RATE, pcm, wav_bytes(pcm, text),
                        to_grid(x.flip(2), scale=GRID_SCALE, columns=n), labels.tolist(), ms)
 
 
