@@ -33,9 +33,9 @@ from .. import hub
 from ..data import DATASETS, audio, image, text
 from .checks import (BadRequest, integer, check_clip_count, check_count, check_label, check_seed,
                      check_steps, checkpoint_dataset, generators)
-from .images import _draw
-from .names import check_name_count, check_temperature, generate_names
+from .names import NamesRequest, check_name_count, check_temperature, run_names
 from .render import to_grid
+from .samples import SampleRequest, draw, request_of
 
 MAX_NEIGHBOURS = 8
 YARDSTICK_EXAMPLES = {"mnist": 2000, "fashion": 1000, "fsdd": 300, "names": 500}   # test examples looked up
@@ -244,19 +244,37 @@ def checkpoint_modality(checkpoint) -> str:
 
 # the panel's one request
 
-def check_nearest_training(checkpoint, seed=0, label="any", position=1, n=None, k=5, steps=None,
-                           temperature=1.0) -> tuple:
-    """Every check of nearest_training, without drawing: (modality, dataset, seed, position, n, k, steps)."""
+@dataclass(frozen=True)
+class CopyRequest:
+    """The panel's request, checked: which sample (the draw's own request and its position) and how
+    many neighbours."""
+    modality: str
+    dataset: str
+    position: int                 # 1 = the first sample the tab drew
+    k: int
+    draw: SampleRequest | NamesRequest     # the very request the Image, Audio or Text tab ran
+
+
+def copy_request(checkpoint, seed=0, label="any", position=1, n=None, k=5, steps=None,
+                 temperature=1.0) -> CopyRequest:
+    """The checked request of nearest_training, or BadRequest."""
     modality = checkpoint_modality(checkpoint)
     dataset = checkpoint_dataset(checkpoint)
     n = TAB_COUNTS[modality] if n is None else {"image": check_count, "audio": check_clip_count,
                                                 "text": check_name_count}[modality](n)
     seed, position, k, steps = check_seed(seed), check_position(position, n), check_neighbours(k), check_steps(steps)
     if modality == "text":
-        check_temperature(temperature)
+        drawn = NamesRequest((checkpoint,), n, seed, check_temperature(temperature), steps)
     else:
-        check_label(label, DATASETS[dataset].class_names)
-    return modality, dataset, seed, position, n, k, steps
+        drawn = request_of((checkpoint,), n, seed, check_label(label, DATASETS[dataset].class_names), steps)
+    return CopyRequest(modality, dataset, position, k, drawn)
+
+
+def check_nearest_training(checkpoint, seed=0, label="any", position=1, n=None, k=5, steps=None,
+                           temperature=1.0) -> tuple:
+    """Every check of nearest_training, without drawing: (modality, dataset, seed, position, n, k, steps)."""
+    r = copy_request(checkpoint, seed, label, position, n, k, steps, temperature)
+    return r.modality, r.dataset, r.draw.seed, r.position, r.draw.n, r.k, r.draw.steps
 
 
 def nearest_training(checkpoint, seed=0, label="any", position=1, n=None, k=5, steps=None,
@@ -265,22 +283,20 @@ def nearest_training(checkpoint, seed=0, label="any", position=1, n=None, k=5, s
     label, steps[, temperature]), its k nearest training examples, and the yardstick of real test examples.
     n defaults to the tab's own default count. The same arguments give the same answer. progress(done,
     total) hears the training data's download, the first time it is fetched from the Hub."""
-    modality, dataset, seed, position, n, k, steps = check_nearest_training(checkpoint, seed, label, position, n, k,
-                                                                            steps, temperature)
+    request = copy_request(checkpoint, seed, label, position, n, k, steps, temperature)
     t0 = time.perf_counter()
-    if modality == "text":
-        result = _check_name(checkpoint, seed, position, n, k, steps, temperature, data_folder(dataset, progress))
-    else:
-        result = _check_pixels(checkpoint, modality, dataset, seed, label, position, n, k, steps,
-                               data_folder(dataset, progress))
+    folder = data_folder(request.dataset, progress)
+    result = (_check_name if request.modality == "text" else _check_pixels)(request, folder)
     result.ms = (time.perf_counter() - t0) * 1000
     return result
 
 
-def _check_pixels(checkpoint, modality, dataset, seed, label, position, n, k, steps, folder) -> CopyCheck:
+def _check_pixels(request: CopyRequest, folder) -> CopyCheck:
+    modality, dataset, position, k, drawn = request.modality, request.dataset, request.position, request.k, request.draw
+    checkpoint = drawn.checkpoints[0]
     class_names = DATASETS[dataset].class_names
     data = _pixels(dataset, folder)                        # before sampling: a missing folder is said at once
-    x, labels, _ = _draw(checkpoint, n, seed, label, steps, class_names, None)
+    x, labels, _ = draw(checkpoint, drawn)
     sample = x[position - 1:position].contiguous()                         # (1, C, H, W) in [0, 1]
     distances, indices = _search(data, sample, k)
     show = (lambda p: to_grid(p.flip(2), scale=SCALE[modality])) if modality == "audio" else \
@@ -293,20 +309,21 @@ def _check_pixels(checkpoint, modality, dataset, seed, label, position, n, k, st
         neighbour_clips = (audio.SAMPLE_RATE, audio.pcm16(data.waves[torch.from_numpy(indices[0])], gap=0.4))
     measure = ("pixel L2 distance over 28 x 28 pixels in [0, 1]" if modality == "image" else
                "L2 distance between log-mel pictures, 64 x 64 values in [0, 1]")
-    return CopyCheck(checkpoint, modality, seed, position, class_names[int(labels[position - 1])], measure,
+    return CopyCheck(checkpoint, modality, drawn.seed, position, class_names[int(labels[position - 1])], measure,
                      neighbours, _yardstick(data.test_distances, neighbours[0].distance), picture=show(sample),
                      clip=clip, neighbour_clips=neighbour_clips)
 
 
-def _check_name(checkpoint, seed, position, n, k, steps, temperature, folder) -> CopyCheck:
+def _check_name(request: CopyRequest, folder) -> CopyCheck:
+    position, seed, checkpoint = request.position, request.draw.seed, request.draw.checkpoints[0]
     data = _names(folder)
-    drawn = generate_names(checkpoint, n, seed, temperature, steps)
+    drawn = run_names(request.draw)[0]
     name, seen = drawn.names[position - 1], drawn.seen[position - 1]
     if not name:
         raise BadRequest(f"Sample {position} of seed {seed} is empty (the model ended the name before its first "
                          f"letter); pick another.")
     distances = edit_distances(name, data)
-    nearest = np.lexsort((np.arange(len(distances)), distances))[:k]       # by distance, then file order
+    nearest = np.lexsort((np.arange(len(distances)), distances))[:request.k]       # by distance, then file order
     neighbours = [Neighbour(int(i), float(distances[i]), "", name=data.names[i]) for i in nearest]
     return CopyCheck(checkpoint, "text", seed, position, "", "edit distance: letters inserted, deleted or changed",
                      neighbours, _yardstick(data.test_distances, neighbours[0].distance), name=name, seen=seen)

@@ -4,7 +4,7 @@ animated GIF; for sound the strip is of spectrograms (pitch up) and the walk is 
 per step."""
 import reprlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
 import torch
 import torch.nn.functional as F
@@ -70,29 +70,50 @@ def check_walker(checkpoint) -> str:
     return checkpoint
 
 
+@dataclass(frozen=True)
+class WalkRequest:
+    """A walk between two seeds' points, every value checked once."""
+    checkpoint: str
+    from_seed: int
+    to_seed: int
+    steps: int
+    spherical: bool
+    from_label: int | None        # a class index; None: the seed picks the class
+    to_label: int | None
+
+
+def walk_request(checkpoint, from_seed=0, to_seed=1, steps=16, spherical=False, from_label="any",
+                 to_label="any") -> WalkRequest:
+    """The checked request of walk, or BadRequest."""
+    checkpoint, steps, spherical = check_walker(checkpoint), check_path_steps(steps), check_spherical(spherical)
+    classes = class_names(checkpoint)
+    return WalkRequest(checkpoint, check_seed(from_seed), check_seed(to_seed), steps, spherical,
+                       check_label(from_label, classes), check_label(to_label, classes))
+
+
 def check_walk(checkpoint, from_seed=0, to_seed=1, steps=16, spherical=False, from_label="any", to_label="any"):
     """Every check of walk, without walking: (checkpoint, from_seed, to_seed, steps, spherical, from
     class index or None, to class index or None), or BadRequest."""
-    checkpoint, steps, spherical = check_walker(checkpoint), check_path_steps(steps), check_spherical(spherical)
-    classes = class_names(checkpoint)
-    return (checkpoint, check_seed(from_seed), check_seed(to_seed), steps, spherical,
-            check_label(from_label, classes), check_label(to_label, classes))
+    return astuple(walk_request(checkpoint, from_seed, to_seed, steps, spherical, from_label, to_label))
 
 
 def walk(checkpoint, from_seed=0, to_seed=1, steps=16, spherical=False, from_label="any", to_label="any") -> WalkResult:
     """Decode `steps` points from the latent of `from_seed` to that of `to_seed`. Each end's class is
     its label ('any': the seed picks); where the two differ, the class weights are walked too
     (VAE, GAN). The same arguments give the same bytes."""
-    checkpoint, from_seed, to_seed, steps, spherical, from_label, to_label = check_walk(
-        checkpoint, from_seed, to_seed, steps, spherical, from_label, to_label)
-    classes = class_names(checkpoint)
-    model = hub.generator(checkpoint)
+    return run_walk(walk_request(checkpoint, from_seed, to_seed, steps, spherical, from_label, to_label))
+
+
+def run_walk(request: WalkRequest) -> WalkResult:
+    """The walk of a checked request, between its two seeds' points."""
+    classes = class_names(request.checkpoint)
+    model = hub.generator(request.checkpoint)
     t0 = time.perf_counter()
     with torch.inference_mode():
-        a, label_a = endpoint(model, from_seed, from_label, len(classes))
-        b, label_b = endpoint(model, to_seed, to_label, len(classes))
-    return walk_between(checkpoint, a, label_a, b, label_b, steps, spherical, t0,
-                        {"from_seed": from_seed, "to_seed": to_seed})
+        a, label_a = endpoint(model, request.from_seed, request.from_label, len(classes))
+        b, label_b = endpoint(model, request.to_seed, request.to_label, len(classes))
+    return walk_between(request.checkpoint, a, label_a, b, label_b, request.steps, request.spherical, t0,
+                        {"from_seed": request.from_seed, "to_seed": request.to_seed})
 
 
 def walk_between(checkpoint, a, label_a, b, label_b, steps, spherical, t0, provenance) -> WalkResult:
