@@ -5,7 +5,7 @@ import pytest
 from gradio_client import handle_file
 
 from genapp import hub
-from genapp.data.image import png_text
+from genapp.studio.render import png_text, wav_metadata
 from conftest import ROOT
 
 
@@ -60,12 +60,12 @@ def test_generate_audio_plays_each_family_and_downloads_a_zip_with_provenance(cl
     assert all(Path(p).is_file() for p in spectrograms)
     with zipfile.ZipFile(download) as z:
         assert sorted(z.namelist()) == ["gan-fsdd.wav", "rbm-fsdd.wav", "vae-fsdd.wav"]
-        meta = audio.wav_metadata(z.read("rbm-fsdd.wav"))
+        meta = wav_metadata(z.read("rbm-fsdd.wav"))
     assert meta["seed"] == "3" and meta["labels"] == "7 7" and meta["gibbs_steps"] == "20"
     with pytest.raises(Exception, match="from 1 to 8"):
         client.predict("gan", "7", 9, 0, 20, api_name="/generate_audio")
     *_, single = client.predict("gan", "7", 1, 0, 20, api_name="/generate_audio")
-    assert audio.wav_metadata(Path(single).read_bytes())["checkpoint"] == "gan-fsdd"
+    assert wav_metadata(Path(single).read_bytes())["checkpoint"] == "gan-fsdd"
 
 
 def test_generate_text_lists_each_familys_names_marked_and_downloads_them(client):

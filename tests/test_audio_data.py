@@ -10,6 +10,7 @@ import torch
 from conftest import ROOT
 from genapp import studio
 from genapp.data import audio
+from genapp.studio.render import wav_bytes, wav_metadata
 
 DATA = ROOT.parent / "shared" / "data" / "fsdd" / "recordings"
 
@@ -56,10 +57,10 @@ def test_spectrogram_is_a_picture_and_griffin_lim_brings_it_back(test_clips):
 
 def test_wav_bytes_are_reproducible_and_carry_their_provenance(test_clips):
     waves = audio.waveform(audio.spectrogram(test_clips[0][:3]))
-    data = audio.wav_bytes(audio.pcm16(waves), {"checkpoint": "vae-fsdd", "seed": 7})
-    assert data == audio.wav_bytes(audio.pcm16(audio.waveform(audio.spectrogram(test_clips[0][:3]))),
+    data = wav_bytes(audio.pcm16(waves), {"checkpoint": "vae-fsdd", "seed": 7})
+    assert data == wav_bytes(audio.pcm16(audio.waveform(audio.spectrogram(test_clips[0][:3]))),
                                    {"checkpoint": "vae-fsdd", "seed": 7})
-    assert data[:4] == b"RIFF" and audio.wav_metadata(data) == {"checkpoint": "vae-fsdd", "seed": "7"}
+    assert data[:4] == b"RIFF" and wav_metadata(data) == {"checkpoint": "vae-fsdd", "seed": "7"}
     n_samples = 3 * audio.CLIP_SAMPLES + 2 * int(0.25 * audio.SAMPLE_RATE)
 
     pcm, rate = sf.read(io.BytesIO(data), dtype="int16")
@@ -74,7 +75,7 @@ def test_generate_audio_gives_the_same_wav_from_the_cli_and_the_seam(tmp_path):
                     "--out", str(out)], cwd=ROOT, check=True, capture_output=True)
     result = studio.generate_audio("vae-fsdd", n=3, seed=1, label="7")
     assert out.read_bytes() == result.wav
-    meta = audio.wav_metadata(result.wav)
+    meta = wav_metadata(result.wav)
     assert meta["checkpoint"] == "vae-fsdd" and meta["seed"] == "1" and meta["labels"] == "7 7 7"
     assert result.sample_rate == 8000 and result.pcm.dtype.name == "int16"
     assert len(result.pcm) == 3 * audio.CLIP_SAMPLES + 2 * int(0.25 * audio.SAMPLE_RATE)

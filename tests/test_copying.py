@@ -5,9 +5,8 @@ import pytest
 import torch
 
 from genapp import hub, studio
-from genapp.data import DATASETS
 from genapp.studio import copying
-from genapp.studio.images import _draw
+from genapp.studio.samples import draw, sample_request
 from conftest import needs_data
 
 
@@ -31,7 +30,7 @@ def test_a_training_picture_is_its_own_nearest_neighbour_at_distance_zero():
 
 def test_a_generated_picture_is_the_tabs_sample_and_its_neighbours_come_from_training_sorted():
     r = studio.copying.nearest_training("gan-mnist", seed=3, label="7", position=2, k=5)
-    x, labels, _ = _draw("gan-mnist", 16, 3, "7", None, DATASETS["mnist"].class_names, None)
+    x, labels, _ = draw("gan-mnist", sample_request("gan-mnist", 16, 3, "7", None))
     sample = x[1].flatten().double()                     # position 2 of the 16 the Image tab draws
     data = copying._pixels("mnist", copying.data_folder("mnist"))
     assert r.label == "7" and len(r.neighbours) == 5

@@ -8,7 +8,7 @@ import torch
 from PIL import Image
 
 from genapp import hub, studio
-from genapp.data.image import png_text
+from genapp.studio.render import png_text, wav_metadata
 from genapp.models.latent import path, slerp
 from genapp.models.rbm import RBM
 
@@ -210,7 +210,7 @@ def test_a_sound_walk_gives_one_wav_a_clip_per_step_and_the_same_bytes_again():
     assert r.sample_rate == audio.SAMPLE_RATE and len(r.clips) == 5
     assert len(r.pcm) == 5 * audio.CLIP_SAMPLES + 4 * int(0.1 * audio.SAMPLE_RATE)
     assert r.wav == studio.walk("vae-fsdd", 1, 2, 5, True, "3", "8").wav
-    assert audio.wav_metadata(r.wav)["checkpoint"] == "vae-fsdd"
+    assert wav_metadata(r.wav)["checkpoint"] == "vae-fsdd"
     assert r.recognised[0] == "3" and r.recognised[-1] == "8"
 
 

@@ -5,7 +5,7 @@ import sys
 import pytest
 
 from genapp import hub, studio
-from genapp.data.image import png_text
+from genapp.studio.render import png_text
 
 from conftest import ROOT
 

@@ -4,9 +4,8 @@ pictures (SHAPE = (1, 64, 64), values in [0, 1]), and back into sound with Griff
 
 Spectrograms and Griffin-Lim are torch's own stft/istft: no extra dependency (torchaudio's wheels
 are pinned to other torch versions; librosa brings numba and scipy) and it runs where the models
-run. WAV files are read and written only through soundfile.
+run. WAV files are read (and, in studio/render.py, written) only through soundfile.
 """
-import io
 import math
 import re
 from pathlib import Path
@@ -131,28 +130,10 @@ def waveform(picture: torch.Tensor, iterations: int = 32) -> torch.Tensor:
     return griffin_lim(magnitude, iterations).clamp(-1, 1)
 
 
-# files
+# sound out
 
 def pcm16(waves: torch.Tensor, gap: float = 0.25) -> np.ndarray:
     """(B, samples) in [-1, 1] -> (samples,) int16: the clips in a row, `gap` seconds of silence between."""
     silence = torch.zeros(int(gap * SAMPLE_RATE))
     parts = [p for w in waves for p in (w, silence)][:-1]
     return (torch.cat(parts).clamp(-1, 1) * 32767).round().short().numpy()
-
-
-def wav_bytes(pcm: np.ndarray, metadata: dict[str, str]) -> bytes:
-    """A 16-bit mono WAV of int16 samples; metadata goes into the RIFF INFO chunk (comment:
-    key=value lines; software)."""
-    buffer = io.BytesIO()
-    with sf.SoundFile(buffer, "w", samplerate=SAMPLE_RATE, channels=1, format="WAV", subtype="PCM_16") as f:
-        f.software = "genapp"
-        f.comment = "\n".join(f"{k}={v}" for k, v in metadata.items())
-        f.write(pcm)
-    return buffer.getvalue()
-
-
-def wav_metadata(data: bytes) -> dict[str, str]:
-    """The key=value pairs that wav_bytes wrote into a WAV's comment."""
-    with sf.SoundFile(io.BytesIO(data)) as f:
-        comment = f.copy_metadata().get("comment", "")
-    return dict(line.split("=", 1) for line in comment.splitlines() if "=" in line)

@@ -1,13 +1,10 @@
 """Image data: MNIST (the 10k subset in ../shared/data/mnist-10k) and Fashion-MNIST (Debian's
-dataset-fashion-mnist, standard IDX files), and pictures <-> tensors, grids, PNGs with metadata."""
+dataset-fashion-mnist, standard IDX files), loaded as tensors (drawing them: studio/render.py)."""
 import gzip
-import io
-import math
 from pathlib import Path
 
 import numpy as np
 import torch
-from PIL import Image, PngImagePlugin
 
 from .dataset import Dataset
 
@@ -89,34 +86,3 @@ def load_tensors(dataset: str, data_dir: str | Path, split: str, device="cpu"):
     images, labels = load_arrays(dataset, data_dir, split)
     x = torch.from_numpy(images.astype(np.float32) / 255.0).unsqueeze(1)
     return x.to(device), torch.from_numpy(labels.astype(np.int64)).to(device)
-
-
-# pictures
-
-def to_grid(x: torch.Tensor, scale: int = 2, pad: int = 1, columns: int | None = None) -> Image.Image:
-    """(N, 1, H, W) in [0, 1] -> one greyscale PIL picture, `columns` (default ceil(sqrt(N)))
-    columns, each pixel scale x scale, white ink on black as in the data."""
-    n, _, h, w = x.shape
-    cols = columns or math.ceil(math.sqrt(n))
-    rows = math.ceil(n / cols)
-    pixels = (x.clamp(0, 1) * 255).round().to(torch.uint8).squeeze(1).cpu().numpy()  # (N, H, W)
-    canvas = np.full((rows * (h + pad) + pad, cols * (w + pad) + pad), 40, np.uint8)
-    for i in range(n):
-        r, c = divmod(i, cols)
-        canvas[pad + r * (h + pad): pad + r * (h + pad) + h, pad + c * (w + pad): pad + c * (w + pad) + w] = pixels[i]
-    return Image.fromarray(canvas.repeat(scale, 0).repeat(scale, 1), mode="L")
-
-
-def png_bytes(image: Image.Image, text: dict[str, str]) -> bytes:
-    """PNG with tEXt chunks (key -> value). No timestamps, so the same picture gives the same bytes."""
-    info = PngImagePlugin.PngInfo()
-    for key, value in text.items():
-        info.add_text(key, str(value))
-    buf = io.BytesIO()
-    image.save(buf, format="PNG", pnginfo=info, optimize=False, compress_level=6)
-    return buf.getvalue()
-
-
-def png_text(data: bytes) -> dict[str, str]:
-    """The tEXt chunks of a PNG."""
-    return dict(Image.open(io.BytesIO(data)).text)

@@ -2,7 +2,9 @@
 values out (PIL pictures, PNG bytes, numbers). Every argument is checked here, so the UI, the API,
 the CLI and the benchmarks share one path and one set of messages.
 
-One module per kind of output: checks (every argument), images, sounds, names; warm_up for serving.
+Split by job: checks.py (each value's check and sentence) and, beside each operation, the frozen
+request it takes, built once from what was sent; the operations (images, sounds, names, latent*,
+collapse, gibbs, copying, uses, ...); render.py (every picture, film and file they make). warm_up for serving.
 """
 import os
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from .. import hub
 from ..eval.augment import FILE, GENERATORS, cell
 from .checks import BadRequest
-from .copying import _missing, data_folder
+from .copying import missing_data, data_folder
 
 COMMAND = "python -m genapp augment --write-card"
 QUICK = ["-m", "genapp", "augment", "--quick", "--json"]
@@ -63,7 +63,7 @@ def rerun_augmentation(progress=None) -> AugmentTable:
     """`python -m genapp augment --quick` (seed 0 only) run now; progress(done, total) per classifier trained."""
     folder = data_folder("mnist")
     if not (folder / "mnist10k.npz").exists():
-        raise _missing("mnist", folder)
+        raise missing_data("mnist", folder)
     command, t0 = [sys.executable, *QUICK, "--data", str(folder)], time.perf_counter()
     child = subprocess.Popen(command, cwd=hub.CHECKPOINTS.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True)

@@ -25,49 +25,51 @@ class BadRequest(ValueError):
 
 # argument checks
 
-def _integer(value, what: str, low: int, high: int) -> int:
+def integer(value, what: str, low: int, high: int) -> int:
+    """A whole number in [low, high] (an int, a whole float, or a string of either), or a BadRequest
+    saying which and why."""
     if isinstance(value, bool):
         raise BadRequest(f"{what} must be a whole number from {low:,} to {high:,}, not {reprlib.repr(value)}.")
     if isinstance(value, str):
         value = value.strip()
     try:
-        number = float(value) if not isinstance(value, int) else value
+        got = float(value) if not isinstance(value, int) else value
     except (TypeError, ValueError):
         raise BadRequest(f"{what} must be a whole number from {low:,} to {high:,}; "
                          f"{reprlib.repr(value)} is not a number.") from None
-    if isinstance(number, float):
-        if not math.isfinite(number) or number != int(number):
+    if isinstance(got, float):
+        if not math.isfinite(got) or got != int(got):
             raise BadRequest(f"{what} must be a whole number from {low:,} to {high:,}, not {reprlib.repr(value)}.")
         if isinstance(value, str) and value.lstrip("+-").isdigit():
-            number = int(value)          # exact, even past 2**53
-        number = int(number)
-    if not low <= number <= high:
-        raise BadRequest(f"{what} must be from {low:,} to {high:,}; {number:,} is out of range.")
-    return number
+            got = int(value)             # exact, even past 2**53
+        got = int(got)
+    if not low <= got <= high:
+        raise BadRequest(f"{what} must be from {low:,} to {high:,}; {got:,} is out of range.")
+    return got
 
 
-def _number(value, what: str, low: float, high: float) -> float:
+def number(value, what: str, low: float, high: float) -> float:
     """A finite number in [low, high], or a BadRequest saying which and why."""
     try:
-        number = float(value)
+        got = float(value)
     except (TypeError, ValueError):
         raise BadRequest(f"{what} must be a number from {low} to {high}; "
                          f"{reprlib.repr(value)} is not a number.") from None
-    if isinstance(value, bool) or not math.isfinite(number) or not low <= number <= high:
+    if isinstance(value, bool) or not math.isfinite(got) or not low <= got <= high:
         raise BadRequest(f"{what} must be from {low} to {high}; {reprlib.repr(value)} is out of range.")
-    return number
+    return got
 
 
 def check_count(n) -> int:
-    return _integer(n, "The number of images", 1, MAX_IMAGES)
+    return integer(n, "The number of images", 1, MAX_IMAGES)
 
 
 def check_seed(seed) -> int:
-    return _integer(seed, "The seed", 0, MAX_SEED)
+    return integer(seed, "The seed", 0, MAX_SEED)
 
 
 def check_steps(steps) -> int | None:
-    return None if steps is None else _integer(steps, "The number of Gibbs steps", 1, MAX_GIBBS_STEPS)
+    return None if steps is None else integer(steps, "The number of Gibbs steps", 1, MAX_GIBBS_STEPS)
 
 
 def one_of(value, choices, what: str):
@@ -97,7 +99,7 @@ def check_label(label, class_names) -> int | None:
     if isinstance(label, str) and label.strip().lower() in lowered:
         return lowered.index(label.strip().lower())
     try:
-        return _integer(label, "The class", 0, len(class_names) - 1)
+        return integer(label, "The class", 0, len(class_names) - 1)
     except BadRequest:
         raise BadRequest(f"Pick a class: 'any', 0-{len(class_names) - 1} or one of "
                          f"{', '.join(class_names)}; {reprlib.repr(label)} is not one of them.") from None
@@ -148,5 +150,5 @@ def check_family(family) -> tuple:
 
 
 def check_clip_count(n) -> int:
-    return _integer(n, "The number of clips", 1, MAX_CLIPS)
+    return integer(n, "The number of clips", 1, MAX_CLIPS)
 

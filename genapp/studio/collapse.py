@@ -7,14 +7,14 @@ import time
 from dataclasses import dataclass
 
 import torch
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 
 from .. import hub
 from ..card import read_metrics
 from ..data import DATASETS
-from ..data.image import to_grid
 from ..eval.sample_metrics import class_histogram, class_kl, classes_covered
-from .checks import BadRequest, _integer, check_seed, generators
+from .checks import BadRequest, integer, check_seed, generators
+from .render import histogram_chart, to_grid
 
 SAMPLES = 1000
 SHOWN = 64                 # samples shown as a grid
@@ -43,7 +43,7 @@ def collapse_checkpoints() -> list[str]:
 def check_collapse(checkpoint, seed=0, n=SAMPLES) -> tuple[str, int, int]:
     if checkpoint not in collapse_checkpoints():
         raise BadRequest(f"Pick one of {', '.join(collapse_checkpoints())}; got {reprlib.repr(checkpoint)}.")
-    return checkpoint, check_seed(seed), _integer(n, "The number of samples", 100, 2000)
+    return checkpoint, check_seed(seed), integer(n, "The number of samples", 100, 2000)
 
 
 @torch.inference_mode()
@@ -76,32 +76,6 @@ def mode_collapse(checkpoint="gan-mnist-collapsed", seed=0, n=SAMPLES, progress=
     return Coverage(checkpoint, list(dataset.class_names), shares, [round(v, 4) for v in data.tolist()],
                     classes_covered(hist, MIN_SHARE), round(class_kl(hist, data), 3),
                     to_grid(shown, scale=2 if dataset.modality == "image" else 1),
-                    histogram_chart(dataset.class_names, shares, data.tolist(), f"{checkpoint}: {n} samples named by {evaluator}"),
+                    histogram_chart(dataset.class_names, shares, data.tolist(),
+                                    f"{checkpoint}: {n} samples named by {evaluator}", MIN_SHARE),
                     round(ms, 1))
-
-
-def histogram_chart(class_names, shares, data_shares, title, width=520, height=260) -> Image.Image:
-    """Bars of the samples' class shares, with real data's share of each class as a black tick."""
-    img = Image.new("RGB", (width, height), "white")
-    draw = ImageDraw.Draw(img)
-    font = ImageFont.load_default(size=12)
-    left, top, bottom = 34, 24, height - 34
-    top_share = max(0.25, max(shares) * 1.05)
-    y = lambda share: bottom - (bottom - top) * share / top_share
-    draw.text((left, 4), title, fill="black", font=font)
-    for tick in (0, 0.25, 0.5, 0.75, 1.0) if top_share > 0.5 else (0, 0.1, 0.2, 0.3, 0.4, 0.5):
-        if tick <= top_share:
-            draw.line([(left, y(tick)), (width - 6, y(tick))], fill="#dddddd")
-            draw.text((2, y(tick) - 7), f"{tick:.0%}", fill="#555555", font=font)
-    slot = (width - left - 6) / len(shares)
-    for i, (name, share, real) in enumerate(zip(class_names, shares, data_shares)):
-        x0 = left + i * slot + slot * 0.15
-        x1 = left + (i + 1) * slot - slot * 0.15
-        colour = "#3b7dd8" if share >= MIN_SHARE else "#d84b3b"
-        draw.rectangle([x0, y(share), x1, bottom], fill=colour)
-        draw.line([(x0 - 3, y(real)), (x1 + 3, y(real))], fill="black", width=2)
-        label = name.split("/")[0].split()[0][:7]                      # "T-shirt/top" -> "T-shirt"
-        draw.text(((x0 + x1) / 2, bottom + 4), label, fill="black", font=font, anchor="ma")
-    draw.text((left, height - 14), "bars: the samples' classes (red: under 1%)   black ticks: real data",
-              fill="#555555", font=font)
-    return img

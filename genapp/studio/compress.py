@@ -20,8 +20,8 @@ import torch
 from PIL import Image
 
 from .. import hub
-from ..data.image import to_grid
 from .checks import check_dataset, one_of
+from .render import to_grid
 from .uses import curve_pictures, psnr, source_picture, vae_labels
 
 QUANTISERS = ("gaussian", "uniform")

@@ -31,11 +31,11 @@ from PIL import Image
 
 from .. import hub
 from ..data import DATASETS, audio, image, text
-from ..data.image import to_grid
-from .checks import (BadRequest, _integer, check_clip_count, check_count, check_label, check_seed,
+from .checks import (BadRequest, integer, check_clip_count, check_count, check_label, check_seed,
                      check_steps, checkpoint_dataset, generators)
-from .images import _draw
-from .names import check_name_count, check_temperature, generate_names
+from .names import NamesRequest, check_name_count, check_temperature, run_names
+from .render import to_grid
+from .samples import SampleRequest, draw, request_of
 
 MAX_NEIGHBOURS = 8
 YARDSTICK_EXAMPLES = {"mnist": 2000, "fashion": 1000, "fsdd": 300, "names": 500}   # test examples looked up
@@ -113,10 +113,12 @@ def data_folder(dataset: str, progress=None) -> Path:
     try:
         return hub.data_folder(dataset, progress)
     except hub.DataUnavailable as e:
-        raise _missing(dataset, str(e)) from None
+        raise missing_data(dataset, str(e)) from None
 
 
-def _missing(dataset: str, looked: Path | str) -> BadRequest:
+def missing_data(dataset: str, looked: Path | str) -> BadRequest:
+    """The refusal when a data set's training files are not on this server: where the app looked (a
+    folder, or what the Hub said) and the three ways to give it them."""
     where = f"looked in {looked}" if isinstance(looked, Path) else looked
     subfolders = ", ".join(f"{d.subfolder}/" for d in DATASETS.values())
     return BadRequest(
@@ -168,7 +170,7 @@ def _pixels(dataset: str, folder: Path) -> Pixels:
             (x, labels), x_test = image.load_tensors(dataset, folder, "train"), image.load_tensors(dataset, folder, "test")[0]
             waves = None
     except (OSError, AssertionError):      # no folder, no file, or no recordings in it
-        raise _missing(dataset, folder) from None
+        raise missing_data(dataset, folder) from None
     flat = x.flatten(1).contiguous()
     data = Pixels(x, flat, flat.pow(2).sum(1), labels, waves, np.zeros(0))
     pick = torch.randperm(len(x_test), generator=torch.Generator().manual_seed(YARDSTICK_SEED))
@@ -199,7 +201,7 @@ def _names(folder: Path) -> Names:
     try:
         everything = text.read_names(folder)
     except OSError:
-        raise _missing("names", folder) from None
+        raise missing_data("names", folder) from None
     names = text.split_names(everything, "train")
     ids = np.full((text.MAX_LETTERS, len(names)), -1, np.int8)
     for i, n in enumerate(names):
@@ -220,11 +222,11 @@ def _yardstick(test_distances: np.ndarray, d: float) -> Yardstick:
 # checks
 
 def check_position(position, n) -> int:
-    return _integer(position, "The sample's position", 1, n)
+    return integer(position, "The sample's position", 1, n)
 
 
 def check_neighbours(k) -> int:
-    return _integer(k, "The number of neighbours", 1, MAX_NEIGHBOURS)
+    return integer(k, "The number of neighbours", 1, MAX_NEIGHBOURS)
 
 
 def checkpoint_modality(checkpoint) -> str:
@@ -242,19 +244,37 @@ def checkpoint_modality(checkpoint) -> str:
 
 # the panel's one request
 
-def check_nearest_training(checkpoint, seed=0, label="any", position=1, n=None, k=5, steps=None,
-                           temperature=1.0) -> tuple:
-    """Every check of nearest_training, without drawing: (modality, dataset, seed, position, n, k, steps)."""
+@dataclass(frozen=True)
+class CopyRequest:
+    """The panel's request, checked: which sample (the draw's own request and its position) and how
+    many neighbours."""
+    modality: str
+    dataset: str
+    position: int                 # 1 = the first sample the tab drew
+    k: int
+    draw: SampleRequest | NamesRequest     # the very request the Image, Audio or Text tab ran
+
+
+def copy_request(checkpoint, seed=0, label="any", position=1, n=None, k=5, steps=None,
+                 temperature=1.0) -> CopyRequest:
+    """The checked request of nearest_training, or BadRequest."""
     modality = checkpoint_modality(checkpoint)
     dataset = checkpoint_dataset(checkpoint)
     n = TAB_COUNTS[modality] if n is None else {"image": check_count, "audio": check_clip_count,
                                                 "text": check_name_count}[modality](n)
     seed, position, k, steps = check_seed(seed), check_position(position, n), check_neighbours(k), check_steps(steps)
     if modality == "text":
-        check_temperature(temperature)
+        drawn = NamesRequest((checkpoint,), n, seed, check_temperature(temperature), steps)
     else:
-        check_label(label, DATASETS[dataset].class_names)
-    return modality, dataset, seed, position, n, k, steps
+        drawn = request_of((checkpoint,), n, seed, check_label(label, DATASETS[dataset].class_names), steps)
+    return CopyRequest(modality, dataset, position, k, drawn)
+
+
+def check_nearest_training(checkpoint, seed=0, label="any", position=1, n=None, k=5, steps=None,
+                           temperature=1.0) -> tuple:
+    """Every check of nearest_training, without drawing: (modality, dataset, seed, position, n, k, steps)."""
+    r = copy_request(checkpoint, seed, label, position, n, k, steps, temperature)
+    return r.modality, r.dataset, r.draw.seed, r.position, r.draw.n, r.k, r.draw.steps
 
 
 def nearest_training(checkpoint, seed=0, label="any", position=1, n=None, k=5, steps=None,
@@ -263,22 +283,20 @@ def nearest_training(checkpoint, seed=0, label="any", position=1, n=None, k=5, s
     label, steps[, temperature]), its k nearest training examples, and the yardstick of real test examples.
     n defaults to the tab's own default count. The same arguments give the same answer. progress(done,
     total) hears the training data's download, the first time it is fetched from the Hub."""
-    modality, dataset, seed, position, n, k, steps = check_nearest_training(checkpoint, seed, label, position, n, k,
-                                                                            steps, temperature)
+    request = copy_request(checkpoint, seed, label, position, n, k, steps, temperature)
     t0 = time.perf_counter()
-    if modality == "text":
-        result = _check_name(checkpoint, seed, position, n, k, steps, temperature, data_folder(dataset, progress))
-    else:
-        result = _check_pixels(checkpoint, modality, dataset, seed, label, position, n, k, steps,
-                               data_folder(dataset, progress))
+    folder = data_folder(request.dataset, progress)
+    result = (_check_name if request.modality == "text" else _check_pixels)(request, folder)
     result.ms = (time.perf_counter() - t0) * 1000
     return result
 
 
-def _check_pixels(checkpoint, modality, dataset, seed, label, position, n, k, steps, folder) -> CopyCheck:
+def _check_pixels(request: CopyRequest, folder) -> CopyCheck:
+    modality, dataset, position, k, drawn = request.modality, request.dataset, request.position, request.k, request.draw
+    checkpoint = drawn.checkpoints[0]
     class_names = DATASETS[dataset].class_names
     data = _pixels(dataset, folder)                        # before sampling: a missing folder is said at once
-    x, labels, _ = _draw(checkpoint, n, seed, label, steps, class_names, None)
+    x, labels, _ = draw(checkpoint, drawn)
     sample = x[position - 1:position].contiguous()                         # (1, C, H, W) in [0, 1]
     distances, indices = _search(data, sample, k)
     show = (lambda p: to_grid(p.flip(2), scale=SCALE[modality])) if modality == "audio" else \
@@ -291,20 +309,21 @@ def _check_pixels(checkpoint, modality, dataset, seed, label, position, n, k, st
         neighbour_clips = (audio.SAMPLE_RATE, audio.pcm16(data.waves[torch.from_numpy(indices[0])], gap=0.4))
     measure = ("pixel L2 distance over 28 x 28 pixels in [0, 1]" if modality == "image" else
                "L2 distance between log-mel pictures, 64 x 64 values in [0, 1]")
-    return CopyCheck(checkpoint, modality, seed, position, class_names[int(labels[position - 1])], measure,
+    return CopyCheck(checkpoint, modality, drawn.seed, position, class_names[int(labels[position - 1])], measure,
                      neighbours, _yardstick(data.test_distances, neighbours[0].distance), picture=show(sample),
                      clip=clip, neighbour_clips=neighbour_clips)
 
 
-def _check_name(checkpoint, seed, position, n, k, steps, temperature, folder) -> CopyCheck:
+def _check_name(request: CopyRequest, folder) -> CopyCheck:
+    position, seed, checkpoint = request.position, request.draw.seed, request.draw.checkpoints[0]
     data = _names(folder)
-    drawn = generate_names(checkpoint, n, seed, temperature, steps)
+    drawn = run_names(request.draw)[0]
     name, seen = drawn.names[position - 1], drawn.seen[position - 1]
     if not name:
         raise BadRequest(f"Sample {position} of seed {seed} is empty (the model ended the name before its first "
                          f"letter); pick another.")
     distances = edit_distances(name, data)
-    nearest = np.lexsort((np.arange(len(distances)), distances))[:k]       # by distance, then file order
+    nearest = np.lexsort((np.arange(len(distances)), distances))[:request.k]       # by distance, then file order
     neighbours = [Neighbour(int(i), float(distances[i]), "", name=data.names[i]) for i in nearest]
     return CopyCheck(checkpoint, "text", seed, position, "", "edit distance: letters inserted, deleted or changed",
                      neighbours, _yardstick(data.test_distances, neighbours[0].distance), name=name, seen=seen)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import torch
 
 from .. import hub
-from .checks import _number, check_dataset, one_of
-from .latent_point import one_picture
+from .checks import number, check_dataset, one_of
+from .render import one_picture
 from .uses import curve_pictures, psnr, source_picture, vae_labels
 
 NOISES = {"gaussian": (0.01, 1.0), "salt-pepper": (0.01, 0.9)}     # strength: std σ, or fraction p
@@ -29,7 +29,7 @@ def check_kind(kind) -> str:
 def check_noise(kind, strength) -> tuple[str, float]:
     kind = check_kind(kind)
     what = "The noise's standard deviation σ" if kind == "gaussian" else "The share of pixels hit (p)"
-    return kind, _number(strength, what, *NOISES[kind])
+    return kind, number(strength, what, *NOISES[kind])
 
 
 # the noise and its likelihood

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 import torch
 
 from .. import hub
-from ..data.image import DATASETS, to_grid
-from .checks import _integer, _number, check_dataset, check_label, check_seed
-from .latent import _gif
+from ..data.image import DATASETS
+from .checks import integer, number, check_dataset, check_label, check_seed
+from .render import film, to_grid
 
 MAX_CHAIN_STEPS = 1000
 FRAMES = 16                        # sweeps shown, spread evenly (log-spaced) over the chain
@@ -24,14 +24,14 @@ class GibbsFilm:
 
 
 def check_temperature(t) -> float:
-    return _number(t, "The temperature", *TEMPERATURES)
+    return number(t, "The temperature", *TEMPERATURES)
 
 
 def gibbs_film(dataset="mnist", label="3", seed=0, steps=200, temperature=1.0, chains=4) -> GibbsFilm:
     """`chains` RBM chains for a class, `steps` sweeps at `temperature`; FRAMES of them shown,
     log-spaced (sweeps 1, 2, 3, 5, ... steps), because a chain changes fast first, then slowly."""
     dataset, seed = check_dataset(dataset), check_seed(seed)
-    steps = _integer(steps, "The number of Gibbs steps", 1, MAX_CHAIN_STEPS)
+    steps = integer(steps, "The number of Gibbs steps", 1, MAX_CHAIN_STEPS)
     temperature = check_temperature(temperature)
     classes = DATASETS[dataset].class_names
     index = check_label(label, classes)
@@ -48,4 +48,4 @@ def gibbs_film(dataset="mnist", label="3", seed=0, steps=200, temperature=1.0, c
     ms = (time.perf_counter() - t0) * 1000
     grid = torch.stack(frames, 1).flatten(0, 1)                        # chain-major: one row per chain
     strip = to_grid(grid, scale=2, columns=len(shown))
-    return GibbsFilm(checkpoint, strip, _gif(torch.stack(frames)[:, 0]), shown, ms)
+    return GibbsFilm(checkpoint, strip, film(torch.stack(frames)[:, 0]), shown, ms)

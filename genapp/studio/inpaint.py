@@ -10,10 +10,9 @@ import torch
 from PIL import Image
 
 from .. import hub
-from ..data.image import to_grid
-from .checks import BadRequest, _integer, check_dataset, one_of
-from .latent_point import one_picture
+from .checks import BadRequest, integer, check_dataset, one_of
 from .pictures import open_picture
+from .render import one_picture, to_grid
 from .uses import curve_pictures, source_picture, vae_labels
 
 REGIONS = {"top": "top half", "bottom": "bottom half", "left": "left half", "right": "right half",
@@ -32,7 +31,7 @@ def check_region(region) -> str:
 
 
 def check_sweeps(sweeps) -> int:
-    return _integer(sweeps, "The number of Gibbs sweeps", 1, MAX_SWEEPS)
+    return integer(sweeps, "The number of Gibbs sweeps", 1, MAX_SWEEPS)
 
 
 def painted_mask(paint) -> torch.Tensor:

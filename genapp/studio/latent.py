@@ -4,25 +4,21 @@ animated GIF; for sound the strip is of spectrograms (pitch up) and the walk is 
 per step."""
 import reprlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
 import torch
 import torch.nn.functional as F
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 
 from .. import hub
 from ..data import audio
-from ..data.image import png_bytes, to_grid
 from ..models.latent import path
-from .checks import BadRequest, _integer, check_label, check_seed, class_names, generators
-from . import render
+from .checks import BadRequest, integer, check_label, check_seed, class_names, generators
+from .render import captioned_strip, film, png_bytes, wav_bytes
 
 MODALITIES = ("image", "audio")   # what walks so far
 
 MIN_PATH_STEPS, MAX_PATH_STEPS = 2, 32
-FRAME_SCALE = 3                   # strip pixels per data pixel
-STRIP_COLUMNS = 8
-GIF_SCALE, GIF_MS = 4, 90
 
 
 @dataclass
@@ -41,7 +37,7 @@ class WalkResult:
 
 
 def check_path_steps(steps) -> int:
-    return _integer(steps, "The number of steps", MIN_PATH_STEPS, MAX_PATH_STEPS)
+    return integer(steps, "The number of steps", MIN_PATH_STEPS, MAX_PATH_STEPS)
 
 
 def check_spherical(spherical) -> bool:
@@ -50,44 +46,12 @@ def check_spherical(spherical) -> bool:
     return spherical
 
 
-def _endpoint(model, seed, label, num_classes):
+def endpoint(model, seed, label, num_classes):
     """(latent (D,), class index) of a seed: the point its sampler draws (a VAE's or GAN's z from the
     prior, the hidden probabilities of the RBM sample the seed gives)."""
     g = torch.Generator().manual_seed(seed)
     label = int(torch.randint(num_classes, (1,), generator=g)) if label is None else label
     return model.draw_latent(1, g, torch.tensor([label]))[0], label
-
-
-def _captioned_strip(x, names, confidence) -> Image.Image:
-    """The steps in rows of STRIP_COLUMNS, each frame captioned with the evaluator's class and its
-    confidence (green: sure, amber: hesitant, red: unsure)."""
-    scale = FRAME_SCALE if x.shape[-1] <= 32 else 2                     # spectrograms are 64 wide
-    n, side = len(x), x.shape[-1] * scale
-    cols = min(STRIP_COLUMNS, n)
-    rows = -(-n // cols)
-    cell_w, cell_h = side + 6, side + 40
-    strip = Image.new("RGB", (cols * cell_w + 6, rows * cell_h + 6), (40, 40, 40))
-    draw, font = ImageDraw.Draw(strip), ImageFont.load_default(size=13)
-    for i in range(n):
-        r, c = divmod(i, cols)
-        left, top = 6 + c * cell_w, 6 + r * cell_h
-        frame = to_grid(x[i:i + 1], scale=scale, pad=0)
-        strip.paste(frame.convert("RGB"), (left, top))
-        p = confidence[i]
-        colour = (120, 220, 120) if p >= 0.9 else (240, 200, 80) if p >= 0.5 else (240, 110, 110)
-        draw.text((left, top + side + 3), f"{i + 1}. {names[i][:9]}", fill=(230, 230, 230), font=font)
-        draw.text((left, top + side + 19), f"{p:.2f}", fill=colour, font=font)
-    return strip
-
-
-def _gif(x) -> bytes:
-    """The frames there and back as an endless GIF. optimize=False: Pillow's palette optimisation
-    made a 16-step walk's GIF 3x slower to write (14.7 -> 5.2 ms) and larger (vae-mnist 58.8 -> 49.6 KB,
-    gan-fsdd 319 -> 305 KB), for grey frames that use the whole grey palette anyway."""
-    frames = [Image.fromarray((f[0].clamp(0, 1) * 255).round().byte().numpy(), "L")
-              .resize((f.shape[-1] * GIF_SCALE,) * 2, Image.NEAREST) for f in x]
-    frames = frames + frames[-2:0:-1]                                      # there and back
-    return render.gif(frames, GIF_MS, optimize=False)
 
 
 def walkers() -> list[str]:
@@ -106,29 +70,50 @@ def check_walker(checkpoint) -> str:
     return checkpoint
 
 
+@dataclass(frozen=True)
+class WalkRequest:
+    """A walk between two seeds' points, every value checked once."""
+    checkpoint: str
+    from_seed: int
+    to_seed: int
+    steps: int
+    spherical: bool
+    from_label: int | None        # a class index; None: the seed picks the class
+    to_label: int | None
+
+
+def walk_request(checkpoint, from_seed=0, to_seed=1, steps=16, spherical=False, from_label="any",
+                 to_label="any") -> WalkRequest:
+    """The checked request of walk, or BadRequest."""
+    checkpoint, steps, spherical = check_walker(checkpoint), check_path_steps(steps), check_spherical(spherical)
+    classes = class_names(checkpoint)
+    return WalkRequest(checkpoint, check_seed(from_seed), check_seed(to_seed), steps, spherical,
+                       check_label(from_label, classes), check_label(to_label, classes))
+
+
 def check_walk(checkpoint, from_seed=0, to_seed=1, steps=16, spherical=False, from_label="any", to_label="any"):
     """Every check of walk, without walking: (checkpoint, from_seed, to_seed, steps, spherical, from
     class index or None, to class index or None), or BadRequest."""
-    checkpoint, steps, spherical = check_walker(checkpoint), check_path_steps(steps), check_spherical(spherical)
-    classes = class_names(checkpoint)
-    return (checkpoint, check_seed(from_seed), check_seed(to_seed), steps, spherical,
-            check_label(from_label, classes), check_label(to_label, classes))
+    return astuple(walk_request(checkpoint, from_seed, to_seed, steps, spherical, from_label, to_label))
 
 
 def walk(checkpoint, from_seed=0, to_seed=1, steps=16, spherical=False, from_label="any", to_label="any") -> WalkResult:
     """Decode `steps` points from the latent of `from_seed` to that of `to_seed`. Each end's class is
     its label ('any': the seed picks); where the two differ, the class weights are walked too
     (VAE, GAN). The same arguments give the same bytes."""
-    checkpoint, from_seed, to_seed, steps, spherical, from_label, to_label = check_walk(
-        checkpoint, from_seed, to_seed, steps, spherical, from_label, to_label)
-    classes = class_names(checkpoint)
-    model = hub.generator(checkpoint)
+    return run_walk(walk_request(checkpoint, from_seed, to_seed, steps, spherical, from_label, to_label))
+
+
+def run_walk(request: WalkRequest) -> WalkResult:
+    """The walk of a checked request, between its two seeds' points."""
+    classes = class_names(request.checkpoint)
+    model = hub.generator(request.checkpoint)
     t0 = time.perf_counter()
     with torch.inference_mode():
-        a, label_a = _endpoint(model, from_seed, from_label, len(classes))
-        b, label_b = _endpoint(model, to_seed, to_label, len(classes))
-    return walk_between(checkpoint, a, label_a, b, label_b, steps, spherical, t0,
-                        {"from_seed": from_seed, "to_seed": to_seed})
+        a, label_a = endpoint(model, request.from_seed, request.from_label, len(classes))
+        b, label_b = endpoint(model, request.to_seed, request.to_label, len(classes))
+    return walk_between(request.checkpoint, a, label_a, b, label_b, request.steps, request.spherical, t0,
+                        {"from_seed": request.from_seed, "to_seed": request.to_seed})
 
 
 def walk_between(checkpoint, a, label_a, b, label_b, steps, spherical, t0, provenance) -> WalkResult:
@@ -145,18 +130,18 @@ def walk_between(checkpoint, a, label_a, b, label_b, steps, spherical, t0, prove
         confidence, recognised = probs.max(1)
     names = [classes[i] for i in recognised.tolist()]
     sound = described.modality == "audio"
-    strip = _captioned_strip(x.flip(2) if sound else x, names, confidence.tolist())
+    strip = captioned_strip(x.flip(2) if sound else x, names, confidence.tolist())
     text = {"software": "genapp", "checkpoint": checkpoint, "weights_sha256": hub.weights_sha256(checkpoint),
             **provenance, "steps": steps, "path": "slerp" if spherical else "linear",
             "from_label": classes[label_a], "to_label": classes[label_b]}
-    gif = _gif(x.flip(2) if sound else x)
+    gif = film(x.flip(2) if sound else x)
     extra = {}
     if sound:
         with torch.inference_mode():
             waves = audio.waveform(x)
         pcm = audio.pcm16(waves, gap=0.1)
         extra = dict(sample_rate=audio.SAMPLE_RATE, pcm=pcm, clips=[audio.pcm16(w[None]) for w in waves],
-                     wav=audio.wav_bytes(pcm, text))
+                     wav=wav_bytes(pcm, text))
     ms = (time.perf_counter() - t0) * 1000
     return WalkResult(checkpoint, strip, png_bytes(strip, text), gif, names,
                       [round(p, 4) for p in confidence.tolist()], ms, **extra)

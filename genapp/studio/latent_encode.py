@@ -9,9 +9,9 @@ import torch
 
 from .. import hub
 from ..data import audio
-from .checks import _integer, check_label, check_seed, class_names, generators
-from .latent_point import one_picture
-from .latent import WalkResult, _endpoint, check_path_steps, check_spherical, check_walker, walk_between
+from .checks import integer, check_label, check_seed, class_names, generators
+from .latent import WalkResult, endpoint, check_path_steps, check_spherical, check_walker, walk_between
+from .render import one_picture
 from . import clips, pictures
 
 INVERSION_STEPS = 200
@@ -46,21 +46,40 @@ def _front_end(checkpoint, sample):
     return checkpoint, front.to_model_input(sample)
 
 
-def check_picture(checkpoint, picture, label="any"):
+@dataclass(frozen=True)
+class EncodeRequest:
+    """A picture (or clip) to place in a checkpoint's latent space, every value checked once."""
+    checkpoint: str
+    x: torch.Tensor               # (1, 1, H, W) in [0, 1]: the picture, or the clip's log-mel picture
+    label: int | None             # its class index; None: the evaluator names it
+    steps: int                    # the GAN's optimisation steps
+
+
+def encode_request(checkpoint, picture, label="any", steps=INVERSION_STEPS) -> EncodeRequest:
+    """The checked request of encode_picture: the picture (or clip) readable, not blank or silent, not
+    too large; or BadRequest."""
+    steps = integer(steps, "The number of inversion steps", 1, MAX_INVERSION_STEPS)
+    checkpoint, x = _front_end(checkpoint, picture)
+    return EncodeRequest(checkpoint, x, check_label(label, class_names(checkpoint)), steps)
+
+
+def check_picture(checkpoint, picture, label="any") -> EncodeRequest:
     """Every check of encode_picture, without encoding: the checkpoint, the class and the picture (or
     clip, for a sound checkpoint): readable, not blank or silent, not too large; or BadRequest."""
-    checkpoint, _ = _front_end(checkpoint, picture)
-    check_label(label, class_names(checkpoint))
+    return encode_request(checkpoint, picture, label)
 
 
 def encode_picture(checkpoint, picture, label="any", steps=INVERSION_STEPS, progress=None) -> Encoded:
     """Place a picture (image checkpoints) or a clip (sound checkpoints: file bytes or (rate, samples))
     in `checkpoint`'s latent space. label 'any': the evaluator names its class (conditional models
     need one). steps: the GAN's optimisation steps; progress(done, total)."""
-    steps = _integer(steps, "The number of inversion steps", 1, MAX_INVERSION_STEPS)
-    checkpoint, x = _front_end(checkpoint, picture)
+    return run_encode(encode_request(checkpoint, picture, label, steps), progress)
+
+
+def run_encode(request: EncodeRequest, progress=None) -> Encoded:
+    """Place a checked request's picture in its checkpoint's latent space."""
+    checkpoint, x, index, steps = request.checkpoint, request.x, request.label, request.steps
     described = hub.describe(checkpoint)
-    index = check_label(label, class_names(checkpoint))
     model = hub.generator(checkpoint)
     t0 = time.perf_counter()
     with torch.inference_mode():
@@ -95,17 +114,18 @@ def walk_from_picture(checkpoint, picture, label="any", to_seed=1, to_label="any
     """Encode a picture (or clip), then walk from its latent to `to_seed`'s, or, when `to_picture`
     is given, to where that second picture (or clip) lands (its class: `to_label`, or recognised)."""
     steps, to_seed, spherical = check_path_steps(steps), check_seed(to_seed), check_spherical(spherical)
-    if to_picture is not None:
-        check_picture(checkpoint, to_picture, to_label)      # refuse before the first (slow) inversion
-    encoded = encode_picture(checkpoint, picture, label, progress=progress)
-    classes = class_names(checkpoint)
-    if to_picture is not None:
-        end = encode_picture(checkpoint, to_picture, to_label, progress=progress)
-        b, label_b, provenance = end.z, end.label, {"to_picture_sha256": end.fingerprint}
+    end = None if to_picture is None else encode_request(checkpoint, to_picture, to_label)   # refused before
+    start = encode_request(checkpoint, picture, label)                          # the first (slow) inversion
+    classes = class_names(start.checkpoint)
+    to_index = check_label(to_label, classes) if end is None else None
+    encoded = run_encode(start, progress)
+    if end is not None:
+        reached = run_encode(end, progress)
+        b, label_b, provenance = reached.z, reached.label, {"to_picture_sha256": reached.fingerprint}
     else:
         model = hub.generator(encoded.checkpoint)
         with torch.inference_mode():
-            b, label_b = _endpoint(model, to_seed, check_label(to_label, classes), len(classes))
+            b, label_b = endpoint(model, to_seed, to_index, len(classes))
         provenance = {"to_seed": to_seed}
     result = walk_between(encoded.checkpoint, encoded.z, encoded.label, b, label_b, steps, spherical,
                           time.perf_counter(), {"from_picture_sha256": encoded.fingerprint, **provenance})

@@ -8,10 +8,10 @@ import torch
 from PIL import Image, ImageDraw, ImageFont
 
 from .. import hub
-from ..data.image import to_grid
 from ..data import DATASETS
 from .checks import BadRequest, class_names, one_of
-from .latent_point import check_latent, one_picture
+from .latent_point import check_latent
+from .render import one_picture, to_grid
 
 MAP_SIZE, MAP_MARGIN = 440, 10    # scatter pixels (square), and the border inside it
 MAP_RANGE = 3.0                   # the scatter shows z in [-3, 3] on both axes

@@ -1,7 +1,7 @@
 """Walks in a text checkpoint's latent space: from a typed name (or a seed) to another, the names
 decoded along the path, each scored by eval-names (nats per character) and marked new or seen."""
 import time
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
 import torch
 
@@ -48,24 +48,46 @@ def _latent(model, seed, name, steps_to_invert=200):
         return model.draw_latent(1, torch.Generator().manual_seed(seed))[0]
 
 
-def check_walk_names(checkpoint, from_seed=0, to_seed=1, steps=8, spherical=True, from_name="", to_name=""):
-    """Every check of walk_names, without walking: the checked arguments in order, or BadRequest."""
+@dataclass(frozen=True)
+class NamesWalkRequest:
+    """A walk between two names (typed, or a seed's point), every value checked once."""
+    checkpoint: str
+    from_seed: int
+    to_seed: int
+    steps: int
+    spherical: bool
+    from_name: str                # "": start from from_seed's point
+    to_name: str
+
+
+def names_walk_request(checkpoint, from_seed=0, to_seed=1, steps=8, spherical=True, from_name="",
+                       to_name="") -> NamesWalkRequest:
+    """The checked request of walk_names, or BadRequest."""
     checkpoint = check_checkpoint(checkpoint, "text")
     from_seed, to_seed, steps = check_seed(from_seed), check_seed(to_seed), check_path_steps(steps)
     spherical = check_spherical(spherical)
     from_name = check_typed_name(from_name) if from_name else ""
     to_name = check_typed_name(to_name) if to_name else ""
-    return checkpoint, from_seed, to_seed, steps, spherical, from_name, to_name
+    return NamesWalkRequest(checkpoint, from_seed, to_seed, steps, spherical, from_name, to_name)
+
+
+def check_walk_names(checkpoint, from_seed=0, to_seed=1, steps=8, spherical=True, from_name="", to_name=""):
+    """Every check of walk_names, without walking: the checked arguments in order, or BadRequest."""
+    return astuple(names_walk_request(checkpoint, from_seed, to_seed, steps, spherical, from_name, to_name))
 
 
 def walk_names(checkpoint, from_seed=0, to_seed=1, steps=8, spherical=True, from_name="", to_name="") -> NamesWalk:
     """The names along the path from one end to the other; an end is its typed name when one is given,
     else its seed's point."""
-    checkpoint, from_seed, to_seed, steps, spherical, from_name, to_name = check_walk_names(
-        checkpoint, from_seed, to_seed, steps, spherical, from_name, to_name)
+    return run_names_walk(names_walk_request(checkpoint, from_seed, to_seed, steps, spherical, from_name, to_name))
+
+
+def run_names_walk(request: NamesWalkRequest) -> NamesWalk:
+    """The names along a checked request's path."""
+    checkpoint, steps, spherical = request.checkpoint, request.steps, request.spherical
     model = hub.generator(checkpoint)
     t0 = time.perf_counter()
-    a, b = _latent(model, from_seed, from_name), _latent(model, to_seed, to_name)
+    a, b = _latent(model, request.from_seed, request.from_name), _latent(model, request.to_seed, request.to_name)
     with torch.inference_mode():                # rows of symbols: text.decode takes each row's likeliest
         names = text.decode(model.decode(path(a.detach(), b.detach(), steps, spherical)))
     lm = hub.load(hub.describe(checkpoint).evaluator)

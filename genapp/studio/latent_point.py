@@ -11,12 +11,11 @@ from PIL import Image
 
 from .. import hub
 from ..data import audio, text
-from ..data.image import to_grid
 from .checks import BadRequest, check_label, check_seed, class_names, generators
+from .render import one_picture
 
 SLIDER_DIMS = 8                   # dimensions a person moves by hand
 LATENT_BOUND = 6.0                # a coordinate beyond this is 6 standard deviations out: refused
-PICTURE_SCALE = 8                 # one picture's pixels per data pixel (spectrograms, twice as large: 4)
 MAX_BOOKMARK_BYTES = 100_000
 BOOKMARK_VERSION = 1
 
@@ -36,13 +35,6 @@ class PointView:
     sound: tuple | None           # (sample rate, int16 samples)
     name: str | None
     ms: float
-
-
-def one_picture(x, modality: str) -> Image.Image:
-    """One sample (1, 1, H, W) as a picture to show: a spectrogram with low pitches at the bottom."""
-    if modality == "audio":
-        return to_grid(x.flip(2), scale=PICTURE_SCALE // 2, pad=0)
-    return to_grid(x, scale=PICTURE_SCALE, pad=0)
 
 
 def point_checkpoints() -> list[str]:

@@ -8,7 +8,7 @@ from .. import hub
 from ..card import read_metrics
 from ..data import text
 from ..sampling import sample_names
-from .checks import _integer, _number, check_checkpoint, check_family, check_seed, check_steps
+from .checks import integer, number, check_checkpoint, check_family, check_seed, check_steps
 
 MAX_NAMES = 50
 TEMPERATURES = (0.1, 2.0)
@@ -34,38 +34,70 @@ class NamesResult:
 
 
 def check_name_count(n) -> int:
-    return _integer(n, "The number of names", 1, MAX_NAMES)
+    return integer(n, "The number of names", 1, MAX_NAMES)
 
 
 def check_temperature(t) -> float:
-    return _number(t, "The temperature", *TEMPERATURES)
+    return number(t, "The temperature", *TEMPERATURES)
+
+
+@dataclass(frozen=True)
+class NamesRequest:
+    """Names asked for, every value checked once."""
+    checkpoints: tuple            # one per family asked for
+    n: int
+    seed: int
+    temperature: float            # the VAE's letter temperature (the GAN and the RBM have none)
+    steps: int | None             # the RBM's Gibbs sweeps; None: its own default
+
+    @property
+    def families(self) -> tuple:
+        return tuple(hub.describe(c).family for c in self.checkpoints)
+
+
+def names_request(checkpoint, n=20, seed=0, temperature=1.0, steps=None) -> NamesRequest:
+    """One text checkpoint's names (generate_names), or BadRequest."""
+    checkpoint, n, seed = check_checkpoint(checkpoint, "text"), check_name_count(n), check_seed(seed)
+    return NamesRequest((checkpoint,), n, seed, check_temperature(temperature), check_steps(steps))
+
+
+def names_comparison(family, n=20, seed=0, temperature=1.0, steps=None) -> NamesRequest:
+    """The checked request of compare_names, or BadRequest."""
+    families = check_family(family)
+    n, seed, temperature, steps = check_name_count(n), check_seed(seed), check_temperature(temperature), check_steps(steps)
+    return NamesRequest(tuple(hub.find(text.DATASET.name, f) for f in families), n, seed, temperature, steps)
+
+
+def run_names(request: NamesRequest, progress=None) -> list[NamesResult]:
+    """n names per checkpoint of a checked request, each marked new or seen in training; the same request
+    gives the same names. temperature applies to the VAE's letters, steps to the RBM's Gibbs chain."""
+    results = []
+    for checkpoint in request.checkpoints:
+        described = hub.describe(checkpoint)
+        options = described.sampler_options(temperature=request.temperature, steps=request.steps or None)
+        t0 = time.perf_counter()
+        with torch.inference_mode():
+            names = sample_names(checkpoint, request.n, torch.Generator().manual_seed(request.seed),
+                                 request.temperature, request.steps, progress)
+        results.append(NamesResult(checkpoint, names, hub.load(described.evaluator).seen(names),
+                                   options.get("temperature"), options.get("steps"), (time.perf_counter() - t0) * 1000))
+    return results
 
 
 def generate_names(checkpoint, n=20, seed=0, temperature=1.0, steps=None, progress=None) -> NamesResult:
     """n names from a text checkpoint, each marked new or seen in training; the same arguments give
     the same names. temperature applies to the VAE's letters, steps to the RBM's Gibbs chain."""
-    checkpoint, n, seed = check_checkpoint(checkpoint, "text"), check_name_count(n), check_seed(seed)
-    temperature, steps = check_temperature(temperature), check_steps(steps)
-    described = hub.describe(checkpoint)
-    options = described.sampler_options(temperature=temperature, steps=steps or None)
-    t0 = time.perf_counter()
-    with torch.inference_mode():
-        names = sample_names(checkpoint, n, torch.Generator().manual_seed(seed), temperature, steps, progress)
-    return NamesResult(checkpoint, names, hub.load(described.evaluator).seen(names), options.get("temperature"),
-                       options.get("steps"), (time.perf_counter() - t0) * 1000)
+    return run_names(names_request(checkpoint, n, seed, temperature, steps), progress)[0]
 
 
 def check_names_comparison(family, n=20, seed=0, temperature=1.0, steps=None) -> tuple:
     """Every check of compare_names, without generating: the families, or BadRequest."""
-    families = check_family(family)
-    check_name_count(n), check_seed(seed), check_temperature(temperature), check_steps(steps)
-    return families
+    return names_comparison(family, n, seed, temperature, steps).families
 
 
 def compare_names(family, n=20, seed=0, temperature=1.0, steps=None, progress=None) -> list[NamesResult]:
     """What the Text tab shows: one family's names, or all three on the same seed."""
-    families = check_names_comparison(family, n, seed, temperature, steps)
-    return [generate_names(hub.find(text.DATASET.name, f), n, seed, temperature, steps, progress) for f in families]
+    return run_names(names_comparison(family, n, seed, temperature, steps), progress)
 
 
 def kl_per_char(checkpoint: str = "vae-names") -> float | None:

@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
-from .. import hub
 from ..data import audio
-from ..data.image import to_grid
-from .checks import check_checkpoint, check_clip_count, check_family, check_label, check_seed, check_steps
-from .images import GRID_SCALE, _draw
+from .images import GRID_SCALE
+from .render import to_grid, wav_bytes
+from .samples import SampleRequest, comparison_request, draw, sample_request
 
 @dataclass
 class AudioResult:
@@ -24,31 +23,38 @@ class AudioResult:
     ms: float = 0.0
 
 
+def run_sounds(request: SampleRequest, progress=None) -> list[AudioResult]:
+    """n one-second clips of a spoken digit per checkpoint of a checked request: its log-mel pictures
+    turned into sound by Griffin-Lim. The same request gives the same WAV bytes."""
+    results = []
+    for checkpoint in request.checkpoints:
+        t0 = time.perf_counter()
+        x, labels, text = draw(checkpoint, request, progress)
+        pcm = audio.pcm16(audio.waveform(x))
+        ms = (time.perf_counter() - t0) * 1000
+        results.append(AudioResult(checkpoint, audio.SAMPLE_RATE, pcm, wav_bytes(pcm, text),
+                                   to_grid(x.flip(2), scale=GRID_SCALE, columns=request.n), labels.tolist(), ms))
+    return results
+
+
 def generate_audio(checkpoint, n=4, seed=0, label="any", steps=None, progress=None) -> AudioResult:
-    """n one-second clips of a spoken digit from `checkpoint`: its log-mel pictures turned into sound
-    by Griffin-Lim. The same arguments give the same WAV bytes."""
-    checkpoint, n = check_checkpoint(checkpoint, "audio"), check_clip_count(n)
-    seed, steps = check_seed(seed), check_steps(steps)
-    t0 = time.perf_counter()
-    x, labels, text = _draw(checkpoint, n, seed, label, steps, audio.DATASET.class_names, progress)
-    pcm = audio.pcm16(audio.waveform(x))
-    ms = (time.perf_counter() - t0) * 1000
-    return AudioResult(checkpoint, audio.SAMPLE_RATE, pcm, audio.wav_bytes(pcm, text),
-                       to_grid(x.flip(2), scale=GRID_SCALE, columns=n), labels.tolist(), ms)
+    """n one-second clips of a spoken digit from `checkpoint`. The same arguments give the same WAV bytes."""
+    return run_sounds(sample_request(checkpoint, n, seed, label, steps, "audio"), progress)[0]
 
 
 def compare_sounds(family, n=4, seed=0, label="any", steps=None, progress=None) -> list[AudioResult]:
     """What the Audio tab shows: one family's clips, or all three on the same seed and digits."""
-    families = check_sound_comparison(family, n, seed, label, steps)
-    return [generate_audio(hub.find(audio.DATASET.name, f), n, seed, label, steps, progress) for f in families]
+    return run_sounds(sound_comparison(family, n, seed, label, steps), progress)
+
+
+def sound_comparison(family, n=4, seed=0, label="any", steps=None) -> SampleRequest:
+    """The checked request of compare_sounds, or BadRequest."""
+    return comparison_request(audio.DATASET.name, family, n, seed, label, steps, "audio")
 
 
 def check_sound_comparison(family, n=4, seed=0, label="any", steps=None) -> tuple:
     """Every check of compare_sounds, without generating: the families, or BadRequest."""
-    families = check_family(family)
-    check_clip_count(n), check_seed(seed), check_steps(steps)
-    check_label(label, audio.DATASET.class_names)
-    return families
+    return sound_comparison(family, n, seed, label, steps).families
 
 
 def sounds_zip(results: list[AudioResult]) -> bytes:

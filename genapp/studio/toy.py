@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw, ImageFont
 from .. import runs
 from ..runs import MAX_RUNS, close
 from . import render
-from .checks import BadRequest, _integer, _number, check_seed, one_of
+from .checks import BadRequest, integer, number, check_seed, one_of
 
 FAMILIES = {"gan": "vanilla GAN", "pacgan": "PacGAN", "gan-vs-pacgan": "vanilla GAN vs PacGAN", "vae": "VAE",
             "rbm": "RBM"}
@@ -43,15 +43,15 @@ def check_data(data) -> str:
 
 
 def check_learning_rate(lr) -> float:
-    return _number(lr, "The learning rate", *LEARNING_RATES)
+    return number(lr, "The learning rate", *LEARNING_RATES)
 
 
 def check_toy_steps(steps) -> int:
-    return _integer(steps, "The number of training steps", 1, MAX_STEPS)
+    return integer(steps, "The number of training steps", 1, MAX_STEPS)
 
 
 def check_every(every) -> int:
-    return _integer(every, "The steps between frames", *EVERY)
+    return integer(every, "The steps between frames", *EVERY)
 
 
 def check_points(points) -> list[tuple[float, float]]:
@@ -111,7 +111,7 @@ def _to_pixel(x, y, size=PANEL):
 def canvas_point(px: float, py: float, size: int = PANEL) -> tuple[float, float]:
     """A click at pixel (px, py) of a PANEL-sized picture -> the point (x, y) it marks, rounded to 0.1."""
     from ..data.toy import LIMIT
-    px, py = _number(px, "The click's x", 0, size), _number(py, "The click's y", 0, size)
+    px, py = number(px, "The click's x", 0, size), number(py, "The click's y", 0, size)
     return round(px / (size - 1) * 2 * LIMIT - LIMIT, 1), round(LIMIT - py / (size - 1) * 2 * LIMIT, 1)
 
 
