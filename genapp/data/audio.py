@@ -31,7 +31,7 @@ DATASET = Dataset(
     modality="audio", hub_licence="cc-by-sa-4.0",     # share-alike: what is built on it too
     # 3,000 files fetched one by one took 416 s from the Hub stand-in (a HEAD and a GET each); one tar, seconds
     subfolder="fsdd/recordings", files=("*.wav",), archive="recordings.tar",
-    checkpoints=("vae-fsdd", "gan-fsdd", "rbm-fsdd", "eval-fsdd"), validation=300,
+    checkpoints=("vae-fsdd", "gan-fsdd", "rbm-fsdd", "eval-fsdd"), validation=300, yardstick=300,
     split="3,000 recordings (6 speakers x 10 digits x 50 takes) at 8 kHz, official split: takes 0-4 are the test "
           "set (300 clips), takes 5-49 training (2,700; a fixed random 300 of them for validation during "
           "training). Each clip is centred in 1 s, peak-normalised, and seen as a 64 x 64 log-mel picture "

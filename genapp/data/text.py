@@ -33,7 +33,7 @@ DATASET = Dataset(
     "names", "US baby names (SSA 2018)", (), DEFAULT_DIR,
     "MIT, names.txt from karpathy/makemore (US Social Security Administration names, 2018)",
     modality="text", subfolder="names", files=("names.txt",),
-    checkpoints=("vae-names", "gan-names", "rbm-names", "eval-names"),
+    checkpoints=("vae-names", "gan-names", "rbm-names", "eval-names"), yardstick=500,
     split="32,032 names; a fixed 10% (3,203, a seeded shuffle) is the test split, the other 28,829 training (a "
           "fixed random 1,000 of them for validation during training). Each name is a row of 16 symbols, its "
           "letters, an end symbol and padding (`genapp/data/text.py`)",

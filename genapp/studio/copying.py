@@ -38,7 +38,6 @@ from .render import to_grid
 from .samples import SampleRequest, draw, request_of
 
 MAX_NEIGHBOURS = 8
-YARDSTICK_EXAMPLES = {"mnist": 2000, "fashion": 1000, "fsdd": 300, "names": 500}   # test examples looked up
 YARDSTICK_SEED = 0
 TAB_COUNTS = {"image": 16, "audio": 2, "text": 12}          # what each tab draws when not told otherwise
 SCALE = {"image": 5, "audio": 2}                            # display pixels per pixel
@@ -163,7 +162,7 @@ def _search(data: Pixels, queries: torch.Tensor, k: int):
 @functools.cache
 def _pixels(dataset: str, folder: Path) -> Pixels:
     try:
-        if dataset == "fsdd":
+        if DATASETS[dataset].modality == "audio":
             waves, labels, _ = audio.load_clips(folder, "train")
             x, x_test = audio.spectrogram(waves), audio.load_tensors(folder, "test")[0]
         else:
@@ -174,7 +173,7 @@ def _pixels(dataset: str, folder: Path) -> Pixels:
     flat = x.flatten(1).contiguous()
     data = Pixels(x, flat, flat.pow(2).sum(1), labels, waves, np.zeros(0))
     pick = torch.randperm(len(x_test), generator=torch.Generator().manual_seed(YARDSTICK_SEED))
-    test = x_test[pick[:YARDSTICK_EXAMPLES[dataset]]]
+    test = x_test[pick[:DATASETS[dataset].yardstick]]
     data.test_distances = np.sort(np.concatenate([_search(data, test[i:i + 500], 1)[0][:, 0]
                                                   for i in range(0, len(test), 500)]))
     return data
@@ -197,11 +196,11 @@ def edit_distances(name: str, data: Names) -> np.ndarray:
 
 
 @functools.cache
-def _names(folder: Path) -> Names:
+def _names(folder: Path, dataset: str = text.DATASET.name) -> Names:
     try:
         everything = text.read_names(folder)
     except OSError:
-        raise missing_data("names", folder) from None
+        raise missing_data(dataset, folder) from None
     names = text.split_names(everything, "train")
     ids = np.full((text.MAX_LETTERS, len(names)), -1, np.int8)
     for i, n in enumerate(names):
@@ -209,7 +208,7 @@ def _names(folder: Path) -> Names:
     data = Names(names, ids, np.array([len(n) for n in names]), np.zeros(0))
     test = text.split_names(everything, "test")
     pick = torch.randperm(len(test), generator=torch.Generator().manual_seed(YARDSTICK_SEED))
-    data.test_distances = np.sort([edit_distances(test[i], data).min() for i in pick[:YARDSTICK_EXAMPLES["names"]].tolist()])
+    data.test_distances = np.sort([edit_distances(test[i], data).min() for i in pick[:DATASETS[dataset].yardstick].tolist()])
     return data
 
 
@@ -316,7 +315,7 @@ def _check_pixels(request: CopyRequest, folder) -> CopyCheck:
 
 def _check_name(request: CopyRequest, folder) -> CopyCheck:
     position, seed, checkpoint = request.position, request.draw.seed, request.draw.checkpoints[0]
-    data = _names(folder)
+    data = _names(folder, request.dataset)
     drawn = run_names(request.draw)[0]
     name, seen = drawn.names[position - 1], drawn.seen[position - 1]
     if not name:
