@@ -97,8 +97,13 @@ def _model_classes():
 
 
 def bundled() -> list[str]:
-    """Names of the checkpoints shipped in checkpoints/."""
-    return sorted(p.parent.name for p in CHECKPOINTS.glob("*/config.json"))
+    """Names of the checkpoints shipped in checkpoints/, read once per process (menus and checks ask often)."""
+    return list(_bundled(CHECKPOINTS))
+
+
+@functools.cache
+def _bundled(folder: Path) -> tuple:
+    return tuple(sorted(p.parent.name for p in folder.glob("*/config.json")))
 
 
 def check_name(name: str) -> str:
@@ -142,7 +147,8 @@ def describe(name: str) -> Checkpoint:
 def serving(dataset: str, family: str | None = None, specimen: str = "") -> list[Checkpoint]:
     """The bundled checkpoints that the data set's registry entry names, as they describe themselves:
     those of one family if given, and the main ones (no specimen) unless a specimen is asked for."""
-    names = [n for n in DATASETS[dataset].checkpoints if n in bundled()]
+    have = set(bundled())
+    names = [n for n in DATASETS[dataset].checkpoints if n in have]
     return [c for c in map(describe, names) if (family is None or c.family == family) and c.specimen == specimen]
 
 

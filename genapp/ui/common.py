@@ -79,6 +79,15 @@ def wire(button, check, run, inputs, outputs, *, api_name: str, preprocess: bool
         with_progress(run), inputs, outputs, api_name=api_name, preprocess=preprocess, **queue)
 
 
+def tab_of_sections(title: str, tab_id: str, sections):
+    """A tab whose sub-tabs are sections: (title, id, the section's build functions) each."""
+    with gr.Tab(title, id=tab_id), gr.Tabs():
+        for section_title, section_id, *builds in sections:
+            with gr.Tab(section_title, id=section_id):
+                for build in builds:
+                    build()
+
+
 def picture_datasets() -> list[tuple[str, str]]:
     """The picture data sets as a menu's (title, name) choices, in the registry's order."""
     return [(dataset.title, name) for name, dataset in studio.checks.DATASETS.items()]

@@ -1,20 +1,11 @@
 """The Latent space tab: one sub-tab per way into a model's latent space, each section in its own module."""
-import gradio as gr
-
+from ..common import tab_of_sections
 from . import clip, map2d, names, picture, point, walk
+
+SECTIONS = (("Walk between two seeds", "walk", walk.build), ("From a picture", "picture", picture.build),
+            ("From a recording", "recording", clip.build), ("Names", "names", names.build),
+            ("One point by hand", "point", point.build), ("2-D latent map", "map", map2d.build))
 
 
 def build():
-    with gr.Tab("Latent space", id="latent"), gr.Tabs():
-        with gr.Tab("Walk between two seeds", id="walk"):
-            walk.build()
-        with gr.Tab("From a picture", id="picture"):
-            picture.build()
-        with gr.Tab("From a recording", id="recording"):
-            clip.build()
-        with gr.Tab("Names", id="names"):
-            names.build()
-        with gr.Tab("One point by hand", id="point"):
-            point.build()
-        with gr.Tab("2-D latent map", id="map"):
-            map2d.build()
+    tab_of_sections("Latent space", "latent", SECTIONS)

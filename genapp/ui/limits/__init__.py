@@ -2,21 +2,13 @@
 collapse (a class histogram of 1,000 samples), the inverse-mapping duel (one picture, three ways back into
 latent space), an RBM's Gibbs chain, the compute cost of every generator beside an RBM's quality per
 sweep, and whether a sample copies its training data."""
-import gradio as gr
-
+from ..common import tab_of_sections
 from . import collapse, copying, cost, duel, gibbs, quality
+
+SECTIONS = (("Mode collapse", "collapse", collapse.build), ("Inverse mapping duel", "duel", duel.build),
+            ("Gibbs chain", "gibbs", gibbs.build), ("Compute cost", "cost", cost.build, quality.build),
+            ("Is it copying?", "copying", copying.build))
 
 
 def build():
-    with gr.Tab("Limits", id="limits"), gr.Tabs():
-        with gr.Tab("Mode collapse", id="collapse"):
-            collapse.build()
-        with gr.Tab("Inverse mapping duel", id="duel"):
-            duel.build()
-        with gr.Tab("Gibbs chain", id="gibbs"):
-            gibbs.build()
-        with gr.Tab("Compute cost", id="cost"):
-            cost.build()
-            quality.build()
-        with gr.Tab("Is it copying?", id="copying"):
-            copying.build()
+    tab_of_sections("Limits", "limits", SECTIONS)
