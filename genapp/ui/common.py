@@ -14,6 +14,7 @@ from PIL import Image
 from .. import studio
 from . import gradio_fixes
 from .gradio_fixes import write_once
+from .shared import shared
 
 DOWNLOADS = Path(tempfile.gettempdir()) / "genapp-downloads"
 
@@ -74,9 +75,10 @@ def wire(button, check, run, inputs, outputs, *, api_name: str, preprocess: bool
     """A main button's events: `check` first, private and with no outputs, so that a refused request leaves
     what is on screen; then, if it passed, `run` (its progress bar moving, see with_progress), the API's
     endpoint `api_name`. Both take `inputs` with the same `preprocess` (gradio_fixes says which); `queue`:
-    the run's concurrency (MAIN_QUEUE, or concurrency_limit=...). Returns the run's event, for a step after it."""
+    the run's concurrency (MAIN_QUEUE, or concurrency_limit=...). Identical runs share one result (shared.py).
+    Returns the run's event, for a step after it."""
     return button.click(check, inputs, None, preprocess=preprocess, api_visibility="private").success(
-        with_progress(run), inputs, outputs, api_name=api_name, preprocess=preprocess, **queue)
+        shared(with_progress(run), api_name), inputs, outputs, api_name=api_name, preprocess=preprocess, **queue)
 
 
 def tab_of_sections(title: str, tab_id: str, sections):
