@@ -63,7 +63,7 @@ def test_shared_handlers_key_on_plain_values_and_hand_out_fresh_containers():
         calls.append(seed)
         return {"value": [seed], "label": None}
     fn = shared.shared(handler, "t", SharedResults())
-    first, second = fn(3, progress=object()), fn(3, progress=object())
+    first, second = fn(3, progress=object()), fn(3, object())     # Gradio passes progress by position
     assert calls == [3] and first == second and first is not second
     first["value"].append(99)                                # Gradio edits an update in place
     assert fn(3) == {"value": [3], "label": None}
@@ -81,3 +81,15 @@ def test_the_image_tabs_button_shares_one_result_between_identical_presses():
     assert first[0][0][0] is second[0][0][0]                # the same picture object: Gradio's file is reused
     third = run.fn("mnist", "gan", "any", 4, 424243, 10)
     assert third[0][0][0] is not first[0][0][0]
+
+
+def test_a_picture_sent_again_is_not_encoded_again(tmp_path, monkeypatch):
+    from gradio import processing_utils
+    from genapp.ui import gradio_fixes
+    encoded, encode = [], processing_utils.encode_pil_to_bytes
+    monkeypatch.setattr(processing_utils, "encode_pil_to_bytes", lambda img, fmt: encoded.append(1) or encode(img, fmt))
+    picture = Image.effect_noise((40, 30), 50)
+    first = gradio_fixes.save_pil_to_cache(picture, str(tmp_path), format="png")
+    assert gradio_fixes.save_pil_to_cache(picture, str(tmp_path), format="png") == first and encoded == [1]
+    same_pixels = picture.copy()                             # another object: encoded, and found at the same path
+    assert gradio_fixes.save_pil_to_cache(same_pixels, str(tmp_path), format="png") == first and encoded == [1, 1]

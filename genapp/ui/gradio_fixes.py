@@ -58,6 +58,8 @@ import math
 import os
 import reprlib
 import tempfile
+import threading
+import weakref
 from pathlib import Path
 
 import gradio as gr
@@ -79,12 +81,37 @@ def write_once(path: Path, data: bytes) -> None:
 
 # 1. cache files written once
 
+_WRITTEN: dict = {}           # id(picture) -> (a weak reference to it, {(cache_dir, name, format): path})
+_WRITTEN_LOCK = threading.Lock()
+
+
 def save_pil_to_cache(img, cache_dir: str, name: str = "image", format: str = "webp") -> str:
-    """processing_utils.save_pil_to_cache (the same content-hashed path), written once and atomically."""
+    """processing_utils.save_pil_to_cache (the same content-hashed path), written once and atomically; a
+    picture object already written (a shared result sent again: ui/shared.py) is not encoded again."""
+    key = (cache_dir, name, format)
+    with _WRITTEN_LOCK:
+        ref, paths = _WRITTEN.get(id(img), (None, None))
+        if ref is not None and ref() is img and key in paths and os.path.exists(paths[key]):
+            return paths[key]
     data = processing_utils.encode_pil_to_bytes(img, format)
-    path = (Path(cache_dir) / processing_utils.hash_bytes(data) / f"{name}.{format}").resolve()
-    write_once(path, data)
-    return str(path)
+    path = str((Path(cache_dir) / processing_utils.hash_bytes(data) / f"{name}.{format}").resolve())
+    write_once(Path(path), data)
+    with _WRITTEN_LOCK:
+        ref, paths = _WRITTEN.get(id(img), (None, None))
+        if ref is None or ref() is not img:
+            ident = id(img)
+            ref, paths = weakref.ref(img, lambda _, ident=ident: _forget(ident)), {}
+            _WRITTEN[ident] = (ref, paths)
+        paths[key] = path
+    return path
+
+
+def _forget(ident: int):
+    """A written picture was freed: drop its entry (unless its id already serves a newer picture)."""
+    with _WRITTEN_LOCK:
+        entry = _WRITTEN.get(ident)
+        if entry is not None and entry[0]() is None:
+            del _WRITTEN[ident]
 
 
 def save_audio_to_cache(data, sample_rate: int, format: str, cache_dir: str) -> str:

@@ -8,6 +8,7 @@ and writes nothing again.
 A refusal or a failure is not kept: the next identical request computes again. Inputs that are not plain
 values (an uploaded picture as an array) are not keyed: such a request is computed as before."""
 import functools
+import inspect
 import os
 import sys
 import threading
@@ -105,9 +106,11 @@ def _fresh(value):
     return value
 
 
-def _key(name: str, args, kwargs):
-    """A hashable key of a call, or None where an argument is not a plain value."""
-    key = (name, args, tuple(sorted((k, v) for k, v in kwargs.items() if k != "progress")))
+def _key(name: str, signature: inspect.Signature, args, kwargs):
+    """A hashable key of a call, its arguments by name but its progress bar (Gradio passes a new gr.Progress
+    by position each time), or None where an argument is not a plain value."""
+    bound = signature.bind(*args, **kwargs).arguments
+    key = (name, tuple((k, v) for k, v in bound.items() if k != "progress"))
     try:
         hash(key)
     except TypeError:
@@ -117,9 +120,11 @@ def _key(name: str, args, kwargs):
 
 def shared(fn, name: str, results: SharedResults = RESULTS):
     """`fn` (a main button's handler, named `name`) with its results shared between identical calls."""
+    signature = inspect.signature(fn)
+
     @functools.wraps(fn)
     def sharing(*args, **kwargs):
-        key = _key(name, args, kwargs)
+        key = _key(name, signature, args, kwargs)
         if key is None:
             return fn(*args, **kwargs)
         return _fresh(results.get(key, lambda: fn(*args, **kwargs)))
