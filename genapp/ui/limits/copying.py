@@ -4,7 +4,7 @@ import gradio as gr
 
 from ... import studio
 from ...studio.copying import TAB_COUNTS, check_nearest_training, checkpoint_modality, nearest_training
-from ..common import first_of, progress_callback, speaks_errors, wire
+from ..common import first_of, progress_callback, speaks_errors, wire, worked_example_later
 
 MODALITIES = [("Pictures", "image"), ("Sounds", "audio"), ("Names", "text")]
 FIRST_FAMILY = {"image": "gan", "audio": "gan", "text": "vae"}      # the family each kind of sample opens on
@@ -103,7 +103,6 @@ def worked_example(request: dict) -> tuple:
 
 def build():
     opening = defaults()
-    first = worked_example(opening)
     with gr.Row():
         with gr.Column(scale=1, min_width=300):
             modality = gr.Radio(MODALITIES, value="image", label="What to check")
@@ -119,11 +118,11 @@ def build():
             with gr.Accordion("What to notice", open=False):
                 gr.Markdown(WHAT_TO_NOTICE)
         with gr.Column(scale=2):
-            verdict = gr.Markdown(first[5])
+            verdict = gr.Markdown()
             with gr.Row():
-                sample = gr.Image(first[0], label="The sample", type="pil", format="png", interactive=False,
+                sample = gr.Image(label="The sample", type="pil", format="png", interactive=False,
                                   height=200, scale=1)
-                neighbours = gr.Gallery(first[2], label="Its nearest training examples (distance · #index)",
+                neighbours = gr.Gallery(label="Its nearest training examples (distance · #index)",
                                         format="png", columns=5, height=200, object_fit="contain",
                                         preview=False, scale=3)
             with gr.Row():
@@ -134,6 +133,8 @@ def build():
                                  visible=False, label="Nearest training names")
 
     outputs = [sample, sample_clip, neighbours, neighbour_clips, names, verdict]
+    # in the background from start: it reads (or downloads) the training data, 0.45 s the server need not wait for
+    worked_example_later(lambda: worked_example(opening), [], outputs, "nearest_training_example")
     modality.change(pick_modality, modality, [checkpoint, label, n, sample, sample_clip, neighbours,
                                               neighbour_clips, names], api_visibility="private")
     checkpoint.change(class_menu, checkpoint, label, api_visibility="private", preprocess=False)
