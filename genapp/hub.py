@@ -138,8 +138,9 @@ def describe(name: str) -> Checkpoint:
     """The checkpoint's description of itself (its config.json's _genapp record), read once."""
     config = json.loads((resolve(name) / "config.json").read_text())
     if DESCRIPTION not in config:
-        raise UnknownCheckpoint(f"{name}: its config.json does not describe it (no {DESCRIPTION!r}); "
-                                f"retrain it with python -m genapp train {name}")
+        raise UnknownCheckpoint(f"{name}: its config.json does not describe it (no {DESCRIPTION!r}): it was saved "
+                                f"before checkpoints described themselves; `python -m genapp train {name}` writes "
+                                f"it again, and `python -m genapp publish` sends the bundled one to the Hub")
     record = config[DESCRIPTION]
     return Checkpoint(name=name, **{**record, "class_names": tuple(record.get("class_names", ()))})
 
