@@ -73,7 +73,8 @@ def with_progress(fn):
 
 def wire(button, check, run, inputs, outputs, *, api_name: str, preprocess: bool = True, **queue):
     """A main button's events: `check` first, private and with no outputs, so that a refused request leaves
-    what is on screen; then, if it passed, `run` (its progress bar moving, see with_progress), the API's
+    what is on screen (a run that raises gr.Error covers each of its outputs with an "Error" badge in Gradio
+    6.31, the last result hidden: tried on a one-button app in Chromium); then, if it passed, `run` (its progress bar moving, see with_progress), the API's
     endpoint `api_name`. Both take `inputs` with the same `preprocess` (gradio_fixes says which); `queue`:
     the run's concurrency (MAIN_QUEUE, or concurrency_limit=...). Identical runs share one result (shared.py).
     Returns the run's event, for a step after it."""
