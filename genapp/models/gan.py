@@ -107,7 +107,7 @@ class Generator(ModelMixin, ConfigMixin):
     @torch.no_grad()
     def sample(self, n, generator=None, labels=None, callback=None):
         """n samples from z ~ N(0, I) drawn with the given torch.Generator. One pass: callback is not called."""
-        z = torch.randn((n, self.latent_dim), generator=generator, device=self.device)
+        z = self.draw_latent(n, generator, labels)
         return self.decode(z, labels)
 
 

@@ -24,10 +24,6 @@ class Generative:
     def latent_dim(self) -> int:
         return self.model.latent_dim
 
-    @property
-    def config(self):
-        return self.model.config
-
     def sample(self, n: int, generator: torch.Generator | None = None, labels=None, callback=None, **options):
         """n samples as data: pictures (n, C, H, W) in [0, 1], log-mel pictures, or one-hot rows of text.
         options: the family's sampler options (the checkpoint's description lists them: Gibbs steps,

@@ -166,7 +166,7 @@ class VAE(ModelMixin, ConfigMixin):
         """n samples; z drawn from p(z) with the given torch.Generator. Pictures (n, C, H, W) in
         [0, 1] (the Bernoulli means); text (n, T, V) one-hot rows, each symbol drawn at `temperature`.
         One decoder pass: callback is not called."""
-        z = torch.randn((n, self.latent_dim), generator=generator, device=self.device)
+        z = self.draw_latent(n, generator, labels)
         if self.is_text:
             return self.decoder.generate(self._with_label(z, labels), generator, temperature)
         return self.decode(z, labels)

@@ -41,9 +41,9 @@ def compute_costs(repeats: int = 3, batch: int = 16) -> list[Cost]:
     (the best of `repeats` batches of `batch`), and what its training cost (from its card)."""
     rows = []
     for name in [n for m in ("image", "audio", "text") for n in generators(m)]:
-        model = hub.load(name)
-        labels = torch.zeros(batch, dtype=torch.long) if getattr(model.config, "num_classes", 0) else None
-        if name in generators("text"):        # names: spelled out (a text GAN's codes through its decoder)
+        described, model = hub.describe(name), hub.generator(name)
+        labels = torch.zeros(batch, dtype=torch.long) if described.conditional else None
+        if described.modality == "text":      # names: spelled out (a text GAN's codes through its decoder)
             draw = lambda n, g, name=name: sample_names(name, n, g)
         else:
             draw = lambda n, g, model=model, labels=labels: model.sample(n, g, None if labels is None else labels[:n])
@@ -55,9 +55,8 @@ def compute_costs(repeats: int = 3, batch: int = 16) -> list[Cost]:
             draw(batch, torch.Generator().manual_seed(seed))
             times.append((time.perf_counter() - t0) * 1000 / batch)
         training = read_metrics(hub.resolve(name)).get("training", {})
-        parameters = sum(p.numel() for p in model.parameters())
-        if getattr(model.config, "decoder", ""):                        # a text GAN needs its decoder too
-            parameters += sum(p.numel() for p in hub.load(name, model.config.decoder).parameters())
+        # a text GAN's autoencoder counts too: it spells the codes out
+        parameters = sum(p.numel() for net in (model.model, model.decoder) if net is not None for p in net.parameters())
         rows.append(Cost(name, parameters, round(counter.get_total_flops() / 1e6, 2), round(min(times), 3),
                          training.get("seconds"), training.get("device", "")))
     return rows
