@@ -93,8 +93,8 @@ def run_encode(request: EncodeRequest, progress=None) -> Encoded:
     ms = (time.perf_counter() - t0) * 1000
     error = float((rebuilt - x).pow(2).mean())
     vae_error = None
-    one_pass = hub.serving(described.dataset, "vae")
-    if losses and one_pass:                     # a search: compare with one encoder pass on the same picture
+    one_pass = hub.serving(described.dataset, "vae") if losses else []
+    if one_pass:                                # a search: compare with one encoder pass on the same picture
         with torch.inference_mode():
             vae = hub.generator(one_pass[0].name)
             vae_error = float((vae.decode(vae.encode(x, y), y) - x).pow(2).mean())
