@@ -122,7 +122,7 @@ def inversions(repeats: int) -> list[dict]:
         pass                                                             # no MNIST here: no digit to place
     try:
         wave = audio.load_clips(hub.data_folder("fsdd"), "test")[0][0].numpy()
-        inputs.append(("recording", "fsdd", (audio.SAMPLE_RATE, wave)))
+        inputs.append(("recording", "fsdd", (audio.FSDD.sample_rate, wave)))
     except (FileNotFoundError, AssertionError):
         pass                                                             # no FSDD here: no recording to place
     rows = []

@@ -1,4 +1,4 @@
-"""Command line: python -m genapp train|eval|generate|interpolate|toy|uses|bench|augment|publish."""
+"""Command line: python -m genapp train|eval|generate|melody|interpolate|toy|uses|bench|augment|publish|data."""
 import argparse
 import json
 import sys
@@ -39,8 +39,25 @@ def main(argv=None):
     p.add_argument("--label", "-l", default="any", help="class: 'any', an index 0-9 or a class name")
     p.add_argument("--steps", type=int, default=None, help="Gibbs steps (RBM only)")
     p.add_argument("--temperature", "-t", type=float, default=1.0, help="letter temperature (text VAE only)")
+    p.add_argument("--instrument", default=None, help="instrument family of a note (notes checkpoints, with --pitch)")
+    p.add_argument("--pitch", default=None, help="a note name, e.g. C4 or F#3 (notes checkpoints, with --instrument)")
     p.add_argument("--out", "-o", required=True, help="file to write: .png for pictures, .wav for sound, "
                    ".txt for names")
+
+    p = sub.add_parser("melody", help="a tune played by one generated instrument (or one morphing into another), "
+                       "as the Melody panel plays it: a WAV", formatter_class=fmt)
+    p.add_argument("name", help="a notes checkpoint, e.g. gan-notes")
+    p.add_argument("--tune", required=True, help="note names with lengths in beats, e.g. 'C4 E4 G4 C5:2' (R: a rest)")
+    p.add_argument("--instrument", default="piano", help="instrument family")
+    p.add_argument("--to-instrument", default=None, help="morph into this family across the tune")
+    p.add_argument("--seed", "-s", type=int, default=0)
+    p.add_argument("--bpm", type=float, default=100, help="beats per minute")
+    p.add_argument("--out", "-o", required=True, help="the WAV to write")
+
+    p = sub.add_parser("data", help="write a data set that is rendered, not downloaded, to a folder", formatter_class=fmt)
+    p.add_argument("dataset", choices=("notes",), help="notes: every instrument note, rendered from the soundfont")
+    p.add_argument("--out", "-o", required=True, help="folder to write the WAV files into")
+    p.add_argument("--soundfont-dir", default=None, help="folder holding the soundfont (default: the data set's)")
 
     p = sub.add_parser("interpolate", help="walk between two points of a checkpoint's latent space: an "
                        "animated GIF or the captioned strip (.png) for pictures, a WAV for sound, a .txt of "
@@ -136,6 +153,9 @@ def main(argv=None):
             if kind == "txt":
                 result = studio.generate_names(args.name, args.n, args.seed, args.temperature, args.steps)
                 data = result.text.encode()
+            elif kind == "wav" and (args.instrument or args.pitch):
+                result = studio.generate_notes(args.name, args.instrument, args.pitch, args.n, args.seed, args.steps)
+                data = result.wav
             elif kind == "wav":
                 result = studio.generate_audio(args.name, args.n, args.seed, args.label, args.steps)
                 data = result.wav
@@ -147,6 +167,22 @@ def main(argv=None):
         with open(args.out, "wb") as f:
             f.write(data)
         print(f"{args.out}: {args.n} samples of {args.name}, seed {args.seed}, {result.ms:.0f} ms")
+    elif args.command == "melody":
+        from . import studio
+        try:
+            m = studio.play_melody(args.name, args.tune, args.instrument, args.to_instrument, args.seed, args.bpm)
+        except studio.BadRequest as e:
+            sys.exit(f"error: {e}")
+        with open(args.out, "wb") as f:
+            f.write(m.wav)
+        print(f"{args.out}: {len(m.pcm) / m.sample_rate:.1f} s of {args.name}, seed {args.seed}, {m.ms:.0f} ms")
+    elif args.command == "data":
+        from .data.notes import write_notes
+        try:
+            count = write_notes(args.out, args.soundfont_dir)
+        except (OSError, ImportError) as e:
+            sys.exit(f"error: {e}")
+        print(f"{args.out}: {count} notes as WAV files")
     elif args.command == "interpolate":
         from . import studio
         seed_or = lambda v: int(v) if v.isdigit() else None

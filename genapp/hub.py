@@ -74,6 +74,11 @@ class Checkpoint:
     decoder: str = ""
 
     @property
+    def sound(self):
+        """How its data set's clips are pictures (data.audio.Sound); None for pictures and text."""
+        return DATASETS[self.dataset].sound
+
+    @property
     def conditional(self) -> bool:
         return bool(self.class_names)
 

@@ -56,7 +56,7 @@ def test_generate_audio_plays_each_family_and_downloads_a_zip_with_provenance(cl
     players, spectrograms = slots[0::2], slots[1::2]
     for path in players:                          # three players, each two 1-s clips and a gap
         pcm, rate = sf.read(path, dtype="int16")
-        assert rate == audio.SAMPLE_RATE and len(pcm) == 2 * audio.CLIP_SAMPLES + int(0.25 * audio.SAMPLE_RATE)
+        assert rate == audio.FSDD.sample_rate and len(pcm) == 2 * audio.FSDD.clip_samples + int(0.25 * audio.FSDD.sample_rate)
     assert all(Path(p).is_file() for p in spectrograms)
     with zipfile.ZipFile(download) as z:
         assert sorted(z.namelist()) == ["gan-fsdd.wav", "rbm-fsdd.wav", "vae-fsdd.wav"]

@@ -207,8 +207,8 @@ def test_cli_interpolate_from_a_picture_file(tmp_path):
 def test_a_sound_walk_gives_one_wav_a_clip_per_step_and_the_same_bytes_again():
     from genapp.data import audio
     r = studio.walk("vae-fsdd", 1, 2, 5, True, "3", "8")
-    assert r.sample_rate == audio.SAMPLE_RATE and len(r.clips) == 5
-    assert len(r.pcm) == 5 * audio.CLIP_SAMPLES + 4 * int(0.1 * audio.SAMPLE_RATE)
+    assert r.sample_rate == audio.FSDD.sample_rate and len(r.clips) == 5
+    assert len(r.pcm) == 5 * audio.FSDD.clip_samples + 4 * int(0.1 * audio.FSDD.sample_rate)
     assert r.wav == studio.walk("vae-fsdd", 1, 2, 5, True, "3", "8").wav
     assert wav_metadata(r.wav)["checkpoint"] == "vae-fsdd"
     assert r.recognised[0] == "3" and r.recognised[-1] == "8"
@@ -218,7 +218,8 @@ def test_a_recording_at_any_rate_and_channel_count_lands_like_the_training_clip(
     import numpy as np
     import soundfile as sf
     from genapp.data import DATASETS
-    from genapp.studio.clips import resample, to_model_input
+    from genapp.studio.clips import resample
+    to_model_input = lambda clip: studio.clips.to_model_input(clip, DATASETS["fsdd"].sound)
     data, rate = sf.read(f"{DATASETS['fsdd'].default_dir}/7_jackson_0.wav", dtype="float32")
     up = resample(data.astype(np.float64), rate, 44100)
     take = np.concatenate([np.zeros(20000), up, np.zeros(30000)])
@@ -230,7 +231,7 @@ def test_a_recording_at_any_rate_and_channel_count_lands_like_the_training_clip(
     for name in ("vae-fsdd", "gan-fsdd", "rbm-fsdd"):
         assert studio.encode_picture(name, buffer.getvalue()).label == 7
     for bad, words in [(b"RIFF....WAVEjunk", "not a sound"), ((8000, np.zeros(8000, np.int16)), "silent"),
-                       ((8000, np.ones(8000 * 31, np.int16)), "at most 30 s"), ((7, np.ones(10)), "sample rate"),
+                       ((8000, np.ones(8000 * 31, np.int16)), "longest taken is 30 s"), ((7, np.ones(10)), "sample rate"),
                        (None, "Record a clip")]:
         with pytest.raises(studio.BadRequest, match=words):
             to_model_input(bad)

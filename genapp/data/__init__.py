@@ -1,10 +1,12 @@
 """Every data set the checkpoints learn from, by name, and its examples as the nets take them:
 (N, C, H, W) tensors in [0, 1] (pictures, or log-mel pictures of sound), or (N, length, vocabulary)
 one-hot rows of text, and class labels (zeros where a data set has no classes)."""
-from . import audio, image, text
+import torch
+
+from . import audio, image, notes, text
 from .dataset import Dataset
 
-DATASETS: dict[str, Dataset] = image.DATASETS | {"fsdd": audio.DATASET, "names": text.DATASET}
+DATASETS: dict[str, Dataset] = image.DATASETS | {d.name: d for d in (audio.DATASET, notes.DATASET, text.DATASET)}
 
 
 def load_tensors(dataset: str, data_dir, split: str, device="cpu"):
@@ -12,7 +14,15 @@ def load_tensors(dataset: str, data_dir, split: str, device="cpu"):
         raise ValueError(f"unknown data set {dataset!r}; known: {', '.join(DATASETS)}")
     modality = DATASETS[dataset].modality
     if modality == "audio":
-        return audio.load_tensors(data_dir, split, device)
+        waves, labels = DATASETS[dataset].read(data_dir, split)
+        return pictures_of(DATASETS[dataset].sound, waves).to(device), labels.to(device)
     if modality == "text":
         return text.load_tensors(data_dir, split, device)
     return image.load_tensors(dataset, data_dir, split, device)
+
+
+def pictures_of(sound, waves, batch: int = 512):
+    """(N, samples) waves -> (N, *sound.shape) pictures, a batch at a time (an STFT of every note at
+    once would take gigabytes)."""
+    with torch.inference_mode():
+        return torch.cat([sound.spectrogram(waves[i:i + batch]) for i in range(0, len(waves), batch)])

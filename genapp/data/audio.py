@@ -1,6 +1,8 @@
-"""Spoken digits as pictures: the Free Spoken Digit Dataset (Jakobovski et al., CC BY-SA 4.0) cut to
-one-second clips at 8 kHz, turned into log-mel spectrograms the image nets take as one-channel
-pictures (SHAPE = (1, 64, 64), values in [0, 1]), and back into sound with Griffin-Lim.
+"""Sound as pictures: a clip of fixed length turned into a log-frequency power picture the image nets
+take as one channel (values in [0, 1]), and back into sound with Griffin-Lim. A data set of sound names
+its `Sound`: the Free Spoken Digit Dataset (Jakobovski et al., CC BY-SA 4.0), cut to one-second clips
+at 8 kHz, is seen on the mel scale (FSDD below); instrument notes (data/notes.py) at 16 kHz on a scale
+of their own.
 
 Spectrograms and Griffin-Lim are torch's own stft/istft: no extra dependency (torchaudio's wheels
 are pinned to other torch versions; librosa brings numba and scipy) and it runs where the models
@@ -8,6 +10,8 @@ run. WAV files are read (and, in studio/render.py, written) only through soundfi
 """
 import math
 import re
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -16,43 +20,136 @@ import torch
 
 from .dataset import Dataset
 
+
+# the pictures
+
+def hz_to_mel(f):
+    """The HTK mel scale, mel = 2595 log10(1 + f / 700) (O'Shaughnessy 1987)."""
+    return 2595 * np.log10(1 + np.asarray(f, dtype=np.float64) / 700)
+
+
+def mel_to_hz(m):
+    return 700 * (10 ** (np.asarray(m, dtype=np.float64) / 2595) - 1)
+
+
+def filterbank(edges_hz, n_fft: int, sample_rate: int) -> torch.Tensor:
+    """(len(edges) - 2, n_fft // 2 + 1) triangular filters, filter i rising from edges[i] to a peak of
+    1 at edges[i + 1] and falling to edges[i + 2]."""
+    edges = torch.as_tensor(edges_hz, dtype=torch.float64)
+    freqs = torch.linspace(0, sample_rate / 2, n_fft // 2 + 1, dtype=torch.float64)
+    lower, centre, upper = edges[:-2, None], edges[1:-1, None], edges[2:, None]
+    rising, falling = (freqs - lower) / (centre - lower), (upper - freqs) / (upper - centre)
+    return torch.clamp(torch.minimum(rising, falling), min=0).float()
+
+
+@dataclass(frozen=True)
+class Sound:
+    """How a data set's clips are pictures: `bands` filters (equally spaced on the mel scale from 0 Hz
+    to Nyquist, or on a log scale of frequency from `low_hz`, as a piano's keys are) by `frames` STFT
+    hops of `clip` seconds at `sample_rate`; every clip's largest sample is `peak`; a picture's 1 is
+    `top_db` decibels of band power and its 0 is `range_db` below."""
+    sample_rate: int
+    n_fft: int
+    hop: int
+    bands: int
+    frames: int
+    scale: str = "mel"          # mel | log
+    low_hz: float = 0.0         # the lowest filter's lower edge (log scale)
+    peak: float = 0.5
+    top_db: float = 40.0
+    range_db: float = 80.0
+    gap: float = 0.25           # seconds of silence between clips played in a row
+    align: str = "centre"       # where a clip sits in its fixed length: centre | onset (a note starts at 0)
+
+    @property
+    def clip_samples(self) -> int:
+        return self.hop * self.frames
+
+    @property
+    def shape(self) -> tuple:
+        return (1, self.bands, self.frames)
+
+    @cached_property
+    def filters(self) -> torch.Tensor:
+        """(bands, n_fft // 2 + 1) triangular filters, low frequencies first."""
+        nyquist = self.sample_rate / 2
+        if self.scale == "mel":
+            edges = mel_to_hz(np.linspace(0, hz_to_mel(nyquist), self.bands + 2))
+        else:
+            edges = np.geomspace(self.low_hz, nyquist, self.bands + 2)
+        return filterbank(edges, self.n_fft, self.sample_rate)
+
+    @cached_property
+    def inverse(self) -> torch.Tensor:
+        return torch.linalg.pinv(self.filters)
+
+    def fixed_length(self, wave: np.ndarray, n: int | None = None) -> np.ndarray:
+        """Centre a clip in n samples (a clip's length by default): pad with silence on both sides, or
+        cut both ends; or, aligned at the onset, keep its first n samples, padded at the end."""
+        n = self.clip_samples if n is None else n
+        if self.align == "onset":
+            return np.pad(wave[:n], (0, max(0, n - len(wave))))
+        if len(wave) >= n:
+            start = (len(wave) - n) // 2
+            return wave[start:start + n]
+        left = (n - len(wave)) // 2
+        return np.pad(wave, (left, n - len(wave) - left))
+
+    def stft(self, wave):
+        return torch.stft(wave, self.n_fft, self.hop, window=torch.hann_window(self.n_fft, device=wave.device),
+                          center=True, return_complex=True)
+
+    def spectrogram(self, wave: torch.Tensor) -> torch.Tensor:
+        """(B, clip_samples) -> (B, 1, bands, frames) log band power in [0, 1] (range_db decibels below
+        top_db; low frequencies in row 0). The STFT's last frame, centred on the clip's end, is dropped."""
+        power = self.stft(wave).abs().pow(2)[..., :self.frames]           # (B, n_fft/2 + 1, frames)
+        db = 10 * torch.log10(self.filters.to(power.device) @ power + 1e-10)   # (B, bands, frames)
+        return ((db - self.top_db + self.range_db) / self.range_db).clamp(0, 1).unsqueeze(1)
+
+    def griffin_lim(self, magnitude: torch.Tensor, iterations: int = 32, momentum: float = 0.99) -> torch.Tensor:
+        """(B, n_fft/2 + 1, frames) STFT magnitudes -> (B, clip_samples) waveform whose STFT magnitude
+        approaches them: Griffin & Lim 1984, with the momentum of Perraudin et al. 2013 ("A fast
+        Griffin-Lim algorithm"). Starts from zero phase, so it is deterministic."""
+        window = torch.hann_window(self.n_fft, device=magnitude.device)
+        istft = lambda s: torch.istft(s, self.n_fft, self.hop, window=window, center=True,
+                                      length=self.clip_samples)
+        angles = torch.ones_like(magnitude, dtype=torch.complex64)
+        previous = torch.zeros_like(angles)
+        for _ in range(iterations):
+            rebuilt = self.stft(istft(magnitude * angles))
+            accelerated = rebuilt - previous * (momentum / (1 + momentum))
+            angles = accelerated / accelerated.abs().clamp(min=1e-8)
+            previous = rebuilt
+        return istft(magnitude * angles)
+
+    def waveform(self, picture: torch.Tensor, iterations: int = 32) -> torch.Tensor:
+        """(B, 1, bands, frames) in [0, 1] -> (B, clip_samples) in [-1, 1]: undo the decibel scaling,
+        map band power back to linear frequencies with the filters' pseudo-inverse, then Griffin-Lim.
+        The phase is reconstructed, not generated: that is what makes the sound a little robotic."""
+        db = picture.squeeze(1) * self.range_db + self.top_db - self.range_db
+        band_power = 10 ** (db / 10)                                      # (B, bands, frames)
+        power = (self.inverse.to(band_power.device) @ band_power).clamp(min=0)
+        magnitude = torch.cat([power, power[..., -1:]], -1).sqrt()        # the dropped last frame, repeated
+        return self.griffin_lim(magnitude, iterations).clamp(-1, 1)
+
+    def pcm16(self, waves: torch.Tensor, gap: float | None = None) -> np.ndarray:
+        """(B, samples) in [-1, 1] -> (samples,) int16: the clips in a row, `gap` seconds of silence
+        between (the Sound's own gap by default)."""
+        silence = torch.zeros(int((self.gap if gap is None else gap) * self.sample_rate))
+        parts = [p for w in waves for p in (w, silence)][:-1]
+        return (torch.cat(parts).clamp(-1, 1) * 32767).round().short().numpy()
+
+
+# spoken digits: 64 ms windows (finer bins: no empty low mel filter), 64 hops a second; picture 1 =
+# +40 dB mel power (the loudest training clip: +34.5), 0 = -40 dB
+FSDD = Sound(sample_rate=8000, n_fft=512, hop=125, bands=64, frames=64)
 DEFAULT_DIR = "../shared/data/fsdd/recordings"
 LICENCE = "CC BY-SA 4.0, Free Spoken Digit Dataset (Jakobovski et al.)"
-SAMPLE_RATE = 8000
-CLIP_SAMPLES = SAMPLE_RATE          # one second
-N_FFT, HOP = 512, 125               # 64 ms windows (finer bins: no empty low mel filter), 64 hops a second
-N_MELS, FRAMES = 64, 64
-SHAPE = (1, N_MELS, FRAMES)
-PEAK = 0.5                          # every clip's largest sample after loading
-TOP_DB, RANGE_DB = 40.0, 80.0       # picture 1 = +40 dB mel power (the loudest training clip: +34.5), 0 = -40 dB
 FILE = re.compile(r"(\d)_([a-z]+)_(\d+)\.wav")
-DATASET = Dataset(
-    "fsdd", "Free Spoken Digit Dataset", tuple(str(i) for i in range(10)), DEFAULT_DIR, LICENCE,
-    modality="audio", hub_licence="cc-by-sa-4.0",     # share-alike: what is built on it too
-    # 3,000 files fetched one by one took 416 s from the Hub stand-in (a HEAD and a GET each); one tar, seconds
-    subfolder="fsdd/recordings", files=("*.wav",), archive="recordings.tar",
-    checkpoints=("vae-fsdd", "gan-fsdd", "rbm-fsdd", "eval-fsdd"), validation=300, yardstick=300,
-    split="3,000 recordings (6 speakers x 10 digits x 50 takes) at 8 kHz, official split: takes 0-4 are the test "
-          "set (300 clips), takes 5-49 training (2,700; a fixed random 300 of them for validation during "
-          "training). Each clip is centred in 1 s, peak-normalised, and seen as a 64 x 64 log-mel picture "
-          "(`genapp/data/audio.py`)",
-    source="the Free Spoken Digit Dataset's `recordings/` (Jakobovski et al., git tag at commit 26eb9aa): mono "
-           "8 kHz WAV files named `{digit}_{speaker}_{take}.wav`")
-
-
 # loading
 
-def fixed_length(wave: np.ndarray, n: int = CLIP_SAMPLES) -> np.ndarray:
-    """Centre a clip in n samples: pad with silence on both sides, or cut both ends."""
-    if len(wave) >= n:
-        start = (len(wave) - n) // 2
-        return wave[start:start + n]
-    left = (n - len(wave)) // 2
-    return np.pad(wave, (left, n - len(wave) - left))
-
-
 def load_clips(data_dir: str | Path = DEFAULT_DIR, split: str = "train"):
-    """(waves (N, CLIP_SAMPLES) float32 peak-normalised to PEAK, digits (N,) int64, speakers list) of
+    """(waves (N, FSDD.clip_samples) float32 peak-normalised to FSDD.peak, digits (N,) int64, speakers list) of
     the official split: takes 0-4 of every speaker and digit are the test set, takes 5-49 training.
     Recordings differ in loudness by ~30 dB between speakers; normalising lets models spend
     their capacity on what was said, not on how loudly."""
@@ -63,77 +160,35 @@ def load_clips(data_dir: str | Path = DEFAULT_DIR, split: str = "train"):
         if match is None or (int(match[3]) < 5) != (split == "test"):
             continue
         wave, rate = sf.read(path, dtype="float32", always_2d=True)
-        assert rate == SAMPLE_RATE, f"{path.name}: {rate} Hz, expected {SAMPLE_RATE}"
+        assert rate == FSDD.sample_rate, f"{path.name}: {rate} Hz, expected {FSDD.sample_rate}"
         wave = wave.mean(1)
-        waves.append(fixed_length(wave * (PEAK / max(np.abs(wave).max(), 1e-4))))
+        waves.append(FSDD.fixed_length(wave * (FSDD.peak / max(np.abs(wave).max(), 1e-4))))
         digits.append(int(match[1]))
         speakers.append(match[2])
     assert waves, f"no FSDD recordings in {data_dir}"
     return torch.from_numpy(np.stack(waves)).float(), torch.tensor(digits), speakers
 
 
+def read_clips(data_dir: str | Path, split: str):
+    """(waves, digits) of a split: what the data set's registry entry reads."""
+    return load_clips(data_dir, split)[:2]
+
+
 def load_tensors(data_dir: str | Path = DEFAULT_DIR, split: str = "train", device="cpu"):
-    """(x, y) as the nets take them: x (N, 1, N_MELS, FRAMES) log-mel pictures in [0, 1], y (N,) digits."""
+    """(x, y) as the nets take them: x (N, *FSDD.shape) log-mel pictures in [0, 1], y (N,) digits."""
     waves, digits, _ = load_clips(data_dir, split)
-    return spectrogram(waves).to(device), digits.to(device)
+    return FSDD.spectrogram(waves).to(device), digits.to(device)
 
 
-# spectrograms
-
-def mel_filterbank(n_mels: int = N_MELS, n_fft: int = N_FFT, sample_rate: int = SAMPLE_RATE) -> torch.Tensor:
-    """(n_mels, n_fft // 2 + 1) triangular filters equally spaced on the HTK mel scale,
-    mel = 2595 log10(1 + f / 700) (O'Shaughnessy 1987), from 0 Hz to Nyquist, each peaking at 1."""
-    mel = lambda f: 2595 * math.log10(1 + f / 700)
-    edges = 700 * (10 ** (torch.linspace(0, mel(sample_rate / 2), n_mels + 2, dtype=torch.float64) / 2595) - 1)
-    freqs = torch.linspace(0, sample_rate / 2, n_fft // 2 + 1, dtype=torch.float64)
-    lower, centre, upper = edges[:-2, None], edges[1:-1, None], edges[2:, None]
-    rising, falling = (freqs - lower) / (centre - lower), (upper - freqs) / (upper - centre)
-    return torch.clamp(torch.minimum(rising, falling), min=0).float()
-
-
-def _stft(wave):
-    return torch.stft(wave, N_FFT, HOP, window=torch.hann_window(N_FFT), center=True, return_complex=True)
-
-
-def spectrogram(wave: torch.Tensor) -> torch.Tensor:
-    """(B, CLIP_SAMPLES) -> (B, 1, N_MELS, FRAMES) log-mel power in [0, 1] (RANGE_DB decibels below
-    TOP_DB; low frequencies in row 0). The STFT's last frame, centred on the clip's end, is dropped."""
-    power = _stft(wave).abs().pow(2)[..., :FRAMES]                  # (B, n_fft/2 + 1, FRAMES)
-    db = 10 * torch.log10(mel_filterbank() @ power + 1e-10)           # (B, N_MELS, FRAMES)
-    return ((db - TOP_DB + RANGE_DB) / RANGE_DB).clamp(0, 1).unsqueeze(1)
-
-
-def griffin_lim(magnitude: torch.Tensor, iterations: int = 32, momentum: float = 0.99) -> torch.Tensor:
-    """(B, n_fft/2 + 1, frames) STFT magnitudes -> (B, CLIP_SAMPLES) waveform whose STFT magnitude
-    approaches them: Griffin & Lim 1984, with the momentum of Perraudin et al. 2013 ("A fast
-    Griffin-Lim algorithm"). Starts from zero phase, so it is deterministic."""
-    window = torch.hann_window(N_FFT)
-    istft = lambda s: torch.istft(s, N_FFT, HOP, window=window, center=True, length=CLIP_SAMPLES)
-    angles = torch.ones_like(magnitude, dtype=torch.complex64)
-    previous = torch.zeros_like(angles)
-    for _ in range(iterations):
-        rebuilt = _stft(istft(magnitude * angles))
-        accelerated = rebuilt - previous * (momentum / (1 + momentum))
-        angles = accelerated / accelerated.abs().clamp(min=1e-8)
-        previous = rebuilt
-    return istft(magnitude * angles)
-
-
-def waveform(picture: torch.Tensor, iterations: int = 32) -> torch.Tensor:
-    """(B, 1, N_MELS, FRAMES) in [0, 1] -> (B, CLIP_SAMPLES) in [-1, 1]: undo the decibel scaling,
-    map mel power back to linear frequencies with the filterbank's pseudo-inverse, then Griffin-Lim.
-    The phase is reconstructed, not generated: that is what makes the sound a little robotic."""
-    db = picture.squeeze(1) * RANGE_DB + TOP_DB - RANGE_DB
-    mel_power = 10 ** (db / 10)                                       # (B, N_MELS, FRAMES)
-    power = (torch.linalg.pinv(mel_filterbank()) @ mel_power).clamp(min=0)
-    magnitude = torch.cat([power, power[..., -1:]], -1).sqrt()        # the dropped last frame, repeated
-    return griffin_lim(magnitude, iterations).clamp(-1, 1)
-
-
-# sound out
-
-def pcm16(waves: torch.Tensor, gap: float = 0.25) -> np.ndarray:
-    """(B, samples) in [-1, 1] -> (samples,) int16: the clips in a row, `gap` seconds of silence between."""
-    silence = torch.zeros(int(gap * SAMPLE_RATE))
-    parts = [p for w in waves for p in (w, silence)][:-1]
-    return (torch.cat(parts).clamp(-1, 1) * 32767).round().short().numpy()
+DATASET = Dataset(
+    "fsdd", "Free Spoken Digit Dataset", tuple(str(i) for i in range(10)), DEFAULT_DIR, LICENCE,
+    modality="audio", hub_licence="cc-by-sa-4.0", sound=FSDD, read=read_clips,     # share-alike: what is built on it too
+    # 3,000 files fetched one by one took 416 s from the Hub stand-in (a HEAD and a GET each); one tar, seconds
+    subfolder="fsdd/recordings", files=("*.wav",), archive="recordings.tar",
+    checkpoints=("vae-fsdd", "gan-fsdd", "rbm-fsdd", "eval-fsdd"), validation=300, yardstick=300,
+    split="3,000 recordings (6 speakers x 10 digits x 50 takes) at 8 kHz, official split: takes 0-4 are the test "
+          "set (300 clips), takes 5-49 training (2,700; a fixed random 300 of them for validation during "
+          "training). Each clip is centred in 1 s, peak-normalised, and seen as a 64 x 64 log-mel picture "
+          "(`genapp/data/audio.py`)",
+    source="the Free Spoken Digit Dataset's `recordings/` (Jakobovski et al., git tag at commit 26eb9aa): mono "
+           "8 kHz WAV files named `{digit}_{speaker}_{take}.wav`")

@@ -3,7 +3,7 @@ are (a default folder, its folder under $GENAPP_DATA_DIR, the files its loader r
 licence: what a model card, a dataset card and `publish --datasets` say of it; and the checkpoints that
 learned from it, which the app offers for it."""
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 
 @dataclass(frozen=True)
@@ -25,3 +25,6 @@ class Dataset:
     validation: int = 1000      # training examples held out (a fixed random subset) to validate while training
     yardstick: int = 1000       # test examples whose nearest training example "Is it copying?" compares with
     read: Callable | None = None   # (folder, split) -> its raw examples and labels, for its modality's loader
+    sound: Any = None           # audio: how its clips are pictures (data.audio.Sound)
+    factors: tuple = ()         # labels that combine several: ((name, values), ...); class i is their
+                                # product's i-th, the last factor varying fastest

@@ -8,6 +8,7 @@ import torch
 
 from .. import hub
 from ..data import DATASETS, load_tensors
+from ..models.nets import factor_values
 from ..train.loop import binarize
 from .sample_metrics import (class_histogram, class_kl, frechet_distance, inception_score,
                              nearest_neighbour_distance, precision_recall)
@@ -26,6 +27,15 @@ def evaluator_outputs(clf, x, batch=500):
         feats.append(f)
         preds.append(clf.head(f).argmax(1))
     return torch.cat(feats), torch.cat(preds)
+
+
+def factor_agreements(predicted, labels, dataset: str) -> dict:
+    """For a label of several factors (an instrument and a pitch): factor name -> the share of
+    predictions whose value of that factor is the label's. {} for a plain label."""
+    factors = DATASETS[dataset].factors
+    sizes = tuple(len(values) for _, values in factors)
+    return {name: (p == t).float().mean().item() for (name, _), p, t in
+            zip(factors, factor_values(predicted, sizes), factor_values(labels, sizes))}
 
 
 @dataclass
@@ -73,6 +83,7 @@ def reference(dataset: str, data_dir: str | None = None) -> Reference:
         "class_kl": class_kl(class_histogram(test_pred, k), class_histogram(labels, k)),
         "classes_covered": int((class_histogram(test_pred, k) > 0).sum()),
         "class_agreement": (test_pred == labels).float().mean().item(),
+        **{f"{name}_agreement": share for name, share in factor_agreements(test_pred, labels, dataset).items()},
         "inception_score": inception_score(clf.head(test_feats).softmax(1)),
         "nearest_train_distance": nearest_neighbour_distance(x_test[test_idx[:NUM_NEIGHBOUR]], x_train).median().item(),
     }

@@ -11,12 +11,12 @@ import time
 import torch
 
 from .. import hub
-from ..data import DATASETS, audio
+from ..data import DATASETS
 from ..card import read_metrics, write_metrics
 from ..models.vae import iwae_nll
 from ..train.recipes import RECIPES
 from .ais import ais_log_partition, free_energy_gap, rbm_log_likelihood
-from .reference import NUM_NEIGHBOUR, SEED, evaluator_outputs, reference
+from .reference import NUM_NEIGHBOUR, SEED, evaluator_outputs, factor_agreements, reference
 from .sample_metrics import (class_histogram, class_kl, classes_covered, frechet_distance, inception_score,
                              nearest_neighbour_distance, precision_recall)
 from .figure import metric, progress
@@ -183,13 +183,22 @@ def sample_metrics(model, family, ref) -> dict:
             "reference: test images)", nearest_neighbour_distance(samples[:NUM_NEIGHBOUR], ref.x_train).median(), 3,
             reference=floors["nearest_train_distance"]),
     }
+    for factor, share in factor_agreements(predicted, ref.labels, ref.dataset).items():
+        out[f"{factor}_agreement"] = metric(f"{factor.capitalize()} agreement: requested {factor} recognised by "
+                                            f"eval-{ref.dataset} ({vs})", share, 3,
+                                            reference=floors[f"{factor}_agreement"])
     if not conditional:                               # no class was asked for: nothing to agree with
         del out["class_agreement"]
-    if DATASETS[ref.dataset].modality == "audio":   # what a listener gets: the clip after Griffin-Lim
-        _, heard = evaluator_outputs(clf, audio.spectrogram(audio.waveform(samples)))
+    sound = DATASETS[ref.dataset].sound
+    if sound is not None:                           # what a listener gets: the clip after Griffin-Lim
+        _, heard = evaluator_outputs(clf, sound.spectrogram(sound.waveform(samples)))
         out["class_agreement_heard"] = metric(
-            f"Class agreement after the vocoder (samples -> Griffin-Lim -> log-mel picture; {vs})",
+            f"Class agreement after the vocoder (samples -> Griffin-Lim -> spectrogram picture; {vs})",
             (heard == ref.labels).float().mean(), 3, reference=floors["class_agreement"])
+        for factor, share in factor_agreements(heard, ref.labels, ref.dataset).items():
+            out[f"{factor}_agreement_heard"] = metric(
+                f"{factor.capitalize()} agreement after the vocoder ({vs})", share, 3,
+                reference=floors[f"{factor}_agreement"])
         out["inception_score"] = metric(
             f"Inception-style score exp(E KL(p(y|x) || p(y))) with eval-{ref.dataset} as the classifier, "
             f"at most {ref.num_classes} ({vs}; reference: the test clips)",
@@ -223,11 +232,17 @@ def evaluate(name: str, data_dir: str | None = None, quick: bool = False) -> dic
         out = {"test_accuracy": metric(f"Test accuracy ({len(ref.x_test)} test {examples(ref)})",
                                        (predicted == ref.y_test).float().mean(), 4,
                                        test_class_shares=[round(v, 4) for v in seen.tolist()])}
-        if DATASETS[recipe.dataset].modality == "audio":   # is the vocoder the bottleneck?
-            _, predicted = evaluator_outputs(model, audio.spectrogram(audio.waveform(ref.x_test)))
+        for factor, share in factor_agreements(predicted, ref.y_test, ref.dataset).items():
+            out[f"{factor}_accuracy"] = metric(f"Test accuracy of the {factor} alone", share, 4)
+        sound = DATASETS[recipe.dataset].sound
+        if sound is not None:                              # is the vocoder the bottleneck?
+            _, predicted = evaluator_outputs(model, sound.spectrogram(sound.waveform(ref.x_test)))
             out["round_trip_accuracy"] = metric(
-                "Test accuracy after a Griffin-Lim round trip (log-mel picture -> waveform -> picture)",
+                "Test accuracy after a Griffin-Lim round trip (spectrogram picture -> waveform -> picture)",
                 (predicted == ref.y_test).float().mean(), 4)
+            for factor, share in factor_agreements(predicted, ref.y_test, ref.dataset).items():
+                out[f"{factor}_round_trip_accuracy"] = metric(
+                    f"Test accuracy of the {factor} alone after the round trip", share, 4)
         return out
     out = {}
     # likelihoods in nats are the image literature's yardstick; for sound the sample metrics speak

@@ -23,6 +23,16 @@ def embed_labels(embedding: nn.Embedding, labels):
     return labels @ embedding.weight if labels.is_floating_point() else embedding(labels)
 
 
+def factor_values(labels, factors: tuple) -> list:
+    """Class indices (B,) of a label that combines several factors (an instrument and a pitch; the
+    last factor varies fastest) -> each factor's value, (B,) per factor."""
+    values, rest = [], labels
+    for k in reversed(factors):
+        values.insert(0, rest % k)
+        rest = rest // k
+    return values
+
+
 def fold_batch_norms(model: nn.Module) -> nn.Module:
     """For inference (eval mode): fold each batch norm that follows a convolution in an nn.Sequential
     into the convolution's weights and bias, and put an Identity in its place. The same function up

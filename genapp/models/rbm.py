@@ -19,6 +19,8 @@ import torch.nn.functional as F
 from diffusers.configuration_utils import ConfigMixin, register_to_config
 from diffusers.models.modeling_utils import ModelMixin
 
+from .nets import factor_values
+
 VISIBLE_TYPES = ("bernoulli", "gaussian", "categorical")
 
 
@@ -39,15 +41,19 @@ class RBM(ModelMixin, ConfigMixin):
             show their means, un-standardized), or "categorical" (one softmax over the last axis of
             sample_shape per position, e.g. a character per place in a name; samples are one-hot).
         default_steps: Gibbs sweeps that `sample` runs when not told otherwise.
+        label_factors: for a label that combines several factors (an instrument and a pitch), each
+            one's number of values; then a class's mean example is stored as the overall mean plus
+            each of its factor values' differences from it (a few rows, not one per class).
 
     Buffers, set by training: `class_base_rates` (num_classes, num_visible), each class's mean
-    training example, where the Gibbs chains for a class start; for gaussian units `visible_offset` and
+    training example, where the Gibbs chains for a class start (with label_factors: 1 + the factors'
+    values rows, see class_means); for gaussian units `visible_offset` and
     `visible_scale` (num_visible), the per-pixel mean and spread that standardize the data.
     """
 
     @register_to_config
     def __init__(self, sample_shape: tuple = (1, 28, 28), num_hidden: int = 500, num_classes: int = 10,
-                 visible_type: str = "bernoulli", default_steps: int = 100):
+                 visible_type: str = "bernoulli", default_steps: int = 100, label_factors: tuple = ()):
         super().__init__()
         assert visible_type in VISIBLE_TYPES, f"visible_type must be one of {VISIBLE_TYPES}"
         num_visible = int(torch.tensor(sample_shape).prod())
@@ -56,7 +62,8 @@ class RBM(ModelMixin, ConfigMixin):
         self.c = nn.Parameter(torch.zeros(num_hidden))             # hidden bias
         self.U = nn.Parameter(torch.randn(num_hidden, max(num_classes, 1)) * 0.01)
         self.d = nn.Parameter(torch.zeros(max(num_classes, 1)))    # label bias
-        self.register_buffer("class_base_rates", torch.full((max(num_classes, 1), num_visible), 0.5))
+        rows = 1 + sum(label_factors) if label_factors else max(num_classes, 1)
+        self.register_buffer("class_base_rates", torch.full((rows, num_visible), 0.5))
         if visible_type == "gaussian":
             self.register_buffer("visible_offset", torch.zeros(num_visible))
             self.register_buffer("visible_scale", torch.ones(num_visible))
@@ -193,13 +200,25 @@ class RBM(ModelMixin, ConfigMixin):
         """Mean of the chains' first visible state: the class's mean example when there are label
         units, else the base rates that the visible biases encode (gaussian: the data's mean)."""
         if self.config.num_classes > 0:
-            return self.to_visible(self.class_base_rates[labels])
+            return self.to_visible(self.class_means(labels))
         kind = self.config.visible_type
         if kind == "gaussian":
             return self.b.expand(len(labels), -1)
         if kind == "categorical":
             return self.visible_mean(torch.zeros(len(labels), self.config.num_hidden, device=self.device))
         return torch.sigmoid(self.b).expand(len(labels), -1)
+
+    def class_means(self, labels):
+        """(B, num_visible) each label's mean training example: stored per class, or, with label
+        factors, the overall mean plus each factor value's difference from it."""
+        factors = self.config.label_factors
+        if not factors:
+            return self.class_base_rates[labels]
+        means, first = self.class_base_rates[0].expand(len(labels), -1), 1
+        for k, value in zip(factors, factor_values(labels, factors)):
+            means = means + self.class_base_rates[first + value]
+            first += k
+        return means
 
     def start(self, labels, generator=None):
         """The chains' first state (v, y, mean): a draw of the start means (their values, for

@@ -29,6 +29,8 @@ from .limits import Cost, chain_checkpoints, compute_costs, inverse_duel, rbm_qu
 from .names import (MAX_NAMES, TEMPERATURES, NamesResult, check_names_comparison, compare_names, generate_names,
                     kl_per_char)
 from .sounds import AudioResult, check_sound_comparison, compare_sounds, generate_audio, sounds_zip
+from .notes import Melody, compare_notes, generate_notes, melody_request, notes_request, play_melody
+from . import tunes
 
 
 # serving

@@ -1,6 +1,8 @@
 """A person's sound (an uploaded or recorded clip: any rate, length, channels or format soundfile
-reads) turned into what a sound checkpoint takes: one second at 8 kHz, the speech centred and
-peak-normalised as the training clips were, as a 64 x 64 log-mel picture."""
+reads) turned into what a sound checkpoint takes: a clip of its data set's rate and length (a spoken
+digit: one second at 8 kHz; a note: one second at 16 kHz), the sound placed as theirs were (centred, or
+from its onset)
+and peak-normalised as the training clips were, as the data set's spectrogram picture."""
 import io
 import reprlib
 
@@ -8,14 +10,14 @@ import numpy as np
 import soundfile as sf
 import torch
 
-from ..data import audio
+from ..data.audio import Sound
 from .checks import MAX_UPLOAD_BYTES, BadRequest
 
 MAX_SECONDS = 30
 SILENCE = 0.05                    # below this share of the peak, samples at either end are trimmed
 
 
-def resample(wave: np.ndarray, rate: int, target: int = audio.SAMPLE_RATE) -> np.ndarray:
+def resample(wave: np.ndarray, rate: int, target: int) -> np.ndarray:
     """Band-limited resampling by the FFT: keep (or zero-pad) the spectrum up to the new Nyquist."""
     if rate == target:
         return wave
@@ -50,18 +52,18 @@ def read_clip(clip) -> tuple[int, np.ndarray]:
     if data.size == 0:
         raise BadRequest("The clip is empty.")
     if len(data) > MAX_SECONDS * rate:
-        raise BadRequest(f"The clip is {len(data) / rate:.0f} s long; say one digit in at most {MAX_SECONDS} s.")
+        raise BadRequest(f"The clip is {len(data) / rate:.0f} s long; the longest taken is {MAX_SECONDS} s.")
     return int(rate), data.mean(1) if data.ndim == 2 else data
 
 
-def to_model_input(clip) -> torch.Tensor:
-    """Any clip -> (1, 1, 64, 64) log-mel picture in [0, 1], as the training clips were made."""
+def to_model_input(clip, sound: Sound) -> torch.Tensor:
+    """Any clip -> (1, *sound.shape) picture in [0, 1], as the training clips were made."""
     rate, wave = read_clip(clip)
-    wave = resample(wave.astype(np.float64), rate)
+    wave = resample(wave.astype(np.float64), rate, sound.sample_rate)
     peak = np.abs(wave).max()
     if not np.isfinite(peak) or peak < 1e-3:
-        raise BadRequest("The clip is silent: record (or upload) someone saying a digit.")
+        raise BadRequest("The clip is silent: record (or upload) someone saying a digit, or a note played.")
     loud = np.flatnonzero(np.abs(wave) > SILENCE * peak)
     wave = wave[loud[0]:loud[-1] + 1]                                  # trim the silence at both ends
-    wave = audio.fixed_length(wave * (audio.PEAK / peak)).astype(np.float32)
-    return audio.spectrogram(torch.from_numpy(wave)[None])
+    wave = sound.fixed_length(wave * (sound.peak / peak)).astype(np.float32)
+    return sound.spectrogram(torch.from_numpy(wave)[None])

@@ -30,7 +30,7 @@ import torch
 from PIL import Image
 
 from .. import hub
-from ..data import DATASETS, audio, image, text
+from ..data import DATASETS, image, load_tensors, pictures_of, text
 from .checks import (BadRequest, integer, check_clip_count, check_count, check_label, check_seed,
                      check_steps, checkpoint_dataset, generators)
 from .names import NamesRequest, check_name_count, check_temperature, run_names
@@ -134,7 +134,7 @@ class Pixels:
     flat: torch.Tensor            # (N, D) float32
     sq_norms: torch.Tensor        # (N,) |x|², for |a - b|² = |a|² + |b|² - 2ab
     labels: torch.Tensor          # (N,)
-    waves: torch.Tensor | None    # (N, CLIP_SAMPLES) the real recordings (sound only)
+    waves: torch.Tensor | None    # (N, samples) int16: the real recordings (sound only)
     test_distances: np.ndarray    # (M,) sorted: each test example's distance to its nearest training example
 
 
@@ -163,12 +163,13 @@ def _search(data: Pixels, queries: torch.Tensor, k: int):
 def _pixels(dataset: str, folder: Path) -> Pixels:
     try:
         if DATASETS[dataset].modality == "audio":
-            waves, labels, _ = audio.load_clips(folder, "train")
-            x, x_test = audio.spectrogram(waves), audio.load_tensors(folder, "test")[0]
+            waves, labels = DATASETS[dataset].read(folder, "train")
+            x, x_test = pictures_of(DATASETS[dataset].sound, waves), load_tensors(dataset, folder, "test")[0]
+            waves = (waves.clamp(-1, 1) * 32767).round().short()              # as pcm16 plays them: half the memory
         else:
             (x, labels), x_test = image.load_tensors(dataset, folder, "train"), image.load_tensors(dataset, folder, "test")[0]
             waves = None
-    except (OSError, AssertionError):      # no folder, no file, or no recordings in it
+    except (OSError, AssertionError, ImportError):   # no folder, no file, no recordings, no renderer
         raise missing_data(dataset, folder) from None
     flat = x.flatten(1).contiguous()
     data = Pixels(x, flat, flat.pow(2).sum(1), labels, waves, np.zeros(0))
@@ -304,10 +305,11 @@ def _check_pixels(request: CopyRequest, folder) -> CopyCheck:
                   for d, i in zip(distances[0], indices[0])]
     clip = neighbour_clips = None
     if modality == "audio":
-        clip = (audio.SAMPLE_RATE, audio.pcm16(audio.waveform(sample)))
-        neighbour_clips = (audio.SAMPLE_RATE, audio.pcm16(data.waves[torch.from_numpy(indices[0])], gap=0.4))
+        sound = DATASETS[dataset].sound
+        clip = (sound.sample_rate, sound.pcm16(sound.waveform(sample)))
+        neighbour_clips = (sound.sample_rate, sound.pcm16(data.waves[torch.from_numpy(indices[0])] / 32767, gap=0.4))
     measure = ("pixel L2 distance over 28 x 28 pixels in [0, 1]" if modality == "image" else
-               "L2 distance between log-mel pictures, 64 x 64 values in [0, 1]")
+               f"L2 distance between spectrogram pictures, {' x '.join(map(str, sample.shape[2:]))} values in [0, 1]")
     return CopyCheck(checkpoint, modality, drawn.seed, position, class_names[int(labels[position - 1])], measure,
                      neighbours, _yardstick(data.test_distances, neighbours[0].distance), picture=show(sample),
                      clip=clip, neighbour_clips=neighbour_clips)

@@ -11,7 +11,6 @@ import torch.nn.functional as F
 from PIL import Image
 
 from .. import hub
-from ..data import audio
 from ..models.latent import path
 from .checks import BadRequest, integer, check_label, check_seed, class_names, generators
 from .render import captioned_strip, film, png_bytes, wav_bytes
@@ -138,10 +137,11 @@ def walk_between(checkpoint, a, label_a, b, label_b, steps, spherical, t0, prove
     extra = {}
     if sound:
         with torch.inference_mode():
-            waves = audio.waveform(x)
-        pcm = audio.pcm16(waves, gap=0.1)
-        extra = dict(sample_rate=audio.SAMPLE_RATE, pcm=pcm, clips=[audio.pcm16(w[None]) for w in waves],
-                     wav=wav_bytes(pcm, text))
+            waves = described.sound.waveform(x)
+        pcm = described.sound.pcm16(waves, gap=0.1)
+        extra = dict(sample_rate=described.sound.sample_rate, pcm=pcm,
+                     clips=[described.sound.pcm16(w[None]) for w in waves],
+                     wav=wav_bytes(pcm, text, described.sound.sample_rate))
     ms = (time.perf_counter() - t0) * 1000
     return WalkResult(checkpoint, strip, png_bytes(strip, text), gif, names,
                       [round(p, 4) for p in confidence.tolist()], ms, **extra)

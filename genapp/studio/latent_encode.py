@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import torch
 
 from .. import hub
-from ..data import audio
 from .checks import integer, check_label, check_seed, class_names, generators
 from .latent import WalkResult, endpoint, check_path_steps, check_spherical, check_walker, walk_between
 from .render import one_picture
@@ -42,8 +41,8 @@ def _front_end(checkpoint, sample):
     """The checkpoint, checked, and the sample as it takes it: a picture for image checkpoints, a
     clip for sound checkpoints."""
     check_walker(checkpoint)                     # known, and an image or sound generator
-    front = clips if checkpoint in generators("audio") else pictures
-    return checkpoint, front.to_model_input(sample)
+    sound = hub.describe(checkpoint).sound
+    return checkpoint, pictures.to_model_input(sample) if sound is None else clips.to_model_input(sample, sound)
 
 
 @dataclass(frozen=True)
@@ -102,8 +101,9 @@ def run_encode(request: EncodeRequest, progress=None) -> Encoded:
     extra = {}
     if modality == "audio":
         with torch.inference_mode():
-            extra = dict(sample_rate=audio.SAMPLE_RATE, heard=audio.pcm16(audio.waveform(x)),
-                         rebuilt_sound=audio.pcm16(audio.waveform(rebuilt)))
+            sound = described.sound
+            extra = dict(sample_rate=sound.sample_rate, heard=sound.pcm16(sound.waveform(x)),
+                         rebuilt_sound=sound.pcm16(sound.waveform(rebuilt)))
     return Encoded(checkpoint, z[0].detach(), index, one_picture(x, modality), one_picture(rebuilt, modality), error,
                    ms, METHODS[described.family], vae_error, hashlib.sha256(x.numpy().tobytes()).hexdigest()[:16],
                    [round(v, 6) for v in losses], **extra)

@@ -10,7 +10,7 @@ import torch
 from PIL import Image
 
 from .. import hub
-from ..data import audio, text
+from ..data import text
 from .checks import BadRequest, check_label, check_seed, class_names, generators
 from .render import one_picture
 
@@ -101,15 +101,16 @@ def decode_point(checkpoint, z, label) -> PointView:
     model = hub.generator(checkpoint)
     z = check_latent(z, model.latent_dim)
     index = _class_index(checkpoint, label)
-    modality = hub.describe(checkpoint).modality
+    described = hub.describe(checkpoint)
+    modality, sound = described.modality, described.sound
     t0 = time.perf_counter()
     with torch.inference_mode():
         labels = None if index is None else torch.tensor([index])
         x = model.decode(torch.tensor([z]), labels)
         if modality == "text":
             return PointView(None, None, text.decode(x)[0], (time.perf_counter() - t0) * 1000)
-        sound = (audio.SAMPLE_RATE, audio.pcm16(audio.waveform(x))) if modality == "audio" else None
-    return PointView(one_picture(x, modality), sound, None, (time.perf_counter() - t0) * 1000)
+        clip = (sound.sample_rate, sound.pcm16(sound.waveform(x))) if modality == "audio" else None
+    return PointView(one_picture(x, modality), clip, None, (time.perf_counter() - t0) * 1000)
 
 
 def bookmark(point: Point) -> bytes:

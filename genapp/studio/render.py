@@ -10,7 +10,6 @@ import soundfile as sf
 import torch
 from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 
-from ..data.audio import SAMPLE_RATE
 
 PICTURE_SCALE = 8                 # one shown sample's pixels per data pixel (spectrograms, twice as large: 4)
 STRIP_SCALE = 3                   # a walk's strip: pixels per data pixel (28-pixel frames; spectrograms: 2)
@@ -141,7 +140,7 @@ def png_text(data: bytes) -> dict[str, str]:
     return dict(Image.open(io.BytesIO(data)).text)
 
 
-def wav_bytes(pcm: np.ndarray, metadata: dict[str, str], sample_rate: int = SAMPLE_RATE) -> bytes:
+def wav_bytes(pcm: np.ndarray, metadata: dict[str, str], sample_rate: int) -> bytes:
     """A 16-bit mono WAV of int16 samples; metadata goes into the RIFF INFO chunk (comment:
     key=value lines; software)."""
     buffer = io.BytesIO()

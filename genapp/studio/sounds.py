@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
+from .. import hub
 from ..data import audio
 from .images import GRID_SCALE
 from .render import to_grid, wav_bytes
@@ -30,9 +31,10 @@ def run_sounds(request: SampleRequest, progress=None) -> list[AudioResult]:
     for checkpoint in request.checkpoints:
         t0 = time.perf_counter()
         x, labels, text = draw(checkpoint, request, progress)
-        pcm = audio.pcm16(audio.waveform(x))
+        sound = hub.describe(checkpoint).sound
+        pcm = sound.pcm16(sound.waveform(x))
         ms = (time.perf_counter() - t0) * 1000
-        results.append(AudioResult(checkpoint, audio.SAMPLE_RATE, pcm, wav_bytes(pcm, text),
+        results.append(AudioResult(checkpoint, sound.sample_rate, pcm, wav_bytes(pcm, text, sound.sample_rate),
                                    to_grid(x.flip(2), scale=GRID_SCALE, columns=request.n), labels.tolist(), ms))
     return results
 

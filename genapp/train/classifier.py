@@ -4,14 +4,18 @@ import torch
 import torch.nn.functional as F
 
 from ..models.classifier import Classifier
-from .loop import Best, Log, minibatch
+from ..data import DATASETS
+from .loop import Best, Log
 
 
-def random_shift(x, generator, max_shift=2):
-    """Shift each picture by up to max_shift pixels in each direction, padding with background."""
+def random_shift(x, generator, max_shift=(2, 2)):
+    """Shift each picture by up to max_shift = (rows, columns) pixels each way, padding with
+    background (a note's picture is shifted in time only: a row up is a higher pitch)."""
     n, _, h, w = x.shape
-    padded = F.pad(x, (max_shift,) * 4)
-    dx, dy = (torch.randint(0, 2 * max_shift + 1, (2, n), generator=generator)).tolist()
+    sy, sx = max_shift
+    padded = F.pad(x, (sx, sx, sy, sy))
+    dx, dy = torch.randint(0, 2 * max(sy, sx) + 1, (2, n), generator=generator)   # the draws of square shifts
+    dx, dy = (dx % (2 * sx + 1)).tolist(), (dy % (2 * sy + 1)).tolist()
     return torch.stack([padded[i, :, dy[i]:dy[i] + h, dx[i]:dx[i] + w] for i in range(n)])
 
 
@@ -23,14 +27,29 @@ def accuracy(model, x, y):
     return correct / len(x)
 
 
+@torch.no_grad()
+def round_trips(sound, x, batch=256):
+    """Each picture after the vocoder (picture -> Griffin-Lim -> picture): what a listener hears of it."""
+    return torch.cat([sound.spectrogram(sound.waveform(x[i:i + batch])) for i in range(0, len(x), batch)])
+
+
 def fit(recipe, split, device, generator, steps):
     model = Classifier(sample_shape=tuple(split.x.shape[1:]), **recipe.model).to(device)
+    # recipe.options["round_trip"]: the share of each minibatch seen after the vocoder, so that the
+    # evaluator names what a listener hears (notes lose much of their timbre's fine print in Griffin-Lim)
+    heard_share = recipe.options.get("round_trip", 0.0)
+    heard = round_trips(DATASETS[recipe.dataset].sound, split.x) if heard_share else None
     opt = torch.optim.AdamW(model.parameters(), lr=recipe.lr, weight_decay=5e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=recipe.lr, total_steps=steps)
     log, best = Log(steps), Best(model)
+    shift = tuple(recipe.options.get("max_shift", (2, 2)))
     for step in range(1, steps + 1):
-        x, y = minibatch(split, recipe.batch_size, generator)
-        loss = F.cross_entropy(model(random_shift(x, generator)), y)
+        idx = torch.randint(len(split.x), (recipe.batch_size,), generator=generator).to(split.x.device)
+        x, y = split.x[idx], split.y[idx]
+        if heard is not None:
+            use = (torch.rand(len(idx), generator=generator) < heard_share).to(x.device)
+            x = torch.where(use[:, None, None, None], heard[idx], x)
+        loss = F.cross_entropy(model(random_shift(x, generator, shift)), y)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()

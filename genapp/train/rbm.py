@@ -3,6 +3,7 @@ per update, labels free in the persistent chains so the joint p(v, y) is learned
 import torch
 import torch.nn.functional as F
 
+from ..models.nets import factor_values
 from ..models.rbm import RBM
 from .loop import Log, binarize, minibatch
 
@@ -30,12 +31,25 @@ def init_visible(model, x):
         model.b.copy_(torch.log(p / (1 - p)))
 
 
+def set_class_means(model, x, y):
+    """Each class's mean example, or (label factors) the overall mean and each factor value's
+    difference from it: what RBM.class_means reads."""
+    flat, factors = x.flatten(1), model.config.label_factors
+    if not factors:
+        for k in range(model.config.num_classes):
+            model.class_base_rates[k] = flat[y == k].mean(0)
+        return
+    overall = flat.mean(0)
+    rows = [overall] + [flat[value == j].mean(0) - overall
+                        for k, value in zip(factors, factor_values(y, factors)) for j in range(k)]
+    model.class_base_rates.copy_(torch.stack(rows))
+
+
 def fit(recipe, split, device, generator, steps):
     model = RBM(sample_shape=tuple(split.x.shape[1:]), **recipe.model).to(device)
     with torch.no_grad():
         init_visible(model, split.x)
-        for k in range(model.config.num_classes):   # where sampling chains start (see RBM.sample)
-            model.class_base_rates[k] = split.x[split.y == k].flatten(1).mean(0)
+        set_class_means(model, split.x, split.y)      # where sampling chains start (see RBM.sample)
     # recipe.options: num_chains (persistent chains), discriminative_weight (of -log p(y | v) in
     # the hybrid loss), weight_decay, binarize (False: the data's [0, 1] values are used as visible
     # probabilities in the positive phase, Hinton 2010 section 3.2, for grey data such as log-mel power)

@@ -72,6 +72,39 @@ AUDIO_RECIPES = [
                  "a mel band or two in pitch)."),
 ]
 
+# 128 x 64 log-frequency pictures of 8,880 notes, 370 classes (10 instrument families x 37 pitches):
+# narrow nets again, each checkpoint under 10 MB
+NOTES_CLASSES, NOTES_FACTORS = 370, (10, 37)
+NOTES_RECIPES = [
+    Recipe("vae-notes", "vae", "notes", dict(latent_dim=32, num_classes=NOTES_CLASSES, hidden=128,
+                                             enc_channels=(16, 16), dec_channels=(32, 16)),
+           steps=20_000, batch_size=64, lr=1e-3, options=dict(kl_weight=1.0, binarization="expected"),
+           notes="Adam, cosine-decayed learning rate; the expected binarization (the Bernoulli cross-entropy "
+                 "against the picture's [0, 1] values, as for Fashion-MNIST). Conditioned on the class: one "
+                 "learned vector per instrument family and pitch."),
+    Recipe("gan-notes", "gan", "notes", dict(latent_dim=64, num_classes=NOTES_CLASSES, channels=(40, 32)),
+           steps=20_000, batch_size=64, lr=2e-4, options=dict(discriminator=dict(channels=(32, 16), hidden=64)),
+           notes="Hinge loss, spectral norm in D, projection discriminator, Adam(0.0, 0.9), one D step per "
+                 "G step, EMA of G's weights with decay 0.999 (the EMA is shipped)."),
+    Recipe("rbm-notes", "rbm", "notes", dict(num_hidden=200, num_classes=NOTES_CLASSES, visible_type="gaussian",
+                                             default_steps=100, label_factors=NOTES_FACTORS),
+           steps=20_000, batch_size=100, lr=3e-4,
+           options=dict(num_chains=100, discriminative_weight=10.0, weight_decay=1e-4),
+           notes="As rbm-fsdd: Gaussian visible units on the picture standardized per pixel, PCD-1 plus the "
+                 "hybrid discriminative term, SGD with momentum 0.9, learning rate decayed linearly to 0. Chains "
+                 "start from the class's mean note, stored as the overall mean plus its family's and its "
+                 "pitch's differences from it (48 rows, not 370)."),
+    Recipe("eval-notes", "classifier", "notes", dict(num_classes=NOTES_CLASSES, factors=NOTES_FACTORS,
+                                                     channels=(32, 32)),
+           steps=5000, batch_size=128, lr=2e-3, options=dict(max_shift=(0, 4), round_trip=0.5),
+           notes="Two heads, instrument family and pitch, on one conv body: a class's log-probability is the "
+                 "sum of its family's and its pitch's. AdamW, one-cycle learning rate, random shifts of up to "
+                 "4 frames in time (64 ms) and none in pitch (a row up is a higher note). Half of each "
+                 "minibatch is seen after the vocoder (picture -> Griffin-Lim -> picture): an evaluator trained "
+                 "on clean pictures alone named the family of 71% of round-tripped test notes (99.9% clean), "
+                 "so it would have scored the vocoder, not the models."),
+]
+
 # names: one-hot rows of 16 symbols (genapp/data/text.py); unconditional (names have no classes)
 TEXT = dict(body_type="gru", latent_dim=16, num_classes=0, hidden=256, embed_dim=32)
 TEXT_RECIPES = [
@@ -145,4 +178,4 @@ RECIPES = {r.name: r for r in
            + _image_recipes("fashion", vae_steps=20_000, gan_steps=20_000, rbm_steps=20_000, clf_steps=10_000,
                               rbm_options=dict(num_chains=100, discriminative_weight=1.0, weight_decay=1e-4),
                               vae=FASHION_VAE)
-           + COLLAPSED_RECIPES + AUDIO_RECIPES + TEXT_RECIPES}
+           + COLLAPSED_RECIPES + AUDIO_RECIPES + NOTES_RECIPES + TEXT_RECIPES}

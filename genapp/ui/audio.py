@@ -1,11 +1,12 @@
-"""The Audio tab: a family (or all three), a digit to say, how many clips and a seed; hear each
-family's clips and see their spectrograms."""
+"""The Audio tab: Spoken digits (a family, or all three, a digit to say, how many clips and a seed; hear
+each family's clips and see their spectrograms), then the music sections of ui/notes.py."""
 import gradio as gr
 
 from .. import studio
-from .common import MAIN_QUEUE, download_file, progress_callback, speaks_errors, wire, worked_example
+from . import notes
+from .common import MAIN_QUEUE, progress_callback, speaks_errors, tab_of_sections, wire, worked_example
+from .sounds import FAMILIES, family_outputs, family_slots
 
-FAMILIES = [("VAE", "vae"), ("GAN", "gan"), ("RBM", "rbm"), ("All three side by side", "all")]
 DIGITS = ["any"] + [str(d) for d in range(10)]
 
 WHAT_TO_NOTICE = """
@@ -35,41 +36,33 @@ def check(family, label, n, seed, steps):
 def generate(family, label, n, seed, steps, progress=None):
     results = studio.compare_sounds(family, n, seed, label, steps,
                                     None if progress is None else progress_callback(progress, "Gibbs sampling (RBM)"))
-    by_family = {studio.family_of(r.checkpoint): r for r in results}
-    outputs = []
-    for f in studio.FAMILIES:
-        r = by_family.get(f)
-        outputs += [None if r is None else (r.sample_rate, r.pcm), None if r is None else r.spectrograms]
-    name = f"fsdd-{family}-seed{seed}." + ("wav" if len(results) == 1 else "zip")
-    return *outputs, download_file(studio.sounds_zip(results), name)
+    return family_outputs(results, f"fsdd-{family}-seed{seed}")
 
 
 def build():
-    dataset = studio.checkpoint_dataset(studio.generators("audio")[0])   # the tab's one data set
-    with gr.Tab("Audio", id="audio"):
-        with gr.Row():
-            with gr.Column(scale=1, min_width=300):
-                family = gr.Radio(FAMILIES, value="all", label="Family")
-                label = gr.Dropdown(DIGITS, value="7", label="Digit to say",
-                                    info="'any' lets the seed pick a digit for each clip")
-                n = gr.Slider(1, studio.MAX_CLIPS, value=2, step=1, label="How many clips")
-                seed = gr.Number(0, precision=0, minimum=0, label="Seed")
-                steps = gr.Slider(1, studio.MAX_GIBBS_STEPS, value=studio.default_gibbs_steps(dataset), step=1,
-                                  label="RBM Gibbs steps")
-                button = gr.Button("Generate", variant="primary")
-                with gr.Accordion("What to notice", open=False):
-                    gr.Markdown(WHAT_TO_NOTICE)
-            inputs = [family, label, n, seed, steps]
-            *shown, wav = worked_example(generate, inputs)             # on screen before any click
-            with gr.Column(scale=2):
-                slots = []
-                for (title, f), clips, spectrograms in zip(FAMILIES[:3], shown[0::2], shown[1::2]):
-                    with gr.Row():
-                        slots.append(gr.Audio(clips, label=f"{title}: clips in a row", type="numpy",
-                                              interactive=False, scale=1))
-                        slots.append(gr.Image(spectrograms, label=f"{title}: spectrograms (time across, pitch up)",
-                                              type="pil", format="png", interactive=False, scale=2, height=180))
-                download = gr.DownloadButton("Download WAV", value=wav, variant="secondary")
+    tab_of_sections("Audio", "audio", [("Spoken digits", "audio-digits", build_digits),
+                                       ("Instrument notes", "audio-notes", notes.build_notes),
+                                       ("Melody", "audio-melody", notes.build_melody)])
 
-        wire(button, check, generate, inputs, [*slots, download], api_name="generate_audio", preprocess=False,
-             **MAIN_QUEUE)
+
+def build_digits():
+    with gr.Row():
+        with gr.Column(scale=1, min_width=300):
+            family = gr.Radio(FAMILIES, value="all", label="Family")
+            label = gr.Dropdown(DIGITS, value="7", label="Digit to say",
+                                info="'any' lets the seed pick a digit for each clip")
+            n = gr.Slider(1, studio.MAX_CLIPS, value=2, step=1, label="How many clips")
+            seed = gr.Number(0, precision=0, minimum=0, label="Seed")
+            steps = gr.Slider(1, studio.MAX_GIBBS_STEPS, value=studio.default_gibbs_steps("fsdd"), step=1,
+                              label="RBM Gibbs steps")
+            button = gr.Button("Generate", variant="primary")
+            with gr.Accordion("What to notice", open=False):
+                gr.Markdown(WHAT_TO_NOTICE)
+        inputs = [family, label, n, seed, steps]
+        *shown, wav = worked_example(generate, inputs)             # on screen before any click
+        with gr.Column(scale=2):
+            slots = family_slots(shown, "clips")
+            download = gr.DownloadButton("Download WAV", value=wav, variant="secondary")
+
+    wire(button, check, generate, inputs, [*slots, download], api_name="generate_audio", preprocess=False,
+         **MAIN_QUEUE)
