@@ -4,6 +4,7 @@ import functools
 import hashlib
 import inspect
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -125,21 +126,37 @@ def worked_example(fn, inputs, instead: dict | None = None):
 
 
 # Worked examples that take seconds are computed one at a time beside the server's requests: two at once
-# would fight over the two cores.
+# would fight over the two cores. They wait for the server to be up: computed while it starts, they took
+# the cores from it.
 _LATER = ThreadPoolExecutor(1, thread_name_prefix="worked-example")
+_SERVING = threading.Event()
+
+
+def serving():
+    """Start computing the worked examples that wait for the server (app.py, once it serves)."""
+    _SERVING.set()
 
 
 def worked_example_later(fn, inputs, outputs, api_name: str, instead: dict | None = None, elsewhere=False):
     """worked_example for one that takes seconds, so that the server need not wait for it before serving:
-    computed in the background from start and put in `outputs` as each page loads (a load event that
-    returns what is kept, or waits for it in the first seconds after a start). elsewhere: `fn` mostly
-    waits for work done in another process (the toy's worker), so it waits in a thread of its own."""
+    computed in the background once the server is up (serving()) and put in `outputs` as each page loads
+    (a load event that returns what is kept, or waits for it in the first seconds after a start). A page
+    that loads before serving() was called starts them itself. elsewhere: `fn` mostly waits for work done
+    in another process (the toy's worker), so it waits in a thread of its own."""
+    def compute():
+        _SERVING.wait()
+        return [_kept(value) for value in worked_example(fn, inputs, instead)]
+
+    def shown():
+        serving()
+        return example.result()
+
     pool = ThreadPoolExecutor(1, thread_name_prefix="worked-example") if elsewhere else _LATER
-    example = pool.submit(lambda: [_kept(value) for value in worked_example(fn, inputs, instead)])
+    example = pool.submit(compute)
     if elsewhere:
         pool.shutdown(wait=False)                                  # the thread ends with the example
-    gr.on(None, speaks_errors(lambda: example.result()), None, outputs, api_name=api_name,
-          api_visibility="undocumented", queue=False)
+    gr.on(None, speaks_errors(shown), None, outputs, api_name=api_name, api_visibility="undocumented",
+          queue=False)
 
 
 def _kept(value):
