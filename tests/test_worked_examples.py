@@ -1,6 +1,7 @@
 """Every tab opens on a worked example: what its buttons give for the settings the page starts with is on
-screen before anything is pressed, in the page's config, or, for the few that take seconds, sent by an
-event that runs as the page loads. Checked on the launched app (python app.py), as a browser sees it."""
+screen before anything is pressed, in the page's config (the first tab's, and the quickest of the others), or
+sent by an event that runs as the page loads (those that take seconds, and those that would hold up the start).
+Checked on the launched app (python app.py), as a browser sees it."""
 import httpx
 import pytest
 from gradio_client import handle_file
@@ -79,7 +80,8 @@ def test_every_buttons_outputs_show_something_when_the_page_opens(client, at_loa
 
 
 def test_the_load_events_only_fill_what_the_config_leaves_empty(client, at_load):
-    # the cheap examples sit in the config (no cost per visit); a load event is only for those that take seconds
+    # an example in the config costs nothing per visit; a load event is for those that take seconds, or
+    # would hold up the start
     components = _components(client)
     for d in client.config["dependencies"]:
         if d.get("api_name", "") and d["api_name"].endswith("_example"):

@@ -138,11 +138,12 @@ def serving():
 
 
 def worked_example_later(fn, inputs, outputs, api_name: str, instead: dict | None = None, elsewhere=False):
-    """worked_example for one that takes seconds, so that the server need not wait for it before serving:
-    computed in the background once the server is up (serving()) and put in `outputs` as each page loads
-    (a load event that returns what is kept, or waits for it in the first seconds after a start). A page
-    that loads before serving() was called starts them itself. elsewhere: `fn` mostly waits for work done
-    in another process (the toy's worker), so it waits in a thread of its own."""
+    """worked_example for one that takes seconds, or one off the first tab that would hold up the start (Text,
+    the names walk, the Gibbs chain, denoising, inpainting: 0.4 s), so that the server need not wait for it
+    before serving: computed in the background once the server is up (serving()) and put in `outputs` as each
+    page loads (a load event that returns what is kept, or waits for it in the first seconds after a start). A
+    page that loads before serving() was called starts them itself. elsewhere: `fn` mostly waits for work
+    done in another process (the toy's worker), so it waits in a thread of its own."""
     def compute():
         _SERVING.wait()
         return [_kept(value) for value in worked_example(fn, inputs, instead)]
