@@ -39,5 +39,5 @@ if __name__ == "__main__":
     demo.launch(server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
                 server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")), max_file_size="10mb",
                 state_session_capacity=300, prevent_thread_lock=True)
-    serving()                            # the worked examples that take seconds, now the server is up
+    serving()                            # the worked examples that wait for the server (common.py), now it is up
     demo.block_thread()

@@ -89,6 +89,15 @@ def test_the_load_events_only_fill_what_the_config_leaves_empty(client, at_load)
                 assert _empty(components[output]["props"].get("value")), (d["api_name"], output)
 
 
+def test_every_visitor_gets_the_whole_example(client, at_load):
+    """A load event hands out the kept example again on each visit, whole: Gradio takes the value out of an
+    update it is given, which must not empty the kept one (the Text tab's names came without names)."""
+    for d in client.config["dependencies"]:
+        if any(event == "load" for _, event in d["targets"]):
+            again = client.predict(api_name="/" + d["api_name"])
+            assert (list(again) if len(d["outputs"]) > 1 else [again]) == [at_load[o] for o in d["outputs"]], d["api_name"]
+
+
 def test_tabs_open_on_what_their_button_gives_for_the_settings_they_show(client, at_load):
     for api_name in ("generate_image", "generate_audio", "generate_text", "walk_names", "compress"):
         d = _dependency(client, api_name)

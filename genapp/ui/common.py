@@ -15,7 +15,7 @@ from PIL import Image
 from .. import studio
 from . import gradio_fixes
 from .gradio_fixes import write_once
-from .shared import shared
+from .shared import fresh, shared
 
 DOWNLOADS = Path(tempfile.gettempdir()) / "genapp-downloads"
 
@@ -150,7 +150,7 @@ def worked_example_later(fn, inputs, outputs, api_name: str, instead: dict | Non
 
     def shown():
         serving()
-        return example.result()
+        return fresh(example.result())
 
     pool = ThreadPoolExecutor(1, thread_name_prefix="worked-example") if elsewhere else _LATER
     example = pool.submit(compute)
