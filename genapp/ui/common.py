@@ -5,7 +5,7 @@ import hashlib
 import inspect
 import tempfile
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import gradio as gr
@@ -126,15 +126,30 @@ def worked_example(fn, inputs, instead: dict | None = None):
 
 
 # Worked examples that take seconds are computed one at a time beside the server's requests: two at once
-# would fight over the two cores. They wait for the server to be up: computed while it starts, they took
-# the cores from it.
+# would fight over the two cores. They start once the server is up: computed while it starts, they took
+# the cores from it. Until then each waits in _WAITING as a function that starts it (not as a thread
+# waiting: a process that builds the app and never serves, a test, must be able to exit).
 _LATER = ThreadPoolExecutor(1, thread_name_prefix="worked-example")
-_SERVING = threading.Event()
+_WAITING: list | None = []                  # None once serving
+_WAITING_LOCK = threading.Lock()
 
 
 def serving():
     """Start computing the worked examples that wait for the server (app.py, once it serves)."""
-    _SERVING.set()
+    global _WAITING
+    with _WAITING_LOCK:
+        starts, _WAITING = _WAITING or [], None
+    for start in starts:
+        start()
+
+
+def _when_serving(start):
+    """Call start() now if the server is up, else when it is (serving())."""
+    with _WAITING_LOCK:
+        if _WAITING is not None:
+            _WAITING.append(start)
+            return
+    start()
 
 
 def worked_example_later(fn, inputs, outputs, api_name: str, instead: dict | None = None, elsewhere=False):
@@ -144,18 +159,25 @@ def worked_example_later(fn, inputs, outputs, api_name: str, instead: dict | Non
     page loads (a load event that returns what is kept, or waits for it in the first seconds after a start). A
     page that loads before serving() was called starts them itself. elsewhere: `fn` mostly waits for work
     done in another process (the toy's worker), so it waits in a thread of its own."""
+    example = Future()
+
     def compute():
-        _SERVING.wait()
-        return [_kept(value) for value in worked_example(fn, inputs, instead)]
+        try:
+            example.set_result([_kept(value) for value in worked_example(fn, inputs, instead)])
+        except BaseException as e:
+            example.set_exception(e)
+
+    def start():
+        if elsewhere:
+            threading.Thread(target=compute, name="worked-example", daemon=True).start()
+        else:
+            _LATER.submit(compute)
 
     def shown():
         serving()
         return fresh(example.result())
 
-    pool = ThreadPoolExecutor(1, thread_name_prefix="worked-example") if elsewhere else _LATER
-    example = pool.submit(compute)
-    if elsewhere:
-        pool.shutdown(wait=False)                                  # the thread ends with the example
+    _when_serving(start)
     gr.on(None, speaks_errors(shown), None, outputs, api_name=api_name, api_visibility="undocumented",
           queue=False)
 
