@@ -18,8 +18,13 @@ if "MALLOC_ARENA_MAX" not in os.environ:
 os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "1000")
 os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1000")
 
+from genapp.ui.gradio_import import import_gradio
+
+import_gradio()                          # first: Gradio's import without its stub pass, 0.9 s less (see there)
+
 from genapp import studio
 from genapp.ui.app import build_app
+from genapp.ui.common import serving
 
 studio.warm_up()                         # load every model once, before the first request
 demo = build_app()
@@ -33,4 +38,6 @@ if __name__ == "__main__":
     # recently active sessions (a few classes at once) cap it near 250 MB.
     demo.launch(server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
                 server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")), max_file_size="10mb",
-                state_session_capacity=300)
+                state_session_capacity=300, prevent_thread_lock=True)
+    serving()                            # the worked examples that wait for the server (common.py), now it is up
+    demo.block_thread()

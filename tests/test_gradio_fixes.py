@@ -4,6 +4,8 @@ our behaviour shows. When Gradio changes under a fix, the first test of its pair
 docstring, then drop it or write it again for the new release."""
 import inspect
 import os
+import subprocess
+import sys
 
 import gradio as gr
 import numpy as np
@@ -11,6 +13,7 @@ import pytest
 from gradio import processing_utils
 from PIL import Image
 
+from conftest import ROOT
 from genapp.ui import gradio_fixes
 
 gradio_fixes.install()
@@ -136,6 +139,44 @@ def test_a_gradio_component_subclass_still_writes_a_stub_beside_its_module():
     from gradio import component_meta
     assert "pyi_file.write_text" in inspect.getsource(component_meta.create_or_modify_pyi)
     assert "create_or_modify_pyi(component_class" in inspect.getsource(component_meta.ComponentMeta.__new__)
+
+
+# 4. Gradio's import without its stub pass (genapp/ui/gradio_import.py)
+
+STUB_PASSES = """
+import ast, sys
+parses = []
+parse = ast.parse
+def counted(*args, **kwargs):
+    if sys._getframe(1).f_globals["__name__"] == "gradio.component_meta":
+        parses.append(1)
+    return parse(*args, **kwargs)
+ast.parse = counted
+{imports}
+from gradio import component_meta
+assert component_meta.create_or_modify_pyi.__module__ == "gradio.component_meta"      # Gradio's own, after
+print(len(parses))
+"""
+
+
+def _stub_parses(imports: str) -> int:
+    """How many times Gradio parses a component's source for its stub while `imports` runs, in a fresh
+    interpreter."""
+    done = subprocess.run([sys.executable, "-c", STUB_PASSES.format(imports=imports)], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    return int(done.stdout.split()[-1])
+
+
+def test_gradio_still_writes_stubs_as_it_imports():
+    """Gradio parses its components' source again at every import: the pass fix 4 skips."""
+    from gradio import component_meta
+    assert "create_or_modify_pyi(component_class" in inspect.getsource(component_meta.ComponentMeta.__new__)
+    assert _stub_parses("import gradio") > 50, "Gradio no longer parses its source as it imports: drop fix 4?"
+
+
+def test_our_gradio_import_skips_the_stub_pass_and_leaves_gradio_as_shipped():
+    imports = "from genapp.ui.gradio_import import import_gradio\nimport_gradio()\nimport gradio"
+    assert _stub_parses(imports) == 0
 
 
 # not a fix: PNG instead of Gradio's default WebP

@@ -1,6 +1,7 @@
 """Every tab opens on a worked example: what its buttons give for the settings the page starts with is on
-screen before anything is pressed, in the page's config, or, for the few that take seconds, sent by an
-event that runs as the page loads. Checked on the launched app (python app.py), as a browser sees it."""
+screen before anything is pressed, in the page's config (the first tab's, and the quickest of the others), or
+sent by an event that runs as the page loads (those that take seconds, and those that would hold up the start).
+Checked on the launched app (python app.py), as a browser sees it."""
 import httpx
 import pytest
 from gradio_client import handle_file
@@ -79,12 +80,22 @@ def test_every_buttons_outputs_show_something_when_the_page_opens(client, at_loa
 
 
 def test_the_load_events_only_fill_what_the_config_leaves_empty(client, at_load):
-    # the cheap examples sit in the config (no cost per visit); a load event is only for those that take seconds
+    # an example in the config costs nothing per visit; a load event is for those that take seconds, or
+    # would hold up the start
     components = _components(client)
     for d in client.config["dependencies"]:
         if d.get("api_name", "") and d["api_name"].endswith("_example"):
             for output in d["outputs"]:
                 assert _empty(components[output]["props"].get("value")), (d["api_name"], output)
+
+
+def test_every_visitor_gets_the_whole_example(client, at_load):
+    """A load event hands out the kept example again on each visit, whole: Gradio takes the value out of an
+    update it is given, which must not empty the kept one (the Text tab's names came without names)."""
+    for d in client.config["dependencies"]:
+        if any(event == "load" for _, event in d["targets"]):
+            again = client.predict(api_name="/" + d["api_name"])
+            assert (list(again) if len(d["outputs"]) > 1 else [again]) == [at_load[o] for o in d["outputs"]], d["api_name"]
 
 
 def test_tabs_open_on_what_their_button_gives_for_the_settings_they_show(client, at_load):
@@ -100,7 +111,7 @@ def test_tabs_open_on_what_their_button_gives_for_the_settings_they_show(client,
             elif kind in ("image", "audio", "downloadbutton"):
                 assert _file_bytes(client, shown) == _file_bytes(client, value), (api_name, kind)
             elif kind == "highlightedtext":
-                assert shown == value["value"], api_name                  # the names; the label has a time in it
+                assert shown["value"] == value["value"], api_name         # the names; the label has a time in it
             elif kind == "dataframe":
                 assert shown["data"] == value["data"], api_name
             elif kind == "markdown" and api_name == "compress":

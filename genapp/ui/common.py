@@ -4,7 +4,8 @@ import functools
 import hashlib
 import inspect
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import gradio as gr
@@ -14,7 +15,7 @@ from PIL import Image
 from .. import studio
 from . import gradio_fixes
 from .gradio_fixes import write_once
-from .shared import shared
+from .shared import fresh, shared
 
 DOWNLOADS = Path(tempfile.gettempdir()) / "genapp-downloads"
 
@@ -125,21 +126,60 @@ def worked_example(fn, inputs, instead: dict | None = None):
 
 
 # Worked examples that take seconds are computed one at a time beside the server's requests: two at once
-# would fight over the two cores.
+# would fight over the two cores. They start once the server is up: computed while it starts, they took
+# the cores from it. Until then each waits in _WAITING as a function that starts it (not as a thread
+# waiting: a process that builds the app and never serves, a test, must be able to exit).
 _LATER = ThreadPoolExecutor(1, thread_name_prefix="worked-example")
+_WAITING: list | None = []                  # None once serving
+_WAITING_LOCK = threading.Lock()
+
+
+def serving():
+    """Start computing the worked examples that wait for the server (app.py, once it serves)."""
+    global _WAITING
+    with _WAITING_LOCK:
+        starts, _WAITING = _WAITING or [], None
+    for start in starts:
+        start()
+
+
+def _when_serving(start):
+    """Call start() now if the server is up, else when it is (serving())."""
+    with _WAITING_LOCK:
+        if _WAITING is not None:
+            _WAITING.append(start)
+            return
+    start()
 
 
 def worked_example_later(fn, inputs, outputs, api_name: str, instead: dict | None = None, elsewhere=False):
-    """worked_example for one that takes seconds, so that the server need not wait for it before serving:
-    computed in the background from start and put in `outputs` as each page loads (a load event that
-    returns what is kept, or waits for it in the first seconds after a start). elsewhere: `fn` mostly
-    waits for work done in another process (the toy's worker), so it waits in a thread of its own."""
-    pool = ThreadPoolExecutor(1, thread_name_prefix="worked-example") if elsewhere else _LATER
-    example = pool.submit(lambda: [_kept(value) for value in worked_example(fn, inputs, instead)])
-    if elsewhere:
-        pool.shutdown(wait=False)                                  # the thread ends with the example
-    gr.on(None, speaks_errors(lambda: example.result()), None, outputs, api_name=api_name,
-          api_visibility="undocumented", queue=False)
+    """worked_example for one that takes seconds, or one off the first tab that would hold up the start (Text,
+    the names walk, the Gibbs chain, denoising, inpainting: 0.4 s), so that the server need not wait for it
+    before serving: computed in the background once the server is up (serving()) and put in `outputs` as each
+    page loads (a load event that returns what is kept, or waits for it in the first seconds after a start). A
+    page that loads before serving() was called starts them itself. elsewhere: `fn` mostly waits for work
+    done in another process (the toy's worker), so it waits in a thread of its own."""
+    example = Future()
+
+    def compute():
+        try:
+            example.set_result([_kept(value) for value in worked_example(fn, inputs, instead)])
+        except BaseException as e:
+            example.set_exception(e)
+
+    def start():
+        if elsewhere:
+            threading.Thread(target=compute, name="worked-example", daemon=True).start()
+        else:
+            _LATER.submit(compute)
+
+    def shown():
+        serving()
+        return fresh(example.result())
+
+    _when_serving(start)
+    gr.on(None, speaks_errors(shown), None, outputs, api_name=api_name, api_visibility="undocumented",
+          queue=False)
 
 
 def _kept(value):

@@ -23,6 +23,13 @@ Gradio changes under it: its own function moved or renamed, or it now does what 
    (component_meta.create_or_modify_pyi); a Number or Slider is never remade by an event here.
    Guard: test_gradio_still_refuses_text_for_a_number_with_a_bare_error, test_a_number_refuses_in_our_words.
 
+4. Gradio's import without its stub pass (genapp/ui/gradio_import.py: it must run before Gradio is imported,
+   and this module imports Gradio). Gradio 6.31, as it imports, parses the source of each of its component
+   classes again to check the .pyi stub beside it (component_meta.create_or_modify_pyi): half of `import
+   gradio`, 0.9 s of the app's start on 2 cores. app.py imports Gradio with that pass skipped; after the
+   import, Gradio's function is back. Guard: test_gradio_still_writes_stubs_as_it_imports,
+   test_our_gradio_import_skips_the_stub_pass_and_leaves_gradio_as_shipped.
+
 One mechanism per event, by what its inputs are:
 - every input a plain value (a menu, a number, a text, a checkbox): the event sets preprocess=False,
   so the raw values reach the studio, whose one check refuses in its words; Gradio's preprocess, which

@@ -94,15 +94,15 @@ class SharedResults:
 RESULTS = SharedResults()
 
 
-def _fresh(value):
-    """The result's containers anew, its pictures and bytes the same objects: Gradio edits an update's dict
-    in place (it drops its None values), which must not reach the kept result."""
+def fresh(value):
+    """A kept result's containers anew, its pictures and bytes the same objects: Gradio edits an update's
+    dict in place (it drops its None values, and takes out its value), which must not reach the kept result."""
     if isinstance(value, dict):
-        return {k: _fresh(v) for k, v in value.items()}
+        return {k: fresh(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_fresh(v) for v in value]
+        return [fresh(v) for v in value]
     if isinstance(value, tuple):
-        return tuple(_fresh(v) for v in value)
+        return tuple(fresh(v) for v in value)
     return value
 
 
@@ -127,5 +127,5 @@ def shared(fn, name: str, results: SharedResults = RESULTS):
         key = _key(name, signature, args, kwargs)
         if key is None:
             return fn(*args, **kwargs)
-        return _fresh(results.get(key, lambda: fn(*args, **kwargs)))
+        return fresh(results.get(key, lambda: fn(*args, **kwargs)))
     return sharing

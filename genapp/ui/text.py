@@ -3,7 +3,7 @@ names, each marked new or in the training data."""
 import gradio as gr
 
 from .. import studio
-from .common import MAIN_QUEUE, download_file, progress_callback, props, speaks_errors, wire, worked_example
+from .common import MAIN_QUEUE, download_file, progress_callback, speaks_errors, wire, worked_example_later
 
 FAMILIES = [("VAE", "vae"), ("GAN", "gan"), ("RBM", "rbm"), ("All three side by side", "all")]
 COLOURS = {"new": "#2e7d32", "in the training data": "#9e9e9e"}
@@ -76,13 +76,13 @@ def build():
                 with gr.Accordion("What to notice", open=False):
                     gr.Markdown(what_to_notice())
             inputs = [family, n, seed, temperature, steps]
-            *shown, listing = worked_example(generate, inputs)         # on screen before any click
             with gr.Column(scale=2):
                 with gr.Row():
                     slots = [gr.HighlightedText(color_map=COLOURS, combine_adjacent=False, show_legend=True,
-                                                interactive=False, **props(names))   # value and label
-                             for names in shown]
-                download = gr.DownloadButton("Download names (.txt)", value=listing, variant="secondary")
+                                                interactive=False, label=f.upper())
+                             for f in studio.FAMILIES]
+                download = gr.DownloadButton("Download names (.txt)", variant="secondary")
 
         wire(button, check, generate, inputs, [*slots, download], api_name="generate_text", preprocess=False,
              **MAIN_QUEUE)
+        worked_example_later(generate, inputs, [*slots, download], "generate_text_example")

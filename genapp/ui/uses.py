@@ -4,7 +4,7 @@ import gradio as gr
 
 from .. import studio
 from ..studio import compress, denoise, inpaint
-from .common import picture_datasets, picture_of, speaks_errors, worked_example
+from .common import picture_datasets, picture_of, speaks_errors, worked_example, worked_example_later
 from .gradio_fixes import Number, Slider
 
 INTRO = """**One picture, three jobs.** Every panel starts from the same clean picture: by default a GAN
@@ -144,17 +144,15 @@ def build():
                         with gr.Accordion("Reveal", open=False):
                             gr.Markdown(DENOISE_REVEAL)
                     d_inputs = shared + [kind, strength, told]
-                    *pictures, rows, caption = worked_example(run_denoise, d_inputs)   # on screen before any click
                     with gr.Column(scale=2):
                         with gr.Row():
-                            d_pictures = [gr.Image(picture, label=t, type="pil", format="png", interactive=False,
-                                                   height=170)
-                                          for t, picture in zip(("Clean", "Noisy", "VAE cleaned", "RBM cleaned"),
-                                                                pictures)]
-                        d_table = gr.Dataframe(rows, headers=["what", "PSNR (dB)"], interactive=False)
-                        d_caption = gr.Markdown(caption)
+                            d_pictures = [gr.Image(label=t, type="pil", format="png", interactive=False, height=170)
+                                          for t in ("Clean", "Noisy", "VAE cleaned", "RBM cleaned")]
+                        d_table = gr.Dataframe(headers=["what", "PSNR (dB)"], interactive=False)
+                        d_caption = gr.Markdown()
                 d_button.click(run_denoise, d_inputs, d_pictures + [d_table, d_caption], api_name="denoise",
                                concurrency_limit=2)
+                worked_example_later(run_denoise, d_inputs, d_pictures + [d_table, d_caption], "denoise_example")
             with gr.Tab("Compression", id="compress"):
                 with gr.Row():
                     with gr.Column(scale=1, min_width=300):
@@ -191,18 +189,17 @@ def build():
                         with gr.Accordion("Reveal", open=False):
                             gr.Markdown(INPAINT_REVEAL)
                     i_inputs = shared + [region, sweeps, editor]
-                    *pictures, frames, rows, caption = worked_example(run_inpaint, i_inputs)
                     with gr.Column(scale=2):
                         with gr.Row():
-                            i_pictures = [gr.Image(picture, label=t, type="pil", format="png", interactive=False,
-                                                   height=170)
-                                          for t, picture in zip(("Clean", "Covered (grey)", "RBM fill", "VAE fill"),
-                                                                pictures)]
-                        i_frames = gr.Image(frames, label="The RBM's fill as it runs (sweeps left to right)",
+                            i_pictures = [gr.Image(label=t, type="pil", format="png", interactive=False, height=170)
+                                          for t in ("Clean", "Covered (grey)", "RBM fill", "VAE fill")]
+                        i_frames = gr.Image(label="The RBM's fill as it runs (sweeps left to right)",
                                             type="pil", format="png", interactive=False, height=130)
-                        i_table = gr.Dataframe(rows, headers=["fill", "error on covered pixels (mean squared)"],
+                        i_table = gr.Dataframe(headers=["fill", "error on covered pixels (mean squared)"],
                                                interactive=False)
-                        i_caption = gr.Markdown(caption)
+                        i_caption = gr.Markdown()
                 to_canvas.click(paint_canvas, shared, editor, api_visibility="private")
                 i_button.click(run_inpaint, i_inputs, i_pictures + [i_frames, i_table, i_caption], api_name="inpaint",
                                concurrency_limit=2)
+                worked_example_later(run_inpaint, i_inputs, i_pictures + [i_frames, i_table, i_caption],
+                                     "inpaint_example")

@@ -3,7 +3,7 @@ another, and read the names along the way, each scored by the evaluator language
 import gradio as gr
 
 from ... import studio
-from ..common import download_file, first_of, speaks_errors, wire, worked_example
+from ..common import download_file, first_of, speaks_errors, wire, worked_example_later
 
 NOTE = """Type two names (or leave a box empty to start from its seed). The **GAN** finds the z whose
 code spells your name (inversion); the **RBM** uses its hidden units' probabilities; the **VAE** uses its
@@ -46,12 +46,12 @@ def build():
             button = gr.Button("Walk", variant="primary")
             gr.Markdown(NOTE)
         inputs = [checkpoint, from_name, from_seed, to_name, to_seed, steps, spherical]
-        rows, summary_first, listing_first = worked_example(walk, inputs)     # on screen before any click
         with gr.Column(scale=1):
-            table = gr.Dataframe(rows, headers=["step", "name", "nats/char", "marked"],
+            table = gr.Dataframe(headers=["step", "name", "nats/char", "marked"],
                                  datatype=["number", "str", "number", "str"], interactive=False,
                                  label="Names along the path")
-            summary = gr.Markdown(summary_first)
-            listing = gr.DownloadButton("Download the names (.txt)", value=listing_first, variant="secondary")
+            summary = gr.Markdown()
+            listing = gr.DownloadButton("Download the names (.txt)", variant="secondary")
     wire(button, check, walk, inputs, [table, summary, listing], api_name="walk_names", preprocess=False,
          concurrency_limit=2)
+    worked_example_later(walk, inputs, [table, summary, listing], "walk_names_example")

@@ -3,7 +3,7 @@ a film, at a temperature of your choice."""
 import gradio as gr
 
 from ... import studio
-from ..common import download_file, picture_datasets, speaks_errors, worked_example
+from ..common import download_file, picture_datasets, speaks_errors, worked_example_later
 
 GIBBS_NOTE = """**What to notice.** Each row is one chain of the RBM with its class clamped, shown after sweeps
 1, 2, 3, ... (log-spaced). It starts from the class's average picture, a blur, and sharpens within
@@ -41,15 +41,15 @@ def build():
             with gr.Accordion("Reveal", open=False):
                 gr.Markdown(GIBBS_REVEAL)
         g_inputs = [g_dataset, g_label, g_seed, g_steps, g_temperature]
-        strip, film, caption = worked_example(chain, g_inputs)           # on screen before any click
         with gr.Column(scale=2):
-            g_strip = gr.Image(strip, label="Four chains, sweep by sweep (left to right)", type="pil",
+            g_strip = gr.Image(label="Four chains, sweep by sweep (left to right)", type="pil",
                                format="png", interactive=False, height=260)
             with gr.Row():
-                g_film = gr.Image(film, label="The first chain as a film", type="filepath", interactive=False,
+                g_film = gr.Image(label="The first chain as a film", type="filepath", interactive=False,
                                   height=200)
-                g_caption = gr.Markdown(caption)
+                g_caption = gr.Markdown()
     g_dataset.change(lambda d: gr.Dropdown(choices=studio.class_choices(d), value="any"), g_dataset, g_label,
                      api_visibility="private")
     g_button.click(chain, g_inputs, [g_strip, g_film, g_caption], api_name="gibbs_chain", preprocess=False,
                    concurrency_limit=2)
+    worked_example_later(chain, g_inputs, [g_strip, g_film, g_caption], "gibbs_chain_example")
