@@ -75,6 +75,34 @@ TABLE = {
         (dict(label="eleven"), CLASS),
         (dict(family=None), "Pick a family"),
     ]),
+    "/generate_notes": (dict(family="gan", instrument="brass", pitch="C4", n=1, seed=0, steps=1), [
+        (dict(pitch="H9"), "not a note name"),
+        (dict(pitch="C9"), "outside the pitches"),
+        (dict(pitch=""), "not a note name"),
+        (dict(pitch=None), "not a note name"),
+        (dict(instrument="kazoo"), "Pick an instrument"),
+        (dict(instrument=None), "Pick an instrument"),
+        (dict(n=9), "number of clips must be from 1 to 8"),
+        (dict(seed=-1), SEED),
+        (dict(steps=0), "Gibbs steps"),
+        (dict(family="x" * 100_000), "Pick a family"),
+    ]),
+    "/play_melody": (dict(checkpoint="gan-notes", tune="C4 E4 G4 C5:2", instrument="strings", to_instrument="none",
+                          seed=0, bpm=100), [
+        (dict(tune=""), "Type a tune"),
+        (dict(tune="H9"), "not a note name"),
+        (dict(tune="C4 " * 10_000), "at most 64"),
+        (dict(tune="C4:0"), "length must be"),
+        (dict(tune=None), "A tune is text"),
+        (dict(tune="R R"), "at least one note"),
+        (dict(instrument="kazoo"), "Pick an instrument"),
+        (dict(to_instrument="kazoo"), "Pick an instrument"),
+        (dict(bpm=0), "must be from 40"),
+        (dict(bpm=NAN), "must be from 40|must be a number"),
+        (dict(seed=2**70), "seed must be from 0"),
+        (dict(checkpoint="gan-fsdd"), "did not learn instrument notes"),
+        (dict(checkpoint=ESCAPES[0]), CHECKPOINT),
+    ]),
     "/generate_text": (dict(family="vae", n=1, seed=0, temperature=1.0, steps=1), [
         (dict(n=0), "number of names must be from 1"),
         (dict(n=BIG), "number of names must be from 1"),
@@ -290,7 +318,7 @@ TABLE = {
 
 # one cheap good call per group of endpoints (a tab or a section), made from another client after the
 # bad ones; /augment_quick trains five classifiers (about a minute), so its group is left out
-GOOD_CALLS = ["/generate_image", "/generate_audio", "/generate_text", "/interpolate", "/encode_picture",
+GOOD_CALLS = ["/generate_image", "/generate_audio", "/generate_notes", "/play_melody", "/generate_text", "/interpolate", "/encode_picture",
               "/encode_recording", "/walk_names", "/restore_bookmark", "/decode_map_point", "/gibbs_chain",
               "/nearest_training", "/compress", "/toy_points_picture", "/toy_stop"]
 

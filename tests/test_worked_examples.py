@@ -99,7 +99,8 @@ def test_every_visitor_gets_the_whole_example(client, at_load):
 
 
 def test_tabs_open_on_what_their_button_gives_for_the_settings_they_show(client, at_load):
-    for api_name in ("generate_image", "generate_audio", "generate_text", "walk_names", "compress"):
+    for api_name in ("generate_image", "generate_audio", "generate_notes", "play_melody", "generate_text",
+                     "walk_names", "compress"):
         d = _dependency(client, api_name)
         defaults = [_components(client)[i]["props"].get("value") for i in d["inputs"]]
         pressed = client.predict(*defaults, api_name="/" + api_name)

@@ -76,6 +76,23 @@ def mode_collapse(checkpoint="gan-mnist-collapsed", seed=0, n=SAMPLES, progress=
     return Coverage(checkpoint, list(dataset.class_names), shares, [round(v, 4) for v in data.tolist()],
                     classes_covered(hist, MIN_SHARE), round(class_kl(hist, data), 3),
                     to_grid(shown, scale=2 if dataset.modality == "image" else 1),
-                    histogram_chart(dataset.class_names, shares, data.tolist(),
-                                    f"{checkpoint}: {n} samples named by {evaluator}", MIN_SHARE),
-                    round(ms, 1))
+                    chart(dataset, hist, data, f"{checkpoint}: {n} samples named by {evaluator}"), round(ms, 1))
+
+
+def chart(dataset, hist, data, title: str) -> Image.Image:
+    """The class histogram beside real data's; for a label of several factors (an instrument and a
+    pitch), one histogram per factor, of the shares summed over the others (370 bars say nothing)."""
+    if not dataset.factors:
+        return histogram_chart(dataset.class_names, hist.tolist(), data.tolist(), title, MIN_SHARE)
+    sizes = [len(values) for _, values in dataset.factors]
+    charts = []
+    for axis, (name, values) in enumerate(dataset.factors):
+        others = tuple(i for i in range(len(sizes)) if i != axis)
+        marginal = lambda shares: shares.view(*sizes).sum(others).tolist()
+        charts.append(histogram_chart([v[:7] for v in values], marginal(hist), marginal(data),
+                                      f"{title}, by {name}", MIN_SHARE,
+                                      width=max(520, 22 * len(values))))
+    canvas = Image.new("RGB", (max(c.width for c in charts), sum(c.height for c in charts)), "white")
+    for i, c in enumerate(charts):
+        canvas.paste(c, (0, sum(d.height for d in charts[:i])))
+    return canvas

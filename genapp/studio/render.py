@@ -44,10 +44,10 @@ def captioned_strip(x, names, confidence) -> Image.Image:
     """The steps (N, 1, H, W) in rows of STRIP_COLUMNS, each frame captioned with the evaluator's class
     and its confidence (green: sure, amber: hesitant, red: unsure)."""
     scale = STRIP_SCALE if x.shape[-1] <= 32 else 2                     # spectrograms are 64 wide
-    n, side = len(x), x.shape[-1] * scale
+    n, side, height = len(x), x.shape[-1] * scale, x.shape[-2] * scale  # (a note's picture is twice as tall)
     cols = min(STRIP_COLUMNS, n)
     rows = -(-n // cols)
-    cell_w, cell_h = side + 6, side + 40
+    cell_w, cell_h = side + 6, height + 40
     strip = Image.new("RGB", (cols * cell_w + 6, rows * cell_h + 6), (40, 40, 40))
     draw, font = ImageDraw.Draw(strip), ImageFont.load_default(size=13)
     for i in range(n):
@@ -57,8 +57,8 @@ def captioned_strip(x, names, confidence) -> Image.Image:
         strip.paste(frame.convert("RGB"), (left, top))
         p = confidence[i]
         colour = (120, 220, 120) if p >= 0.9 else (240, 200, 80) if p >= 0.5 else (240, 110, 110)
-        draw.text((left, top + side + 3), f"{i + 1}. {names[i][:9]}", fill=(230, 230, 230), font=font)
-        draw.text((left, top + side + 19), f"{p:.2f}", fill=colour, font=font)
+        draw.text((left, top + height + 3), f"{i + 1}. {names[i][:9]}", fill=(230, 230, 230), font=font)
+        draw.text((left, top + height + 19), f"{p:.2f}", fill=colour, font=font)
     return strip
 
 
@@ -118,7 +118,7 @@ def film(x, scale: int = FILM_SCALE, ms: int = FILM_MS) -> bytes:
     optimisation made a 16-step walk's GIF 3x slower to write (14.7 -> 5.2 ms) and larger (vae-mnist
     58.8 -> 49.6 KB, gan-fsdd 319 -> 305 KB), for grey frames that use the whole grey palette anyway."""
     frames = [Image.fromarray((f[0].clamp(0, 1) * 255).round().byte().numpy(), "L")
-              .resize((f.shape[-1] * scale,) * 2, Image.NEAREST) for f in x]
+              .resize((f.shape[-1] * scale, f.shape[-2] * scale), Image.NEAREST) for f in x]
     frames = frames + frames[-2:0:-1]                                      # there and back
     return gif(frames, ms, optimize=False)
 

@@ -4,7 +4,7 @@ import gradio as gr
 
 from .. import studio
 from . import notes
-from .common import MAIN_QUEUE, progress_callback, speaks_errors, tab_of_sections, wire, worked_example
+from .common import MAIN_QUEUE, progress_callback, speaks_errors, tab_of_sections, wire, worked_example_later
 from .sounds import FAMILIES, family_outputs, family_slots
 
 DIGITS = ["any"] + [str(d) for d in range(10)]
@@ -59,10 +59,10 @@ def build_digits():
             with gr.Accordion("What to notice", open=False):
                 gr.Markdown(WHAT_TO_NOTICE)
         inputs = [family, label, n, seed, steps]
-        *shown, wav = worked_example(generate, inputs)             # on screen before any click
         with gr.Column(scale=2):
-            slots = family_slots(shown, "clips")
-            download = gr.DownloadButton("Download WAV", value=wav, variant="secondary")
+            slots = family_slots([None] * 6, "clips")
+            download = gr.DownloadButton("Download WAV", variant="secondary")
+    worked_example_later(generate, inputs, [*slots, download], "generate_audio_example")
 
     wire(button, check, generate, inputs, [*slots, download], api_name="generate_audio", preprocess=False,
          **MAIN_QUEUE)
