@@ -98,13 +98,23 @@ def test_every_tab_opens_and_the_generate_buttons_show_results(page, tmp_path_fa
     if os.environ.get("GENAPP_README_SCREENSHOT"):                   # the README's picture comes from here
         shutil.copyfile(picture, os.environ["GENAPP_README_SCREENSHOT"])
 
-    panel = _tab(page, "Audio")                                       # opens on the clips of its settings
+    audio = _tab(page, "Audio")
+    audio.get_by_role("tab", name="Spoken digits").click()             # (the tour above left Melody open)
+    panel = audio.locator("[role=tabpanel]:visible").first           # on the clips of its settings
     sync_api.expect(panel.get_by_role("button", name="Play", exact=True).first).to_be_visible()
     sync_api.expect(panel.locator("audio[src^='blob:'], audio[src*='/file=']").first).to_be_attached()  # the WAV
     _new_pictures_after(page, panel, lambda: (panel.get_by_label("Seed").fill("3"),
                                               panel.get_by_role("button", name="Generate", exact=True).click()))
     sync_api.expect(panel.get_by_role("button", name="Play", exact=True).first).to_be_visible()
     _shot(page, shots, "audio-generated")
+
+    audio.get_by_role("tab", name="Melody").click()                    # a typed tune, played
+    panel = audio.locator("[role=tabpanel]:visible").last
+    _shows_an_example(panel)
+    _new_pictures_after(page, panel, lambda: (panel.locator("textarea").first.fill("C4 E4 G4 C5:2"),
+                                              panel.get_by_role("button", name="Play the tune").click()))
+    page.wait_for_timeout(1500)                                       # the progress veil fades out
+    _shot(page, shots, "melody-played")
 
     panel = _tab(page, "Text")
     names = panel.locator(".token")                                     # HighlightedText's spans

@@ -64,7 +64,7 @@ def test_a_generated_clip_is_heard_beside_the_real_recordings_nearest_to_it():
     rate, pcm = r.neighbour_clips                        # three one-second recordings, 0.4 s apart
     assert rate == 8000 and len(pcm) == 3 * 8000 + 2 * 3200
     assert [n.distance for n in r.neighbours] == sorted(n.distance for n in r.neighbours)
-    assert r.yardstick.examples == 300 and "log-mel" in r.measure
+    assert r.yardstick.examples == 300 and "spectrogram pictures, 64 x 64" in r.measure
 
 
 def test_names_by_edit_distance_a_training_name_is_at_zero_and_marked_seen():

@@ -5,7 +5,7 @@ import gradio as gr
 from .. import studio
 from . import notes
 from .common import MAIN_QUEUE, progress_callback, speaks_errors, tab_of_sections, wire, worked_example_later
-from .sounds import FAMILIES, family_outputs, family_slots
+from .sounds import FAMILIES, count_seed_steps, family_column, family_outputs
 
 DIGITS = ["any"] + [str(d) for d in range(10)]
 
@@ -51,17 +51,12 @@ def build_digits():
             family = gr.Radio(FAMILIES, value="all", label="Family")
             label = gr.Dropdown(DIGITS, value="7", label="Digit to say",
                                 info="'any' lets the seed pick a digit for each clip")
-            n = gr.Slider(1, studio.MAX_CLIPS, value=2, step=1, label="How many clips")
-            seed = gr.Number(0, precision=0, minimum=0, label="Seed")
-            steps = gr.Slider(1, studio.MAX_GIBBS_STEPS, value=studio.default_gibbs_steps("fsdd"), step=1,
-                              label="RBM Gibbs steps")
+            n, seed, steps = count_seed_steps("clips", "fsdd")
             button = gr.Button("Generate", variant="primary")
             with gr.Accordion("What to notice", open=False):
                 gr.Markdown(WHAT_TO_NOTICE)
         inputs = [family, label, n, seed, steps]
-        with gr.Column(scale=2):
-            slots = family_slots([None] * 6, "clips")
-            download = gr.DownloadButton("Download WAV", variant="secondary")
+        slots, download = family_column("clips")
     worked_example_later(generate, inputs, [*slots, download], "generate_audio_example")
 
     wire(button, check, generate, inputs, [*slots, download], api_name="generate_audio", preprocess=False,

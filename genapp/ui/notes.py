@@ -3,7 +3,7 @@ and Melody (a tune played by one generated instrument, or by one morphing into a
 import gradio as gr
 
 from .. import studio
-from .sounds import FAMILIES, family_outputs, family_slots
+from .sounds import FAMILIES, count_seed_steps, family_column, family_outputs
 from .common import MAIN_QUEUE, download_file, progress_callback, speaks_errors, wire, worked_example_later
 
 PITCHES = [studio.tunes.note_name(m) for m in range(studio.tunes.LOWEST, studio.tunes.HIGHEST + 1)]
@@ -74,17 +74,12 @@ def build_notes():
         with gr.Column(scale=1, min_width=300):
             family = gr.Radio(FAMILIES, value="all", label="Family")
             instrument, pitch = notes_controls()
-            n = gr.Slider(1, studio.MAX_CLIPS, value=2, step=1, label="How many notes")
-            seed = gr.Number(0, precision=0, minimum=0, label="Seed")
-            steps = gr.Slider(1, studio.MAX_GIBBS_STEPS, value=studio.default_gibbs_steps("notes"), step=1,
-                              label="RBM Gibbs steps")
+            n, seed, steps = count_seed_steps("notes", "notes")
             button = gr.Button("Generate", variant="primary")
             with gr.Accordion("What to notice", open=False):
                 gr.Markdown(NOTES_TO_NOTICE)
         inputs = [family, instrument, pitch, n, seed, steps]
-        with gr.Column(scale=2):
-            slots = family_slots([None] * 6, "notes")
-            download = gr.DownloadButton("Download WAV", variant="secondary")
+        slots, download = family_column("notes")
     worked_example_later(generate_notes, inputs, [*slots, download], "generate_notes_example")
     wire(button, check_notes, generate_notes, inputs, [*slots, download], api_name="generate_notes",
          preprocess=False, **MAIN_QUEUE)
@@ -107,7 +102,7 @@ def build_melody():
                                         label="Morph into", info="'none': the instrument holds for the whole tune")
             seed = gr.Number(0, precision=0, minimum=0, label="Seed (the point in latent space)")
             bpm = gr.Slider(studio.tunes.MIN_BPM, studio.tunes.MAX_BPM, value=100, step=1, label="Beats per minute")
-            button = gr.Button("Play", variant="primary")
+            button = gr.Button("Play the tune", variant="primary")
             with gr.Accordion("What to notice", open=False):
                 gr.Markdown(MELODY_TO_NOTICE)
         inputs = [checkpoint, tune, instrument, to_instrument, seed, bpm]

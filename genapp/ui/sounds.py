@@ -18,6 +18,23 @@ def family_outputs(results, name: str) -> tuple:
     return *outputs, download_file(studio.sounds_zip(results), name + (".wav" if len(results) == 1 else ".zip"))
 
 
+def count_seed_steps(what: str, dataset: str) -> tuple:
+    """How many clips, the seed and the RBM's Gibbs steps: the controls of every section that samples."""
+    n = gr.Slider(1, studio.MAX_CLIPS, value=2, step=1, label=f"How many {what}")
+    seed = gr.Number(0, precision=0, minimum=0, label="Seed")
+    steps = gr.Slider(1, studio.MAX_GIBBS_STEPS, value=studio.default_gibbs_steps(dataset), step=1,
+                      label="RBM Gibbs steps")
+    return n, seed, steps
+
+
+def family_column(what: str) -> tuple:
+    """The outputs' column: a player and spectrograms per family, and the download."""
+    with gr.Column(scale=2):
+        slots = family_slots([None] * 6, what)
+        download = gr.DownloadButton("Download WAV", variant="secondary")
+    return slots, download
+
+
 def family_slots(shown, what: str) -> list:
     """An audio player and a spectrogram picture per family, opened on the worked example `shown`."""
     slots = []
