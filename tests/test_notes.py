@@ -41,6 +41,17 @@ def test_the_factored_head_gives_a_distribution_over_the_joint_classes():
     assert torch.allclose(joint.view(5, 10, 37).logsumexp(2), family, atol=1e-5)   # the family's marginal
 
 
+def test_a_factored_label_vector_is_a_family_s_plus_a_pitch_s_and_mixes_like_a_table():
+    from genapp.models.nets import FactoredEmbedding, embed_labels
+    e = FactoredEmbedding((10, 37), 4)
+    y = torch.tensor([0, 40, 369])
+    family, pitch = factor_values(y, (10, 37))
+    assert torch.allclose(e(y), e.tables[0](family) + e.tables[1](pitch))
+    assert e.weight.shape == (370, 4) and torch.allclose(e.weight[y], e(y))
+    halfway = 0.5 * torch.nn.functional.one_hot(y[:2], 370).float().sum(0, keepdim=True)   # between two classes
+    assert torch.allclose(embed_labels(e, halfway), e(y[:2]).mean(0, keepdim=True), atol=1e-6)
+
+
 def test_a_pitch_is_a_row_an_octave_up_is_about_seventeen_rows_up():
     t = torch.arange(notes.NOTES.clip_samples) / notes.NOTES.sample_rate
     tone = lambda hz: (0.5 * torch.sin(2 * torch.pi * hz * t))[None]

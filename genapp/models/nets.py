@@ -4,6 +4,8 @@ bodies by configuration; nothing here knows which family uses it.
 
 Sizes are chosen for serving on 2 CPU cores: a 64-image grid must decode in a few milliseconds.
 """
+import math
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -12,9 +14,31 @@ from torch.nn.utils.parametrizations import spectral_norm
 
 # helpers
 
-def label_embedding(num_classes: int, dim: int) -> nn.Module | None:
-    """One learned vector per class; None for an unconditional model."""
-    return nn.Embedding(num_classes, dim) if num_classes > 0 else None
+def label_embedding(num_classes: int, dim: int, factors: tuple = ()) -> nn.Module | None:
+    """One learned vector per class (or, for a label of several factors, per value of each factor,
+    summed: FactoredEmbedding); None for an unconditional model."""
+    if num_classes == 0:
+        return None
+    return FactoredEmbedding(factors, dim) if factors else nn.Embedding(num_classes, dim)
+
+
+class FactoredEmbedding(nn.Module):
+    """A label of several factors (an instrument and a pitch) as the sum of one learned vector per
+    factor value: each pitch's vector learns from the notes of every instrument (240 notes), where one
+    vector per class would learn from that class's 24. `weight` is the (classes, dim) table, as
+    nn.Embedding's, so class weights (a point between classes) mix it the same way."""
+
+    def __init__(self, factors: tuple, dim: int):
+        super().__init__()
+        self.factors = tuple(factors)
+        self.tables = nn.ModuleList(nn.Embedding(k, dim) for k in self.factors)
+
+    def forward(self, labels):
+        return sum(table(value) for table, value in zip(self.tables, factor_values(labels, self.factors)))
+
+    @property
+    def weight(self):
+        return self(torch.arange(math.prod(self.factors), device=self.tables[0].weight.device))
 
 
 def embed_labels(embedding: nn.Embedding, labels):

@@ -72,15 +72,18 @@ class VAE(ModelMixin, ConfigMixin):
             "mlp" (real vectors, Gaussian with a mean and log-variance per coordinate).
         enc_channels, dec_channels: conv widths of the encoder and decoder (conv).
         embed_dim, end_symbol: symbol embedding size and the end (and start) symbol's index (gru).
+        label_factors: for a label of several factors (an instrument and a pitch), each one's number of
+            values: the label's vector is the sum of one per factor value (nets.FactoredEmbedding).
     """
 
     @register_to_config
     def __init__(self, sample_shape: tuple = (1, 28, 28), latent_dim: int = 16, num_classes: int = 10,
                  hidden: int = 256, enc_channels: tuple = (32, 64), dec_channels: tuple = (64, 32),
-                 label_dim: int = 16, body_type: str = "conv", embed_dim: int = 32, end_symbol: int = 1):
+                 label_dim: int = 16, body_type: str = "conv", embed_dim: int = 32, end_symbol: int = 1,
+                 label_factors: tuple = ()):
         super().__init__()
         assert body_type in BODIES, f"body_type must be one of {BODIES}"
-        self.label_emb = label_embedding(num_classes, label_dim)
+        self.label_emb = label_embedding(num_classes, label_dim, tuple(label_factors))
         cond = label_dim if num_classes > 0 else 0
         self.to_posterior = nn.Linear(hidden + cond, 2 * latent_dim)
         if body_type == "gru":

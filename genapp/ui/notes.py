@@ -20,10 +20,11 @@ fade, is the instrument.
 
 **The families, measured** (`python -m genapp eval vae-notes gan-notes rbm-notes`: 2,000 notes each,
 heard by the evaluator after the vocoder). The RBM plays the pitch asked for 99% of the time, but the
-instrument family only 38%: its chain starts from that pitch's average note and stays near it. The GAN
-gets the pitch 40% of the time and the family 20%, the VAE 20% and 14%: these two learn one label vector
-for each of the 370 family-and-pitch pairs from only 24 notes each, and it shows. The GAN's notes of one
-label also sound much alike whatever the seed: a conditional GAN tends to ignore its noise.
+instrument family only 38%: its chain starts from that pitch's average note and stays near it. The VAE
+gets the pitch 66% of the time and the family 34%: its label vector is a family's plus a pitch's, so each
+pitch's vector learned from 240 notes. The GAN, with one vector for each of the 370 family-and-pitch pairs
+(24 notes each), gets the pitch 40% of the time and the family 20%; its notes of one label also sound
+much alike whatever the seed: a conditional GAN tends to ignore its noise.
 """
 
 MELODY_TO_NOTICE = """
@@ -31,7 +32,7 @@ MELODY_TO_NOTICE = """
 of latent space (the seed's); only the pitch in the label changes, so the instrument keeps its character
 from note to note: that is what a latent space is for. The RBM has no such point to hold: each note is a
 chain of its own from the same seed, so its timbre wanders more, but it hits the pitches (it plays the
-pitch asked for 99% of the time, the GAN 40% and the VAE 20%: see Instrument notes), so it opens here. Pick *morph into* and the label slides from one family to the
+pitch asked for 99% of the time, the VAE 66% and the GAN 40%: see Instrument notes), so it opens here. Pick *morph into* and the label slides from one family to the
 other across the tune, note by note, as GANSynth did with a Bach prelude.
 
 **Type a tune** as note names with lengths in beats: `C4 E4 G4 C5:2` (C4 is middle C, `:2` two beats,
