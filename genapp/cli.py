@@ -121,7 +121,7 @@ def main(argv=None):
                        "set> each (HF_ENDPOINT picks the server, HF_TOKEN the account)", formatter_class=fmt)
     p.add_argument("--repo-prefix", required=True, help="'owner/genapp-' publishes vae-mnist as owner/genapp-vae-mnist")
     p.add_argument("--datasets", action="store_true",
-                   help="publish the data sets (mnist, fashion, fsdd, names) from their local folders, not the checkpoints")
+                   help="publish the data sets (mnist, fashion, fsdd, notes, names) from their local folders, not the checkpoints")
     p.add_argument("--only", nargs="+", default=None, metavar="NAME",
                    help="only these checkpoints, or data sets with --datasets (None: all of them)")
     p.add_argument("--dry-run", action="store_true", help="list the files and sizes that would be uploaded; no network")
