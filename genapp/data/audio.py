@@ -174,12 +174,6 @@ def read_clips(data_dir: str | Path, split: str):
     return load_clips(data_dir, split)[:2]
 
 
-def load_tensors(data_dir: str | Path = DEFAULT_DIR, split: str = "train", device="cpu"):
-    """(x, y) as the nets take them: x (N, *FSDD.shape) log-mel pictures in [0, 1], y (N,) digits."""
-    waves, digits, _ = load_clips(data_dir, split)
-    return FSDD.spectrogram(waves).to(device), digits.to(device)
-
-
 DATASET = Dataset(
     "fsdd", "Free Spoken Digit Dataset", tuple(str(i) for i in range(10)), DEFAULT_DIR, LICENCE,
     modality="audio", hub_licence="cc-by-sa-4.0", sound=FSDD, read=read_clips,     # share-alike: what is built on it too

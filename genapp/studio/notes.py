@@ -33,11 +33,15 @@ def check_instrument(instrument) -> str:
     return one_of(instrument, instruments(), "an instrument")
 
 
+def pitches() -> tuple:
+    return dict(DATASETS[DATASET].factors)["pitch"]
+
+
 def check_pitch(pitch) -> str:
     """A note name the models learned ('C4', 'Db4' -> 'C#4'), or BadRequest."""
     name = note_name(midi_of(pitch))
-    if name not in dict(DATASETS[DATASET].factors)["pitch"]:
-        low, high = dict(DATASETS[DATASET].factors)["pitch"][::36]
+    if name not in pitches():
+        low, high = pitches()[0], pitches()[-1]
         raise BadRequest(f"{name} is outside the pitches the models learned, {low} to {high}.")
     return name
 

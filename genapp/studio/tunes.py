@@ -14,15 +14,16 @@ from itertools import accumulate
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from ..data import notes
 from .checks import BadRequest, number
 
-LOWEST, HIGHEST = 48, 84          # C3..C6: the pitches the instrument models learned (37)
+LOWEST, HIGHEST = notes.LOWEST, notes.HIGHEST   # C3..C6: the pitches the instrument models learned (37)
 MAX_NOTES = 64                    # notes and rests in one tune
 MIN_BEATS, MAX_BEATS = 0.125, 8   # one note's length; under 1/8 beat a note is a click (and 5 px in the roll)
 MIN_BPM, MAX_BPM = 40, 240
 
 LETTERS = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
-SHARP_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+SHARP_NAMES = notes.NAMES
 ACCIDENTALS = {"": 0, "#": 1, "♯": 1, "b": -1, "♭": -1}
 NOTE_NAME = re.compile(r"([A-Ga-g])([#♯b♭]?)(-1|[0-9])")
 RESTS = ("r", "rest")

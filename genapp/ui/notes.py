@@ -6,8 +6,6 @@ from .. import studio
 from .sounds import FAMILIES, count_seed_steps, family_column, family_outputs
 from .common import MAIN_QUEUE, download_file, progress_callback, speaks_errors, wire, worked_example_later
 
-PITCHES = [studio.tunes.note_name(m) for m in range(studio.tunes.LOWEST, studio.tunes.HIGHEST + 1)]
-
 NOTES_TO_NOTICE = """
 **What you hear.** Each family learned notes of real sampled instruments (a General MIDI soundfont:
 ten families, eight instruments each, every note from C3 to C6), told the family and the pitch of each.
@@ -65,7 +63,7 @@ def play_melody(checkpoint, tune, instrument, to_instrument, seed, bpm):
 
 def notes_controls():
     instrument = gr.Dropdown(list(studio.notes.instruments()), value="brass", label="Instrument family")
-    pitch = gr.Dropdown(PITCHES, value="C4", label="Pitch", allow_custom_value=True,
+    pitch = gr.Dropdown(list(studio.notes.pitches()), value="C4", label="Pitch", allow_custom_value=True,
                         info="a note name, C3 to C6 (C4 is middle C; sharps as C#4 or flats as Db4)")
     return instrument, pitch
 
