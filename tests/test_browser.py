@@ -108,11 +108,23 @@ def test_every_tab_opens_and_the_generate_buttons_show_results(page, tmp_path_fa
     sync_api.expect(panel.get_by_role("button", name="Play", exact=True).first).to_be_visible()
     _shot(page, shots, "audio-generated")
 
-    audio.get_by_role("tab", name="Melody").click()                    # a typed tune, played
+    audio.get_by_role("tab", name="Instrument notes").click()          # a key on the keyboard picks the pitch
+    panel = audio.locator("[role=tabpanel]:visible").last
+    panel.locator("button[data-note='A#4']").click()
+    sync_api.expect(panel.get_by_label("Pitch")).to_have_value("A#4")
+    sync_api.expect(panel.locator(".piano button.on")).to_have_attribute("data-note", "A#4")
+
+    audio.get_by_role("tab", name="Melody").click()                    # a typed tune, and a key added, played
     panel = audio.locator("[role=tabpanel]:visible").last
     _shows_an_example(panel)
-    _new_pictures_after(page, panel, lambda: (panel.locator("textarea").first.fill("C4 E4 G4 C5:2"),
-                                              panel.get_by_role("button", name="Play the tune").click()))
+    tune = panel.locator("textarea").first
+
+    def play():
+        tune.fill("C4 E4 G4")
+        panel.locator("button[data-note='C5']").click()
+        sync_api.expect(tune).to_have_value("C4 E4 G4 C5")
+        panel.get_by_role("button", name="Play the tune").click()
+    _new_pictures_after(page, panel, play)
     page.wait_for_timeout(1500)                                       # the progress veil fades out
     _shot(page, shots, "melody-played")
 

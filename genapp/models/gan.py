@@ -4,7 +4,10 @@ trained with the recipe that made GANs stable enough to teach with:
 - spectral normalization of every discriminator layer (Miyato et al. 2018, "Spectral Normalization
   for Generative Adversarial Networks"),
 - label conditioning by a projection discriminator (Miyato & Koyama 2018, "cGANs with Projection
-  Discriminator") and a label embedding concatenated to z in the generator,
+  Discriminator") and a label embedding concatenated to z in the generator; for a label of several
+  factors (an instrument and a pitch) optionally also an auxiliary classifier of each factor in the
+  discriminator, whose cross-entropy both nets minimise (AC-GAN, Odena et al. 2017; GANSynth,
+  Engel et al. 2019, made its notes' pitch this way),
 - an exponential moving average of the generator's weights (Yazici et al. 2019), which is what is
   shipped and sampled.
 
@@ -21,7 +24,7 @@ from diffusers.models.modeling_utils import ModelMixin
 from torch.nn.utils.parametrizations import spectral_norm
 
 from .inversion import invert
-from .nets import MLP, ConvDecoder, ConvEncoder, embed_labels, label_embedding
+from .nets import MLP, ConvDecoder, ConvEncoder, embed_labels, factor_values, label_embedding
 
 BODIES = ("conv", "mlp")
 
@@ -64,15 +67,17 @@ class Generator(ModelMixin, ConfigMixin):
         channels: widths of the two up-convolutions (batch-normalized, as in DCGAN).
         body_type: "conv" or "mlp"; hidden: the MLP's width.
         decoder: for codes, the checkpoint subfolder holding the autoencoder that spells them out.
+        label_factors: for a label of several factors (an instrument and a pitch), each one's number of
+            values: the label's vector is the sum of one per factor value (nets.FactoredEmbedding).
     """
 
     @register_to_config
     def __init__(self, sample_shape: tuple = (1, 28, 28), latent_dim: int = 64, num_classes: int = 10,
                  channels: tuple = (128, 64), label_dim: int = 16, body_type: str = "conv", hidden: int = 256,
-                 decoder: str = ""):
+                 decoder: str = "", label_factors: tuple = ()):
         super().__init__()
         assert body_type in BODIES, f"body_type must be one of {BODIES}"
-        self.label_emb = label_embedding(num_classes, label_dim)
+        self.label_emb = label_embedding(num_classes, label_dim, tuple(label_factors))
         cond = label_dim if num_classes > 0 else 0
         if body_type == "mlp":
             self.body = MLP(latent_dim + cond, sample_shape[0], hidden)
@@ -120,11 +125,15 @@ class Discriminator(ModelMixin, ConfigMixin):
         channels, hidden: conv widths and feature size.
         body_type: "conv" (pictures) or "mlp" (codes).
         spectral: spectrally normalize every layer (False only for the deliberately collapsing recipe).
+        label_factors: the label's factors (an instrument and a pitch): the projection is the sum of one
+            vector per factor value.
+        auxiliary: also classify each factor of the label from the features (AC-GAN): forward's with_logits.
     """
 
     @register_to_config
     def __init__(self, sample_shape: tuple = (1, 28, 28), num_classes: int = 10,
-                 channels: tuple = (64, 128), hidden: int = 256, body_type: str = "conv", spectral: bool = True):
+                 channels: tuple = (64, 128), hidden: int = 256, body_type: str = "conv", spectral: bool = True,
+                 label_factors: tuple = (), auxiliary: bool = False):
         super().__init__()
         assert body_type in BODIES, f"body_type must be one of {BODIES}"
         if body_type == "mlp":
@@ -135,11 +144,27 @@ class Discriminator(ModelMixin, ConfigMixin):
                                         spectral=spectral, activation="leaky")
         wrap = spectral_norm if spectral else (lambda m: m)
         self.score = wrap(nn.Linear(hidden, 1))
-        self.projection = wrap(nn.Embedding(num_classes, hidden)) if num_classes > 0 else None
+        self.factors = tuple(label_factors) or ((num_classes,) if num_classes > 0 else ())
+        if label_factors:
+            self.projection = nn.ModuleList(wrap(nn.Embedding(k, hidden)) for k in label_factors)
+        else:
+            self.projection = wrap(nn.Embedding(num_classes, hidden)) if num_classes > 0 else None
+        self.classifiers = nn.ModuleList(nn.Linear(hidden, k) for k in self.factors) if auxiliary else None
 
-    def forward(self, x, labels=None):
+    def project(self, labels):
+        """The label's projection vector (B, hidden): one learned vector per class, or the sum of one per
+        factor value."""
+        if isinstance(self.projection, nn.ModuleList):
+            return sum(table(v) for table, v in zip(self.projection, factor_values(labels, self.factors)))
+        return self.projection(labels)
+
+    def forward(self, x, labels=None, with_logits=False):
+        """Realness scores (B,); with_logits: and the auxiliary classifiers' logits, one (B, values) per
+        factor of the label."""
         h = self.features(x if self.config.body_type == "mlp" else x * 2 - 1)   # (B, hidden); pictures centred on 0
         score = self.score(h).squeeze(1)
         if self.projection is not None:
-            score = score + (self.projection(labels) * h).sum(1)
+            score = score + (self.project(labels) * h).sum(1)
+        if with_logits:
+            return score, [head(h) for head in self.classifiers]
         return score

@@ -1,15 +1,19 @@
 """Training loop of the GAN: hinge loss, Adam(0, 0.9), one D step per G step, EMA generator.
 recipe.options may undo each of these (loss "bce", betas, ema False, an unnormalized discriminator):
-the deliberately collapsing recipe gan-mnist-collapsed does.
+the deliberately collapsing recipe gan-mnist-collapsed does. options["auxiliary"], a weight: the
+discriminator also classifies each factor of the label (AC-GAN, Odena et al. 2017), learning from real
+examples, and the generator is trained to make its fakes classified as the label asked for.
 With recipe.options["autoencoder"] (text), two stages as in Donahue & Rumshisky 2018: first an
 autoencoder (a VAE of the recipe's settings, low KL weight), then the GAN on its codes."""
 import copy
 import dataclasses
 
 import torch
+import torch.nn.functional as F
 
 from ..models.gan import LOSSES, Discriminator, Generator
 from . import vae
+from ..models.nets import factor_values
 from .loop import Log, Split, minibatch
 
 EMA_DECAY = 0.999
@@ -27,6 +31,11 @@ def ema_update(ema, model, decay=EMA_DECAY):
 def codes(autoencoder, x, batch=2000):
     """The posterior means of x: where the autoencoder puts each training example."""
     return torch.cat([autoencoder.encode(x[i:i + batch]) for i in range(0, len(x), batch)])
+
+
+def cross_entropy(logits: list, values: list):
+    """The auxiliary classifiers' loss: the sum over the label's factors of each one's cross-entropy."""
+    return sum(F.cross_entropy(l, v) for l, v in zip(logits, values))
 
 
 def fit(recipe, split, device, generator, steps):
@@ -47,9 +56,12 @@ def fit_gan(recipe, split, device, generator, steps, decoder=""):
     shape = tuple(split.x.shape[1:])
     num_classes = recipe.model.get("num_classes", 10)
     G = Generator(sample_shape=shape, decoder=decoder, **recipe.model).to(device)
-    # recipe.options may size the discriminator (its config is saved in discriminator/config.json)
-    D = Discriminator(sample_shape=shape, num_classes=num_classes, **recipe.options.get("discriminator", {})).to(device)
     options = recipe.options
+    auxiliary = options.get("auxiliary", 0.0)
+    factors = tuple(recipe.model.get("label_factors", ())) or (num_classes,)
+    # recipe.options may size the discriminator (its config is saved in discriminator/config.json)
+    D = Discriminator(sample_shape=shape, num_classes=num_classes, label_factors=recipe.model.get("label_factors", ()),
+                      auxiliary=auxiliary > 0, **options.get("discriminator", {})).to(device)
     d_loss_fn, g_loss_fn = LOSSES[options.get("loss", "hinge")]
     betas = tuple(options.get("betas", (0.0, 0.9)))
     use_ema = options.get("ema", True)
@@ -64,12 +76,21 @@ def fit_gan(recipe, split, device, generator, steps, decoder=""):
         z = torch.randn((len(x), G.latent_dim), generator=generator).to(device)
         # (1) Update D: push real scores up and fake scores down
         fake = G(z, y)
-        d_loss = d_loss_fn(D(x, y), D(fake.detach(), y))
+        if auxiliary:       # AC-GAN: D names the real examples' labels, G makes its fakes named as asked
+            values = factor_values(y, factors)
+            (real_scores, real_logits), fake_scores = D(x, y, with_logits=True), D(fake.detach(), y)
+            d_loss = d_loss_fn(real_scores, fake_scores) + auxiliary * cross_entropy(real_logits, values)
+        else:
+            d_loss = d_loss_fn(D(x, y), D(fake.detach(), y))
         opt_d.zero_grad(set_to_none=True)
         d_loss.backward()
         opt_d.step()
         # (2) Update G: raise D's score of fresh fakes
-        g_loss = g_loss_fn(D(fake, y))
+        if auxiliary:
+            fake_scores, fake_logits = D(fake, y, with_logits=True)
+            g_loss = g_loss_fn(fake_scores) + auxiliary * cross_entropy(fake_logits, values)
+        else:
+            g_loss = g_loss_fn(D(fake, y))
         opt_g.zero_grad(set_to_none=True)
         g_loss.backward()
         opt_g.step()
@@ -77,3 +98,4 @@ def fit_gan(recipe, split, device, generator, steps, decoder=""):
             ema_update(G_ema, G)
         log.step(step, d_loss=d_loss.detach(), g_loss=g_loss.detach())
     return {"": G_ema if use_ema else G.eval(), "discriminator": D.eval()}, {}
+

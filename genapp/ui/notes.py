@@ -3,6 +3,7 @@ and Melody (a tune played by one generated instrument, or by one morphing into a
 import gradio as gr
 
 from .. import studio
+from . import keyboard
 from .sounds import FAMILIES, count_seed_steps, family_column, family_outputs
 from .common import MAIN_QUEUE, download_file, progress_callback, speaks_errors, wire, worked_example_later
 
@@ -64,7 +65,8 @@ def play_melody(checkpoint, tune, instrument, to_instrument, seed, bpm):
 def notes_controls():
     instrument = gr.Dropdown(list(studio.notes.instruments()), value="brass", label="Instrument family")
     pitch = gr.Dropdown(list(studio.notes.pitches()), value="C4", label="Pitch", allow_custom_value=True,
-                        info="a note name, C3 to C6 (C4 is middle C; sharps as C#4 or flats as Db4)")
+                        info="a note name, C3 to C6 (C4 is middle C; sharps as C#4 or flats as Db4), or a key below")
+    keyboard.picks_pitch(keyboard.keyboard("C4", "Pick a pitch on the keyboard"), pitch)
     return instrument, pitch
 
 
@@ -96,6 +98,7 @@ def build_melody():
             examples = gr.Dropdown(list(studio.tunes.TUNES), value="Ode to Joy (Beethoven)", label="A tune to start from")
             tune = gr.Textbox(studio.tunes.TUNES["Ode to Joy (Beethoven)"], lines=3, max_lines=6,
                               label="Tune", info="note names with lengths in beats, e.g. C4 E4 G4 C5:2 (R: a rest)")
+            keyboard.adds_to_tune(keyboard.keyboard("", "Add a note to the tune: press a key"), tune)
             instrument = gr.Dropdown(list(studio.notes.instruments()), value="strings", label="Instrument family")
             to_instrument = gr.Dropdown(["none", *studio.notes.instruments()], value="none",
                                         label="Morph into", info="'none': the instrument holds for the whole tune")
