@@ -23,20 +23,21 @@ LIKELIHOOD = {
                       "likelihood literature (Burda et al. 2016), so its NLL in nats compares with published "
                       "numbers; used for Fashion-MNIST too, where it reads as the probability of ink per pixel. "
                       "Pictures show the Bernoulli means.",
-    ("vae", "audio"): "Bernoulli likelihood on the log-mel picture's [0, 1] values, dynamically binarized, as "
+    ("vae", "audio"): "Bernoulli likelihood on the spectrogram picture's [0, 1] values, dynamically binarized, as "
                       "for the images; pictures (and the sound made from them) show the Bernoulli means.",
     ("vae", "text"): "Categorical likelihood of each symbol given the ones before it and z, up to the end "
                      "symbol; nats per character count the letters and the end symbol (as makemore does).",
     ("rbm", "image"): "Bernoulli visible units on dynamically binarized pixels; pictures show the visible "
                       "units' means after the last Gibbs sweep, with the label units clamped.",
-    ("rbm", "audio"): "Gaussian visible units of unit variance on the standardized log-mel picture; pictures "
+    ("rbm", "audio"): "Gaussian visible units of unit variance on the standardized spectrogram picture; pictures "
                       "(and the sound made from them) show the visible means after the last Gibbs sweep, with "
                       "the label units clamped.",
     ("rbm", "text"): "Categorical visible units, one softmax per position; a name is the last Gibbs draw, "
                      "read up to its end symbol.",
 }
 USE = {"image": "--n 16 --seed 0 --out grid.png", "audio": "--n 4 --seed 0 --label 7 --out seven.wav",
-       "text": "--n 20 --seed 0 --out names.txt"}
+       "text": "--n 20 --seed 0 --out names.txt",
+       "notes": "--n 4 --seed 0 --instrument brass --pitch C4 --out brass-c4.wav"}   # a data set's own, or its modality's
 
 
 def _value(m: dict) -> str:
@@ -167,7 +168,7 @@ def write_card(folder: Path):
     else:
         body.append("Not measured yet.")
     body += [""] + augmentation_lines(folder)
-    body += ["## Use", "```", f"python -m genapp generate {name} {USE[data.modality]}"
+    body += ["## Use", "```", f"python -m genapp generate {name} {USE.get(recipe.dataset, USE[data.modality])}"
              if not evaluator else "from genapp import hub; clf = hub.load('" + name + "')", "```", ""]
     (folder / "README.md").write_text("\n".join(yaml + [""] + body))
 

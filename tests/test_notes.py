@@ -52,6 +52,30 @@ def test_a_factored_label_vector_is_a_family_s_plus_a_pitch_s_and_mixes_like_a_t
     assert torch.allclose(embed_labels(e, halfway), e(y[:2]).mean(0, keepdim=True), atol=1e-6)
 
 
+
+def test_the_gan_discriminator_projects_a_factored_label_and_learns_to_name_each_factor():
+    from genapp.models.gan import Discriminator
+    from genapp.train.gan import cross_entropy
+    torch.manual_seed(0)
+    D = Discriminator(sample_shape=(1, 8, 8), num_classes=6, channels=(4, 8), hidden=16, label_factors=(2, 3),
+                      auxiliary=True)
+    x, y = torch.rand(12, 1, 8, 8), torch.arange(12) % 6
+    x[:, :, :4] += (factor_values(y, (2, 3))[1] == 1).float()[:, None, None, None]   # pitch 1: bright top half
+    family, pitch = factor_values(y, (2, 3))
+    D.eval()                                           # spectral norm's power iteration holds still
+    score, logits = D(x, y, with_logits=True)
+    assert torch.equal(score, D(x, y)) and [l.shape for l in logits] == [(12, 2), (12, 3)]
+    h = D.features(x * 2 - 1)                          # the projection: one vector per family plus one per pitch
+    expected = D.score(h).squeeze(1) + ((D.projection[0](family) + D.projection[1](pitch)) * h).sum(1)
+    assert torch.allclose(score, expected, atol=1e-5)
+    D.train()
+    opt = torch.optim.Adam(D.parameters(), lr=1e-2)
+    first = cross_entropy(logits, [family, pitch]).item()
+    for _ in range(50):
+        loss = cross_entropy(D(x, y, with_logits=True)[1], [family, pitch])
+        opt.zero_grad(); loss.backward(); opt.step()
+    assert loss.item() < 0.5 * first
+
 def test_a_pitch_is_a_row_an_octave_up_is_about_seventeen_rows_up():
     t = torch.arange(notes.NOTES.clip_samples) / notes.NOTES.sample_rate
     tone = lambda hz: (0.5 * torch.sin(2 * torch.pi * hz * t))[None]

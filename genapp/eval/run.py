@@ -37,6 +37,16 @@ ANCHORS = {   # (metric, data set) -> a published figure on the same footing (MN
 }
 
 
+def per_factor(predicted, labels, dataset: str, key: str, name: str, digits: int, floors: dict | None = None) -> dict:
+    """One metric per factor of a label of several (an instrument and a pitch): the share of predictions
+    whose value of that factor is the label's; {} for a plain label. key and name are templates of the
+    factor ("{}_accuracy"; "{Factor} agreement ... {factor}"); floors: the real data's, by the factor's
+    "<factor>_agreement"."""
+    return {key.format(factor): metric(name.format(factor=factor, Factor=factor.capitalize()), share, digits,
+                                       reference=floors[f"{factor}_agreement"] if floors else None)
+            for factor, share in factor_agreements(predicted, labels, dataset).items()}
+
+
 def examples(ref) -> str:
     return "clips" if DATASETS[ref.dataset].modality == "audio" else "images"
 
@@ -183,10 +193,8 @@ def sample_metrics(model, family, ref) -> dict:
             "reference: test images)", nearest_neighbour_distance(samples[:NUM_NEIGHBOUR], ref.x_train).median(), 3,
             reference=floors["nearest_train_distance"]),
     }
-    for factor, share in factor_agreements(predicted, ref.labels, ref.dataset).items():
-        out[f"{factor}_agreement"] = metric(f"{factor.capitalize()} agreement: requested {factor} recognised by "
-                                            f"eval-{ref.dataset} ({vs})", share, 3,
-                                            reference=floors[f"{factor}_agreement"])
+    out |= per_factor(predicted, ref.labels, ref.dataset, "{}_agreement",
+                      "{Factor} agreement: requested {factor} recognised by eval-" + f"{ref.dataset} ({vs})", 3, floors)
     if not conditional:                               # no class was asked for: nothing to agree with
         del out["class_agreement"]
     sound = DATASETS[ref.dataset].sound
@@ -195,10 +203,8 @@ def sample_metrics(model, family, ref) -> dict:
         out["class_agreement_heard"] = metric(
             f"Class agreement after the vocoder (samples -> Griffin-Lim -> spectrogram picture; {vs})",
             (heard == ref.labels).float().mean(), 3, reference=floors["class_agreement"])
-        for factor, share in factor_agreements(heard, ref.labels, ref.dataset).items():
-            out[f"{factor}_agreement_heard"] = metric(
-                f"{factor.capitalize()} agreement after the vocoder ({vs})", share, 3,
-                reference=floors[f"{factor}_agreement"])
+        out |= per_factor(heard, ref.labels, ref.dataset, "{}_agreement_heard",
+                          "{Factor} agreement after the vocoder" + f" ({vs})", 3, floors)
         out["inception_score"] = metric(
             f"Inception-style score exp(E KL(p(y|x) || p(y))) with eval-{ref.dataset} as the classifier, "
             f"at most {ref.num_classes} ({vs}; reference: the test clips)",
@@ -232,17 +238,15 @@ def evaluate(name: str, data_dir: str | None = None, quick: bool = False) -> dic
         out = {"test_accuracy": metric(f"Test accuracy ({len(ref.x_test)} test {examples(ref)})",
                                        (predicted == ref.y_test).float().mean(), 4,
                                        test_class_shares=[round(v, 4) for v in seen.tolist()])}
-        for factor, share in factor_agreements(predicted, ref.y_test, ref.dataset).items():
-            out[f"{factor}_accuracy"] = metric(f"Test accuracy of the {factor} alone", share, 4)
+        out |= per_factor(predicted, ref.y_test, ref.dataset, "{}_accuracy", "Test accuracy of the {factor} alone", 4)
         sound = DATASETS[recipe.dataset].sound
         if sound is not None:                              # is the vocoder the bottleneck?
             _, predicted = evaluator_outputs(model, sound.spectrogram(sound.waveform(ref.x_test)))
             out["round_trip_accuracy"] = metric(
                 "Test accuracy after a Griffin-Lim round trip (spectrogram picture -> waveform -> picture)",
                 (predicted == ref.y_test).float().mean(), 4)
-            for factor, share in factor_agreements(predicted, ref.y_test, ref.dataset).items():
-                out[f"{factor}_round_trip_accuracy"] = metric(
-                    f"Test accuracy of the {factor} alone after the round trip", share, 4)
+            out |= per_factor(predicted, ref.y_test, ref.dataset, "{}_round_trip_accuracy",
+                              "Test accuracy of the {factor} alone after the round trip", 4)
         return out
     out = {}
     # likelihoods in nats are the image literature's yardstick; for sound the sample metrics speak

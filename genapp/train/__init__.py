@@ -20,11 +20,11 @@ from .recipes import RECIPES
 
 def train(name: str, data_dir: str | None = None, device: str = "cpu", seed: int = 0,
           steps: int | None = None, out: str | Path | None = None, options: dict | None = None,
-          model: dict | None = None, lr: float | None = None) -> Path:
+          model: dict | None = None, lr: float | None = None, batch_size: int | None = None) -> Path:
     """Train the recipe `name` and save its weights and metrics.json (training facts, the command) in a
     Hub folder; -> the folder. options override the recipe's family-specific training settings, model its
-    model's config (for experiments; metrics.json records the command). The model card is rendered from the
-    folder afterwards (`card.write_card`, as `python -m genapp train` does): card.py reads the recipes, so
+    model's config, lr and batch_size the optimiser's (for experiments; metrics.json records the command).
+    The model card is rendered from the folder afterwards (`card.write_card`, as `python -m genapp train` does): card.py reads the recipes, so
     train/ does not import it."""
     if name not in RECIPES:
         raise ValueError(f"no recipe named {name!r}; known: {', '.join(RECIPES)}")
@@ -34,7 +34,7 @@ def train(name: str, data_dir: str | None = None, device: str = "cpu", seed: int
         raise ValueError(f"{name} has no training option {', '.join(sorted(unknown))}; "
                          f"it has {', '.join(sorted(recipe.options)) or 'none'}")
     recipe = dataclasses.replace(recipe, options=recipe.options | (options or {}), model=recipe.model | (model or {}),
-                                 lr=lr or recipe.lr)
+                                 lr=lr or recipe.lr, batch_size=batch_size or recipe.batch_size)
     data_dir = data_dir or data_folder(recipe.dataset)
     steps = steps or recipe.steps
     torch.manual_seed(seed)                      # weight initialisation
