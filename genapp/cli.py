@@ -103,6 +103,8 @@ def main(argv=None):
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.add_argument("--lesson", action="store_true", help="only the lesson: 30 students at a person's pace for two "
                    "minutes (--quick: 10 for 30 s); errors, p50/p95 and the server's CPU per request")
+    p.add_argument("--vocoder", action="store_true", help="only the vocoder: Griffin-Lim's iterations against what "
+                   "the evaluator hears after it, 300 samples of each sound generator (--quick: 100)")
 
     p = sub.add_parser("augment", help="train a small classifier on 100 real digits, then on them plus 1,000 "
                        "generated ones; print both test accuracies", formatter_class=fmt)
@@ -244,6 +246,9 @@ def main(argv=None):
     elif args.command == "bench" and args.lesson:
         from .lesson import main as lesson_main
         lesson_main(quick=args.quick, as_json=args.json)
+    elif args.command == "bench" and args.vocoder:
+        from .bench import vocoder_main
+        vocoder_main(quick=args.quick, as_json=args.json)
     elif args.command == "bench":
         from .bench import main as bench_main
         bench_main(quick=args.quick, as_json=args.json)

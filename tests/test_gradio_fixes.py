@@ -10,7 +10,7 @@ import sys
 import gradio as gr
 import numpy as np
 import pytest
-from gradio import processing_utils
+from gradio import processing_utils, state_holder
 from PIL import Image
 
 from conftest import ROOT
@@ -185,3 +185,42 @@ def test_gradios_default_picture_format_is_still_webp():
     """While it is, every gr.Image and gr.Gallery the app draws names format="png"
     (tests/test_app.py::test_every_picture_the_app_draws_is_sent_as_lossless_png)."""
     assert gr.Image().format == "webp" and gr.Gallery().format == "webp"
+
+
+# 5. a session's block configs made when read
+
+def _small_app():
+    with gr.Blocks() as demo:
+        with gr.Row():
+            number = gr.Number(3, label="n")
+            text = gr.Textbox("a", label="t")
+        gr.Button("go").click(lambda n: str(n), number, text, api_name="go")
+    return demo
+
+
+def test_gradio_still_builds_every_config_when_a_session_starts():
+    """Gradio's own SessionState makes each block's config as the session starts, into a plain dict, reading
+    only the Blocks' default_config and blocks: what fix 5 defers."""
+    demo = _small_app()
+    state = gradio_fixes._gradio_session_state_init
+    session = object.__new__(state_holder.SessionState)
+    state(session, demo)
+    assert type(session.config_values) is dict
+    assert list(session.config_values) == [k for k in session.blocks_config.blocks if k in demo.blocks]
+    assert set(inspect.signature(state).parameters) == {"self", "blocks"}
+    source = inspect.getsource(state)
+    assert "blocks.default_config" in source and "blocks.blocks" in source
+
+
+def test_our_session_builds_a_config_when_read_and_gives_gradios():
+    demo = _small_app()
+    theirs = object.__new__(state_holder.SessionState)
+    gradio_fixes._gradio_session_state_init(theirs, demo)
+    ours = state_holder.SessionState(demo)
+    configs = ours.config_values
+    assert isinstance(configs, gradio_fixes.BlockConfigs) and dict.__len__(configs) == 0   # none made yet
+    first = next(iter(theirs.config_values))
+    assert first in configs and configs[first] == theirs.config_values[first] and dict.__len__(configs) == 1
+    ours._update_value_in_config(first, 7)                          # what an event's output does
+    theirs._update_value_in_config(first, 7)
+    assert list(configs.items()) == list(theirs.config_values.items()) and list(ours.components) == list(theirs.components)

@@ -139,6 +139,19 @@ def test_rbm_sampling_reads_a_copy_of_w_that_follows_every_change_to_w():
         assert torch.allclose(model.hidden_input(v), v @ model.W.T + model.c, atol=1e-5)   # with gradients
 
 
+@pytest.mark.parametrize("visible_type", ["bernoulli", "gaussian", "categorical"])
+def test_rbm_seed_points_are_each_labels_point_drawn_alone_bit_for_bit(visible_type):
+    """One batch of chains side by side gives each label the very point a chain of its own reaches."""
+    model = RBM(sample_shape=(1, 4, 32), num_hidden=40, num_classes=5, visible_type=visible_type,
+                default_steps=20).eval()
+    labels = torch.tensor([3, 0, 4, 3])
+    with torch.inference_mode():
+        together = model.seed_points(11, labels)
+        alone = [model.draw_latent(1, torch.Generator().manual_seed(11), labels[i:i + 1]) for i in range(4)]
+    assert torch.equal(together, torch.cat(alone))
+    assert not torch.equal(together[0], together[1])
+
+
 def test_rbm_progress_callback_counts_steps():
     model, seen = TINY["rbm"](), []
     model.sample(2, torch.Generator().manual_seed(0), torch.tensor([0, 1]), steps=5,

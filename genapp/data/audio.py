@@ -42,6 +42,16 @@ def filterbank(edges_hz, n_fft: int, sample_rate: int) -> torch.Tensor:
     return torch.clamp(torch.minimum(rising, falling), min=0).float()
 
 
+# Griffin-Lim's iterations: 16, not 32, halves the vocoder's time for what a listener gets unchanged. 300 samples
+# of each sound generator, the evaluator's agreement with what was asked after the vocoder at 16 / 32 / 64
+# iterations (`python -m genapp bench --vocoder`): rbm-notes pitch 0.990 / 0.990 / 0.990, instrument 0.370 /
+# 0.383 / 0.383; vae-notes pitch 0.667 / 0.663 / 0.663, instrument 0.350 / 0.343 / 0.337; gan-notes pitch 0.417 /
+# 0.417 / 0.413; spoken digits vae-fsdd 0.987 / 0.990 / 0.987, gan-fsdd 0.967 / 0.967 / 0.967, rbm-fsdd 0.920 /
+# 0.920 / 0.920: all within the samples' noise (one standard error: 0.028 at 0.37). What it costs: spectral
+# convergence (|||STFT| - target|| / ||target||) 0.199 -> 0.224 on rbm-notes, 0.176 -> 0.196 on vae-fsdd.
+GRIFFIN_LIM_ITERATIONS = 16
+
+
 @dataclass(frozen=True)
 class Sound:
     """How a data set's clips are pictures: `bands` filters (equally spaced on the mel scale from 0 Hz
@@ -106,7 +116,8 @@ class Sound:
         db = 10 * torch.log10(self.filters.to(power.device) @ power + 1e-10)   # (B, bands, frames)
         return ((db - self.top_db + self.range_db) / self.range_db).clamp(0, 1).unsqueeze(1)
 
-    def griffin_lim(self, magnitude: torch.Tensor, iterations: int = 32, momentum: float = 0.99) -> torch.Tensor:
+    def griffin_lim(self, magnitude: torch.Tensor, iterations: int = GRIFFIN_LIM_ITERATIONS,
+                    momentum: float = 0.99) -> torch.Tensor:
         """(B, n_fft/2 + 1, frames) STFT magnitudes -> (B, clip_samples) waveform whose STFT magnitude
         approaches them: Griffin & Lim 1984, with the momentum of Perraudin et al. 2013 ("A fast
         Griffin-Lim algorithm"). Starts from zero phase, so it is deterministic."""
@@ -118,11 +129,11 @@ class Sound:
         for _ in range(iterations):
             rebuilt = self.stft(istft(magnitude * angles))
             accelerated = rebuilt - previous * (momentum / (1 + momentum))
-            angles = accelerated / accelerated.abs().clamp(min=1e-8)
+            angles = torch.sgn(accelerated)          # z / |z|, 0 where z is: one op, 30% quicker than a division
             previous = rebuilt
         return istft(magnitude * angles)
 
-    def waveform(self, picture: torch.Tensor, iterations: int = 32) -> torch.Tensor:
+    def waveform(self, picture: torch.Tensor, iterations: int = GRIFFIN_LIM_ITERATIONS) -> torch.Tensor:
         """(B, 1, bands, frames) in [0, 1] -> (B, clip_samples) in [-1, 1]: undo the decibel scaling,
         map band power back to linear frequencies with the filters' pseudo-inverse, then Griffin-Lim.
         The phase is reconstructed, not generated: that is what makes the sound a little robotic."""

@@ -4,6 +4,7 @@
     encode(x, labels=None, callback=None, **options)            -> a point in latent space
     decode(z, labels=None)                                       -> data
     draw_latent(n, generator, labels=None)                       -> the points sample() decodes
+    seed_points(seed, labels)                                    -> one seed's point for each label
     latent_dim
 
 Each family's model class has these methods itself (models/vae.py: encode is the posterior's mean;
@@ -40,6 +41,17 @@ class Generative:
     def draw_latent(self, n: int, generator: torch.Generator | None = None, labels=None):
         """n points of latent space as the sampler draws them (a seed's point): (n, latent_dim)."""
         return self.model.draw_latent(n, generator, labels)
+
+    def seed_points(self, seed: int, labels):
+        """Each label's point for one seed, (len(labels), latent_dim): row i is draw_latent(1, a generator
+        seeded `seed`, labels[i:i + 1]), where a walk or a tune starts for that class. A family that draws
+        them all in one batch says how (an RBM: its chains side by side, models/rbm.py); the others draw
+        them one by one (a VAE's or GAN's z is one randn, the same for every label)."""
+        together = getattr(self.model, "seed_points", None)
+        if together is not None:
+            return together(seed, labels)
+        return torch.cat([self.draw_latent(1, torch.Generator().manual_seed(seed), labels[i:i + 1])
+                          for i in range(len(labels))])
 
     def decode(self, z, labels=None):
         """Points in latent space (B, latent_dim) -> data."""

@@ -37,8 +37,15 @@ from . import tunes
 
 def warm_up(threads: int | None = None):
     """Load every bundled generator once and fix torch's thread count, before serving.
-    Two threads, one per core of a free Space (GENAPP_TORCH_THREADS overrides)."""
-    torch.set_num_threads(threads or int(os.environ.get("GENAPP_TORCH_THREADS", "2")))
+    One thread per request (GENAPP_TORCH_THREADS overrides): the main queue's two workers already keep a
+    free Space's two cores busy, and a second thread inside each request bought little time and cost its
+    CPU twice over. Each action alone, 2 threads against 1 (ms of wall time, ms of CPU): a 16-digit grid of
+    all three 46 / 53 ms for 91 / 53 ms of CPU; Audio's 2 clips each 78 / 76 for 155 / 76; Instrument notes
+    79 / 91 for 157 / 91; a melody 70 / 112 for 140 / 112; 12 names each 61 / 66 for 122 / 66. In the
+    lesson (python -m genapp bench --lesson), back to back: server CPU 0.106 -> 0.082 s a request, p50 223 ->
+    159 ms, p95 575 -> 375 ms. The same arguments give the same bytes at one thread count; the golden record
+    (tests/golden.py) is made at 2."""
+    torch.set_num_threads(threads or int(os.environ.get("GENAPP_TORCH_THREADS", "1")))
     for checkpoint in map(hub.describe, hub.bundled()):
         if checkpoint.generates:
             hub.generator(checkpoint.name)                # with a text GAN's autoencoder

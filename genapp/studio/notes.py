@@ -12,7 +12,7 @@ from .. import hub
 from ..data import DATASETS
 from .checks import BadRequest, check_seed, class_names, one_of
 from .images import GRID_SCALE
-from .latent import check_walker, endpoint
+from .latent import check_walker
 from .render import to_grid, wav_bytes
 from .samples import SampleRequest, comparison_request, sample_request
 from .sounds import AudioResult, run_sounds
@@ -115,12 +115,15 @@ def run_melody(request: MelodyRequest) -> Melody:
     end = [names.index(f"{request.to_instrument or request.instrument} {p}") for p in pitches]
     mix = torch.linspace(0, 1, len(pitches)) if request.to_instrument and len(pitches) > 1 else torch.zeros(len(pitches))
     with torch.inference_mode():
-        points = {c: endpoint(model, request.seed, c, len(names))[0] for c in set(start + end)}
+        classes = sorted(set(start + end))
+        points = dict(zip(classes, model.seed_points(request.seed, torch.tensor(classes))))
         z = torch.stack([(1 - t) * points[a] + t * points[b] for a, b, t in zip(start, end, mix.tolist())])
         one_hot = lambda classes: torch.nn.functional.one_hot(torch.tensor(classes), len(names)).float()
         x = model.decode(z, (1 - mix[:, None]) * one_hot(start) + mix[:, None] * one_hot(end))
         sound = hub.describe(request.checkpoint).sound
-        waves = sound.waveform(x).numpy()
+        # a pitch played again is the same picture: through the vocoder once (Ode to Joy's 30 notes: 6 pitches)
+        distinct, again = torch.unique(x, dim=0, return_inverse=True)
+        waves = sound.waveform(distinct)[again].numpy()
     song = assemble(waves, request.tune, request.bpm, sound.sample_rate)
     pcm = (np.clip(song, -1, 1) * 32767).round().astype(np.int16)
     text = {"software": "genapp", "checkpoint": request.checkpoint,

@@ -30,6 +30,16 @@ Gradio changes under it: its own function moved or renamed, or it now does what 
    import, Gradio's function is back. Guard: test_gradio_still_writes_stubs_as_it_imports,
    test_our_gradio_import_skips_the_stub_pass_and_leaves_gradio_as_shipped.
 
+5. A new session's copy of every block's config made when it is read (`install`: state_holder.SessionState).
+   Gradio 6.31 makes a new session (a visitor's first request) build the config of each of the app's blocks
+   (SessionState.config_values, read only to save a deep link, and to update the block an event changes),
+   ~14 ms of the event loop's time, before the request joins the queue. Thirty students pressing Generate
+   at once were thirty new sessions: 0.4 s of the 1.2 s the last of them waited. Ours makes a block's
+   config when it is first read, each the one Gradio would have made (the block as the session holds it),
+   and all of them, in Gradio's order, when every one is read (a deep link).
+   Guard: test_gradio_still_builds_every_config_when_a_session_starts,
+   test_our_session_builds_a_config_when_read_and_gives_gradios.
+
 One mechanism per event, by what its inputs are:
 - every input a plain value (a menu, a number, a text, a checkbox): the event sets preprocess=False,
   so the raw values reach the studio, whose one check refuses in its words; Gradio's preprocess, which
@@ -70,7 +80,7 @@ import weakref
 from pathlib import Path
 
 import gradio as gr
-from gradio import processing_utils
+from gradio import processing_utils, state_holder
 
 WRITTEN_FOR = "6.31.0"
 
@@ -196,13 +206,97 @@ def Slider(*args, **kwargs) -> gr.Slider:
     return _says_not_a_number(gr.Slider(*args, **kwargs))
 
 
+# 5. a session's block configs made when read
+
+class BlockConfigs(dict):
+    """SessionState.config_values (block id -> its config), each made when first read; the ones made or set
+    are a plain dict's entries. Iterating makes the rest, in the order Gradio would have made them."""
+
+    def __init__(self, blocks_config, ids):
+        super().__init__()
+        self.blocks_config, self.order, self.pending = blocks_config, list(ids), set(ids)
+
+    def _make(self, key):
+        self.pending.discard(key)
+        config = self.blocks_config.config_for_block(key, [], self.blocks_config.blocks[key])
+        dict.__setitem__(self, key, config)
+        return config
+
+    def __missing__(self, key):
+        if key not in self.pending:
+            raise KeyError(key)
+        return self._make(key)
+
+    def __contains__(self, key):
+        return key in self.pending or dict.__contains__(self, key)
+
+    def __setitem__(self, key, value):
+        self.pending.discard(key)
+        dict.__setitem__(self, key, value)
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+    def _every(self):
+        """Make the ones not made yet, and order all as Gradio's dict was: its blocks first, then those set later."""
+        if not self.pending and list(dict.keys(self))[:len(self.order)] == self.order:
+            return
+        made = dict(dict.items(self))
+        dict.clear(self)
+        for key in self.order:
+            dict.__setitem__(self, key, made[key] if key in made else
+                             self.blocks_config.config_for_block(key, [], self.blocks_config.blocks[key]))
+        for key, value in made.items():
+            if key not in self.order:
+                dict.__setitem__(self, key, value)
+        self.pending.clear()
+
+    def __iter__(self):
+        self._every()
+        return dict.__iter__(self)
+
+    def __len__(self):
+        return len(self.pending) + dict.__len__(self)
+
+    def keys(self):
+        self._every()
+        return dict.keys(self)
+
+    def values(self):
+        self._every()
+        return dict.values(self)
+
+    def items(self):
+        self._every()
+        return dict.items(self)
+
+
+def _session_state_init(self, blocks):
+    """SessionState.__init__ of Gradio 6.31, its config_values made when read (BlockConfigs)."""
+    _gradio_session_state_init(self, _NoBlocks(blocks))
+    self.config_values = BlockConfigs(self.blocks_config,
+                                      [k for k in self.blocks_config.blocks if k in blocks.blocks])
+
+
+class _NoBlocks:
+    """The Blocks as Gradio's SessionState.__init__ reads it, with no block to make a config for."""
+
+    def __init__(self, blocks):
+        self.default_config, self.blocks = blocks.default_config, {}
+
+
+_gradio_session_state_init = getattr(state_holder.SessionState.__init__, "gradios", state_holder.SessionState.__init__)
+_session_state_init.gradios = _gradio_session_state_init
+
+
 # the process-wide ones
 
 def install() -> None:
-    """Apply fixes 1 and 2. Process-wide, because Gradio calls what they replace from its own server
+    """Apply fixes 1, 2 and 5. Process-wide, because Gradio calls what they replace from its own server
     threads on every request, not from one call of ours that a mock.patch could scope. Idempotent."""
     processing_utils.save_pil_to_cache = save_pil_to_cache
     processing_utils.save_audio_to_cache = save_audio_to_cache
+    state_holder.SessionState.__init__ = _session_state_init
     for menu in MENUS:
         if not getattr(menu.preprocess, "genapp_fix", False):
             menu.preprocess = _names_the_choices(menu.preprocess)
