@@ -154,3 +154,13 @@ def test_a_bad_tune_gets_a_sentence(tune, words):
 def test_only_a_notes_checkpoint_plays_a_melody():
     with pytest.raises(studio.BadRequest, match="did not learn instrument notes"):
         studio.play_melody("gan-fsdd", "C4", "piano")
+
+
+def test_a_walk_between_two_instruments_at_one_pitch_is_a_timbre_morph_that_holds_the_pitch():
+    start, end = studio.walk_ends("gan-notes")
+    assert (start, end) == ("brass C4", "strings C4")          # what the Latent space tab's walk opens on
+    r = studio.walk("gan-notes", 1, 1, 6, True, start, end)
+    assert r.recognised[0] == start and r.recognised[-1] == end
+    assert all(name.endswith(" C4") for name in r.recognised)    # the instrument changes, the pitch stays
+    assert len(r.clips) == 6 and len(r.pcm) >= sum(len(c) for c in r.clips)   # one WAV of the whole morph,
+    assert np.array_equal(r.pcm[:len(r.clips[0])], r.clips[0])                 # a note per step

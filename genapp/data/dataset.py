@@ -28,3 +28,4 @@ class Dataset:
     sound: Any = None           # audio: how its clips are pictures (data.audio.Sound)
     factors: tuple = ()         # labels that combine several: ((name, values), ...); class i is their
                                 # product's i-th, the last factor varying fastest
+    walk_ends: tuple = (3, 8)   # the classes a walk between classes opens on (notes: one pitch, two instruments)

@@ -97,6 +97,7 @@ DATASET = Dataset(
     modality="audio", sound=NOTES, read=read_notes, factors=(("instrument", tuple(FAMILIES)), ("pitch", PITCHES)),
     subfolder="notes", files=(SOUNDFONT,),
     checkpoints=("vae-notes", "gan-notes", "rbm-notes", "eval-notes"), validation=888, yardstick=740,
+    walk_ends=(class_index("brass", "C4"), class_index("strings", "C4")),      # a timbre morph at one pitch
     split="10 General MIDI instrument families x their 8 programs x 37 pitches (C3 to C6) x 4 velocities, "
           "rendered at 16 kHz. Velocities 48, 80 and 112 are the training set (8,880 notes; a fixed random 888 "
           "of them for validation during training), velocity 96 the test set (2,960): every program and pitch "

@@ -91,6 +91,12 @@ def class_choices(dataset: str) -> list[str]:
     return ["any", *DATASETS[check_dataset(dataset)].class_names]
 
 
+def walk_ends(checkpoint: str) -> tuple:
+    """The two class names a walk between classes of this checkpoint opens on (its data set's walk_ends)."""
+    data = ALL_DATASETS[checkpoint_dataset(checkpoint)]
+    return tuple(data.class_names[i] for i in data.walk_ends)
+
+
 def check_label(label, class_names) -> int | None:
     """'any' -> None; a class name (any case) or index -> its index."""
     if label is None or (isinstance(label, str) and label.strip().lower() in ("", "any")):

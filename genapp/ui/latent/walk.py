@@ -18,19 +18,23 @@ centre, and the straight line between them dips towards it, where the model saw 
 
 **Classes.** Pick the same class at both ends to walk within it (style changes, the class stays), or
 two classes to morph one into the other: the VAE and GAN blend their class inputs along the way. The
-RBM's hidden units carry the class themselves, so its walk is between two of its samples.
+RBM's hidden units carry the class themselves, so its walk is between two of its samples. For
+instrument notes, the same pitch with two instruments is a *timbre morph* (brass into strings at C4),
+as GANSynth showed; one WAV plays the whole morph, a note per step.
 """
 
 
-def class_names(checkpoint) -> list[str]:
-    return studio.class_choices(studio.checkpoint_dataset(checkpoint))
+def class_menus_of(checkpoint) -> tuple:
+    """Both ends' menus of a checkpoint's classes, on the classes its data set's walks open on."""
+    choices = studio.class_choices(studio.checkpoint_dataset(checkpoint))
+    start, end = studio.walk_ends(checkpoint)
+    return gr.update(choices=choices, value=start), gr.update(choices=choices, value=end)
 
 
 @speaks_errors
 def class_menus(checkpoint):
     """The checkpoint's classes for both ends, and the sound players only for a sound checkpoint."""
-    choices = class_names(studio.check_walker(checkpoint))          # a picture or a sound generator
-    return (gr.Dropdown(choices=choices, value=choices[4]), gr.Dropdown(choices=choices, value=choices[9]),
+    return (*class_menus_of(studio.check_walker(checkpoint)),          # a picture or a sound generator
             gr.Column(visible=checkpoint in studio.generators("audio")))
 
 
@@ -74,9 +78,9 @@ def build():
                 from_seed = gr.Number(1, precision=0, minimum=0, label="From seed")
                 to_seed = gr.Number(2, precision=0, minimum=0, label="To seed")
             with gr.Row():
-                choices = class_names(first)
-                from_label = gr.Dropdown(choices, value=choices[4], label="From class")
-                to_label = gr.Dropdown(choices, value=choices[9], label="To class")
+                from_menu, to_menu = class_menus_of(first)
+                from_label = gr.Dropdown(label="From class", **props(from_menu))
+                to_label = gr.Dropdown(label="To class", **props(to_menu))
             steps = gr.Slider(studio.MIN_PATH_STEPS, studio.MAX_PATH_STEPS, value=16, step=1, label="Steps")
             spherical = gr.Checkbox(True, label="Spherical path (slerp)", info="off: a straight line")
             button = gr.Button("Walk", variant="primary")
