@@ -1,5 +1,5 @@
-"""The Latent space tab's "from a recording" section: record or upload someone saying a digit, see
-and hear where each family puts it, then walk from it to a seed's point."""
+"""The Latent space tab's "from a recording" section: record or upload someone saying a digit or playing
+a note, see and hear where each family puts it, then walk from it to a seed's point."""
 import functools
 
 import gradio as gr
@@ -52,6 +52,14 @@ def walk(checkpoint, label, recording, to_seed, to_label, steps, to_recording, p
             r.strip, (r.sample_rate, r.pcm), download_file(r.wav, f"{checkpoint}-walk-from-recording-{to_seed}.wav"))
 
 
+@speaks_errors
+def class_menus(checkpoint):
+    """The checkpoint's classes (digits, or instrument notes) for the clip and for the walk's end."""
+    choices = studio.class_choices(studio.checkpoint_dataset(studio.check_walker(checkpoint)))
+    return (gr.update(choices=choices, value="any"),
+            gr.update(choices=choices, value=studio.walk_ends(checkpoint)[1]))
+
+
 def walk_example(speaker, *values):
     *encoded, found, strip, sound, wav = walk(*values)
     return *encoded, f"{EXAMPLE.format(speaker=speaker)}\n\n{found}", strip, sound, wav
@@ -67,17 +75,20 @@ def build():
     said = download_file(studio.generate_audio(speaker, 1, seed=0, label="7").wav, f"{speaker}-7-seed0.wav")
     with gr.Row():
         with gr.Column(scale=1, min_width=320):
-            recording = gr.Audio(said, label="Upload a sound file, or record yourself saying a digit (microphone icon)",
+            recording = gr.Audio(said, label="Upload a sound file, or record yourself saying a digit or playing a "
+                                 "note (microphone icon)",
                                  sources=["upload", "microphone"], type="filepath")
             checkpoint = gr.Dropdown(checkpoints, value=checkpoints[0], label="Checkpoint")
-            label = gr.Dropdown(classes, value="any", label="The digit said",
+            label = gr.Dropdown(classes, value="any", label="What it is (a digit, or an instrument and a pitch)",
                                 info="'any': the evaluator names it")
             button = gr.Button("Place it in latent space", variant="primary")
-            gr.Markdown("Any rate, length (up to 30 s) and number of channels: the clip is resampled to 8 kHz, "
-                        "its silence trimmed, and centred in one second, as the training clips were.")
+            gr.Markdown("Any rate, length (up to 30 s) and number of channels: the clip is resampled to the "
+                        "checkpoint's rate (8 kHz for spoken digits, 16 kHz for notes), its silence trimmed, and "
+                        "placed in one second as the training clips were (a digit centred, a note from its onset). "
+                        "A note checkpoint takes a note from C3 to C6 played on any instrument.")
         with gr.Column(scale=2):
             with gr.Row():
-                seen = gr.Image(label="What the model is given (log-mel, pitch up)", type="pil", format="png",
+                seen = gr.Image(label="What the model is given (spectrogram, pitch up)", type="pil", format="png",
                                 interactive=False, height=200)
                 rebuilt = gr.Image(label="Decoded from its latent", type="pil", format="png", interactive=False,
                                    height=200)
@@ -87,7 +98,7 @@ def build():
             found = gr.Markdown()
             with gr.Row():
                 to_seed = Number(2, precision=0, minimum=0, label="Walk to seed")
-                to_label = gr.Dropdown(classes, value="3", label="Its digit")
+                to_label = gr.Dropdown(classes, value="3", label="Its class")
                 steps = Slider(studio.MIN_PATH_STEPS, studio.MAX_PATH_STEPS, value=8, step=1, label="Steps")
             to_recording = gr.Audio(label="...or walk to this clip (upload or record)", sources=["upload", "microphone"],
                                     type="filepath")
@@ -104,6 +115,7 @@ def build():
     # inversion takes a second
     worked_example_later(functools.partial(walk_example, speaker), walk_inputs, encoded + [strip, walk_sound, wav],
                          "walk_from_recording_example", {recording: said})
+    checkpoint.change(class_menus, checkpoint, [label, to_label], api_visibility="private", preprocess=False)
     wire(button, check, encode, inputs, encoded, api_name="encode_recording", concurrency_limit=2)
     wire(walk_button, check_walk, walk, walk_inputs, encoded + [strip, walk_sound, wav], api_name="walk_from_recording",
          concurrency_limit=2)
