@@ -151,6 +151,7 @@ def main(argv=None):
         eval_main(args.names, args.data, args.quick, args.json, args.write_card)
     elif args.command == "generate":
         from . import studio
+        studio.fix_threads()                   # the same bytes as the UI
         kind = args.out.lower().rsplit(".", 1)[-1]
         try:
             if kind == "txt":
@@ -172,6 +173,7 @@ def main(argv=None):
         print(f"{args.out}: {args.n} samples of {args.name}, seed {args.seed}, {result.ms:.0f} ms")
     elif args.command == "melody":
         from . import studio
+        studio.fix_threads()                   # the same bytes as the UI
         try:
             m = studio.play_melody(args.name, args.tune, args.instrument, args.to_instrument, args.seed, args.bpm)
         except studio.BadRequest as e:
@@ -188,6 +190,7 @@ def main(argv=None):
         print(f"{args.out}: {count} notes as WAV files")
     elif args.command == "interpolate":
         from . import studio
+        studio.fix_threads()                   # the same bytes as the UI
         seed_or = lambda v: int(v) if v.isdigit() else None
         try:
             if args.name in studio.generators("text"):

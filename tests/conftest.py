@@ -11,7 +11,8 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-torch.set_num_threads(2)
+from genapp import studio  # noqa: E402
+studio.fix_threads()          # outputs at the app's thread count: the golden record and the CLI's bytes
 
 
 @pytest.fixture

@@ -120,6 +120,14 @@ def test_generate_notes_gives_the_same_wav_from_the_cli_and_the_studio(tmp_path)
     assert rate == 16000 and len(pcm) == 2 * 16000 + int(0.1 * 16000)
 
 
+def test_the_app_s_wav_download_is_the_cli_s_bytes(client, tmp_path):
+    out = tmp_path / "n.wav"                      # the app computes at its own thread count; so does the CLI
+    subprocess.run([sys.executable, "-m", "genapp", "generate", "gan-notes", "--n", "2", "--seed", "1", "--pitch", "C4",
+                    "--instrument", "brass", "--out", str(out)], cwd=ROOT, check=True, capture_output=True)
+    *_, download = client.predict("gan", "brass", "C4", 2, 1, 100, api_name="/generate_notes")
+    assert download.endswith(".wav") and open(download, "rb").read() == out.read_bytes()
+
+
 def test_a_melody_from_the_cli_is_the_studio_s_and_lasts_its_beats(tmp_path):
     out = tmp_path / "tune.wav"
     args = ["--tune", "C4 E4 G4 C5:2", "--instrument", "strings", "--to-instrument", "brass", "--seed", "1",

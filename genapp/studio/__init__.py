@@ -35,17 +35,25 @@ from . import tunes
 
 # serving
 
+THREADS = int(os.environ.get("GENAPP_TORCH_THREADS", "1"))
+
+
+def fix_threads(threads: int | None = None):
+    """Make outputs with torch at THREADS threads (GENAPP_TORCH_THREADS; one by default): the app, the
+    command line and the golden record alike, since a convolution's sums can round differently at another
+    thread count (gan-notes' WAV does at 1 and 2), and the command line gives the same bytes as the UI.
+    One thread per request: the main queue's two workers already keep a free Space's two cores busy, and a
+    second thread inside each request bought little time and cost its CPU twice over. Each action alone,
+    2 threads against 1 (ms of wall time, ms of CPU): a 16-digit grid of all three 46 / 53 ms for 91 / 53 ms
+    of CPU; Audio's 2 clips each 78 / 76 for 155 / 76; Instrument notes 79 / 91 for 157 / 91; a melody 70 /
+    112 for 140 / 112; 12 names each 61 / 66 for 122 / 66. In the lesson (python -m genapp bench --lesson),
+    back to back: server CPU 0.106 -> 0.082 s a request, p50 223 -> 159 ms, p95 575 -> 375 ms."""
+    torch.set_num_threads(threads or THREADS)
+
+
 def warm_up(threads: int | None = None):
-    """Load every bundled generator once and fix torch's thread count, before serving.
-    One thread per request (GENAPP_TORCH_THREADS overrides): the main queue's two workers already keep a
-    free Space's two cores busy, and a second thread inside each request bought little time and cost its
-    CPU twice over. Each action alone, 2 threads against 1 (ms of wall time, ms of CPU): a 16-digit grid of
-    all three 46 / 53 ms for 91 / 53 ms of CPU; Audio's 2 clips each 78 / 76 for 155 / 76; Instrument notes
-    79 / 91 for 157 / 91; a melody 70 / 112 for 140 / 112; 12 names each 61 / 66 for 122 / 66. In the
-    lesson (python -m genapp bench --lesson), back to back: server CPU 0.106 -> 0.082 s a request, p50 223 ->
-    159 ms, p95 575 -> 375 ms. The same arguments give the same bytes at one thread count; the golden record
-    (tests/golden.py) is made at 2."""
-    torch.set_num_threads(threads or int(os.environ.get("GENAPP_TORCH_THREADS", "1")))
+    """Load every bundled generator once and fix torch's thread count (fix_threads), before serving."""
+    fix_threads(threads)
     for checkpoint in map(hub.describe, hub.bundled()):
         if checkpoint.generates:
             hub.generator(checkpoint.name)                # with a text GAN's autoencoder
