@@ -23,7 +23,7 @@ the instrument family 82%: its discriminator learned to name the family and the 
 and the generator was trained to make notes it names as asked (an AC-GAN, as GANSynth did for pitch).
 The VAE gets the pitch 97% of the time but the family only 65%: it draws a blur of the instruments of a
 family, and the harmonics' fine pattern, which tells a trumpet from a tuba, is what blurs. The RBM plays
-the pitch 99% of the time and the family 38%: its chain starts from that pitch's average note and stays
+the pitch 99% of the time and the family 37%: its chain starts from that pitch's average note and stays
 near it, so its notes of one label all sound alike.
 """
 
