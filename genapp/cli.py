@@ -56,8 +56,10 @@ def main(argv=None):
     p.add_argument("--out", "-o", required=True, help="the WAV to write")
 
     p = sub.add_parser("data", help="write a data set that is rendered, not downloaded, to a folder", formatter_class=fmt)
-    p.add_argument("dataset", choices=("notes",), help="notes: every instrument note, rendered from the soundfont")
-    p.add_argument("--out", "-o", required=True, help="folder to write the WAV files into")
+    p.add_argument("dataset", choices=("notes", "emoji"),
+                   help="notes: every instrument note, rendered from the soundfont; emoji: every emoji picture, "
+                        "drawn from the OpenMoji and Noto colour fonts")
+    p.add_argument("--out", "-o", required=True, help="folder to write the WAV (notes) or PNG (emoji) files into")
     p.add_argument("--soundfont-dir", default=None, help="folder holding the soundfont (default: the data set's)")
 
     p = sub.add_parser("interpolate", help="walk between two points of a checkpoint's latent space: an "
@@ -182,12 +184,13 @@ def main(argv=None):
             f.write(m.wav)
         print(f"{args.out}: {len(m.pcm) / m.sample_rate:.1f} s of {args.name}, seed {args.seed}, {m.ms:.0f} ms")
     elif args.command == "data":
+        from .data.emoji import write_emoji
         from .data.notes import write_notes
         try:
-            count = write_notes(args.out, args.soundfont_dir)
+            count = (write_notes(args.out, args.soundfont_dir) if args.dataset == "notes" else write_emoji(args.out))
         except (OSError, ImportError) as e:
             sys.exit(f"error: {e}")
-        print(f"{args.out}: {count} notes as WAV files")
+        print(f"{args.out}: {count} {args.dataset} as {'WAV' if args.dataset == 'notes' else 'PNG'} files")
     elif args.command == "interpolate":
         from . import studio
         studio.fix_threads()                   # the same bytes as the UI

@@ -1,12 +1,16 @@
 """Every data set the checkpoints learn from, by name, and its examples as the nets take them:
 (N, C, H, W) tensors in [0, 1] (pictures, or log-mel pictures of sound), or (N, length, vocabulary)
 one-hot rows of text, and class labels (zeros where a data set has no classes)."""
+from pathlib import Path
+
 import torch
 
-from . import audio, image, notes, text
+from . import audio, emoji, image, notes, text
 from .dataset import Dataset
 
-DATASETS: dict[str, Dataset] = image.DATASETS | {d.name: d for d in (audio.DATASET, notes.DATASET, text.DATASET)}
+# emoji: registered for training and the data command; the Image tab offers it once its checkpoints are bundled
+DATASETS: dict[str, Dataset] = image.DATASETS | {d.name: d for d in (audio.DATASET, notes.DATASET, text.DATASET,
+                                                                     emoji.DATASET)}
 
 
 def load_tensors(dataset: str, data_dir, split: str, device="cpu"):
@@ -18,7 +22,9 @@ def load_tensors(dataset: str, data_dir, split: str, device="cpu"):
         return pictures_of(DATASETS[dataset].sound, waves).to(device), labels.to(device)
     if modality == "text":
         return text.load_tensors(data_dir, split, device)
-    return image.load_tensors(dataset, data_dir, split, device)
+    if dataset in image.DATASETS:
+        return image.load_tensors(dataset, data_dir, split, device)
+    return image.to_tensors(*DATASETS[dataset].read(Path(data_dir), split), device)      # colour pictures
 
 
 def pictures_of(sound, waves, batch: int = 512):

@@ -83,6 +83,12 @@ def load_arrays(dataset: str, data_dir: str | Path, split: str):
 
 def load_tensors(dataset: str, data_dir: str | Path, split: str, device="cpu"):
     """(x, y): x (N, 1, 28, 28) float in [0, 1], y (N,) int64."""
-    images, labels = load_arrays(dataset, data_dir, split)
-    x = torch.from_numpy(images.astype(np.float32) / 255.0).unsqueeze(1)
+    return to_tensors(*load_arrays(dataset, data_dir, split), device)
+
+
+def to_tensors(images: np.ndarray, labels: np.ndarray, device="cpu"):
+    """uint8 pictures, grey (N, H, W) or colour (N, H, W, 3), and labels -> x (N, C, H, W) float in [0, 1],
+    y (N,) int64."""
+    x = torch.from_numpy(images.astype(np.float32) / 255.0)
+    x = x.unsqueeze(1) if x.dim() == 3 else x.permute(0, 3, 1, 2).contiguous()
     return x.to(device), torch.from_numpy(labels.astype(np.int64)).to(device)
