@@ -57,7 +57,10 @@ def captioned_strip(x, names, confidence) -> Image.Image:
         strip.paste(frame.convert("RGB"), (left, top))
         p = confidence[i]
         colour = (120, 220, 120) if p >= 0.9 else (240, 200, 80) if p >= 0.5 else (240, 110, 110)
-        draw.text((left, top + height + 3), f"{i + 1}. {names[i][:9]}", fill=(230, 230, 230), font=font)
+        caption = f"{i + 1}. {names[i]}"
+        while font.getlength(caption) > side and len(caption) > 4:          # as much of the name as fits
+            caption = caption[:-1]
+        draw.text((left, top + height + 3), caption, fill=(230, 230, 230), font=font)
         draw.text((left, top + height + 19), f"{p:.2f}", fill=colour, font=font)
     return strip
 
