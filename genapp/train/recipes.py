@@ -128,7 +128,8 @@ EMOJI_RECIPES = [
                  "sum of its group's and its style's. AdamW, one-cycle learning rate, random shifts of up to 2 "
                  "pixels. Its test emoji are emoji it never saw (in both styles): the group accuracy says how "
                  "well a group's look generalises, the yardstick of the generators' group agreement. Trained "
-                 "on 2 CPU cores."),
+                 "on 2 CPU cores. Tried: half the pictures mirrored and 6,000 steps gave group 0.740 (this one "
+                 "0.746): it learns its training emoji by heart either way; more emoji, not more steps, would help."),
 ]
 
 # names: one-hot rows of 16 symbols (genapp/data/text.py); unconditional (names have no classes)
