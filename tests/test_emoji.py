@@ -61,3 +61,41 @@ def test_the_nets_take_emoji_as_rgb_tensors_and_the_data_command_writes_every_pi
                           capture_output=True, text=True, check=True)
     written = sorted(tmp_path.glob("*/*.png"))
     assert f"{len(written)} emoji as PNG files" in done.stdout and len(list(tmp_path.glob("test/*.png"))) == len(x)
+
+
+def test_the_studio_draws_colour_samples_in_colour_grids_strips_and_films():
+    from PIL import Image
+    from genapp.studio import render
+    x = torch.zeros(3, 3, 4, 4)
+    x[0, 0], x[1, 1], x[2] = 1.0, 1.0, 0.5                               # red, green, grey
+    grid = render.to_grid(x, scale=2, pad=1, columns=3)
+    assert grid.mode == "RGB" and grid.size == (3 * 5 * 2 + 2, 5 * 2 + 2)
+    assert grid.getpixel((2, 2)) == (255, 0, 0) and grid.getpixel((12, 2)) == (0, 255, 0)
+    assert grid.getpixel((22, 2)) == (128, 128, 128) and grid.getpixel((0, 0)) == (40, 40, 40)
+    grey = render.to_grid(x[:, :1], scale=1, pad=0)
+    assert grey.mode == "L" and grey.getpixel((0, 0)) == 255                # one channel stays greyscale
+    strip = render.captioned_strip(x, ["red", "green", "grey"], [0.95, 0.6, 0.2])
+    assert strip.getpixel((6, 6)) == (255, 0, 0)
+    frames = Image.open(__import__("io").BytesIO(render.film(x, scale=2)))
+    assert frames.n_frames == 4 and frames.convert("RGB").getpixel((0, 0)) == (255, 0, 0)   # there and back
+    assert render.row([grey, grid]).mode == "RGB"
+
+
+def test_a_colour_vae_s_likelihood_is_a_distribution_over_the_256_values_of_each_channel():
+    from genapp.models.vae import VAE, bits_per_dimension, discretized_logistic_log_likelihood
+    values = torch.arange(256.0) / 255                                   # every value one channel can take
+    for mean, log_scale in [(0.5, -3.0), (0.02, -5.0), (0.99, -1.0), (0.3, -7.0)]:
+        p = discretized_logistic_log_likelihood(torch.full((256, 1), mean), torch.full((256, 1), log_scale),
+                                                values[:, None]).exp()
+        assert abs(p.sum().item() - 1) < 1e-4                            # the end bins take the tails
+        if log_scale <= -3:                                              # a narrow one peaks at its mean
+            assert p.argmax().item() == round(mean * 255)
+    torch.manual_seed(0)
+    vae = VAE(sample_shape=(3, 8, 8), latent_dim=4, num_classes=18, hidden=16, enc_channels=(4, 8),
+              dec_channels=(8, 4), label_dim=4, label_factors=(9, 2), likelihood="logistic")
+    x, y = (torch.randint(0, 256, (6, 3, 8, 8)) / 255).float(), torch.arange(6)
+    loss, rec, kl = vae(x, y, generator=torch.Generator().manual_seed(1))
+    assert loss.shape == (6,) and (rec > 0).all() and (kl >= 0).all()
+    assert 0 < bits_per_dimension(rec.mean(), 3 * 8 * 8) < 12                # an untrained model: a few bits
+    sample = vae.sample(5, torch.Generator().manual_seed(2), torch.arange(5))
+    assert sample.shape == (5, 3, 8, 8) and 0 <= sample.min() and sample.max() <= 1

@@ -8,7 +8,10 @@ MLP decoder gives (Kingma & Welling 2014, appendix C.2).
 
 Bernoulli on dynamically binarized pixels is the convention of the MNIST likelihood literature
 (Salakhutdinov & Murray 2008; Burda et al. 2016), so the test NLL in nats is comparable with
-published numbers. Pictures shown to people are the Bernoulli means, not binary draws.
+published numbers. Pictures shown to people are the Bernoulli means, not binary draws. For colour
+pictures (likelihood "logistic") each 8-bit channel value has a discretized logistic distribution, a
+mean and a scale per pixel and channel (PixelCNN++, Salimans et al. 2017, without the mixture): the
+colour-image literature's likelihood, whose NLL is read in bits per dimension.
 """
 import math
 
@@ -24,6 +27,27 @@ from .nets import (MLP, ConvDecoder, ConvEncoder, TextDecoder, TextEncoder, cate
 BODIES = ("conv", "gru", "mlp")
 
 # helpers
+
+LIKELIHOODS = ("bernoulli", "logistic")
+BINS = 255                       # an 8-bit channel: values k / 255, k = 0..255
+
+
+def discretized_logistic_log_likelihood(mean, log_scale, x):
+    """(B,) log p(x) in nats of 8-bit pictures x in [0, 1] (values k / 255), each channel value a
+    logistic of `mean` and exp(`log_scale`) discretized to its bin of width 1/255, the end bins taking
+    the tails (Salimans et al. 2017, eq. 2, one component)."""
+    inv_scale = torch.exp(-log_scale)
+    upper = torch.sigmoid((x + 0.5 / BINS - mean) * inv_scale)
+    lower = torch.sigmoid((x - 0.5 / BINS - mean) * inv_scale)
+    upper = torch.where(x > 1 - 0.5 / BINS, torch.ones_like(upper), upper)   # 255: everything above
+    lower = torch.where(x < 0.5 / BINS, torch.zeros_like(lower), lower)      # 0: everything below
+    return torch.log((upper - lower).clamp_min(1e-12)).flatten(1).sum(1)
+
+
+def bits_per_dimension(nll_nats, dimensions: int):
+    """An NLL in nats per example -> bits per dimension (channel value), the colour-image literature's unit."""
+    return nll_nats / (dimensions * math.log(2))
+
 
 def kl_divergence(mu, logvar):
     """KL(q(z|x) || N(0, I)) per example, in closed form (Kingma & Welling 2014, appendix B)."""
@@ -58,6 +82,13 @@ def gaussian_parameters(out):
     return mean, logvar.clamp(-10, 6)
 
 
+def logistic_parameters(out):
+    """A "logistic" decoder's output (B, 2C, H, W) -> each channel value's mean in [0, 1] and log-scale
+    (B, C, H, W), the scale kept above a tenth of a bin (below it the likelihood stops changing)."""
+    mean, log_scale = out.chunk(2, 1)
+    return torch.sigmoid(mean), log_scale.clamp(math.log(0.1 / BINS), 2)
+
+
 # model
 
 class VAE(ModelMixin, ConfigMixin):
@@ -74,15 +105,18 @@ class VAE(ModelMixin, ConfigMixin):
         embed_dim, end_symbol: symbol embedding size and the end (and start) symbol's index (gru).
         label_factors: for a label of several factors (an instrument and a pitch), each one's number of
             values: the label's vector is the sum of one per factor value (nets.FactoredEmbedding).
+        likelihood: of a conv picture's pixels: "bernoulli" (grey ink), or "logistic" (8-bit colour
+            channels, a discretized logistic each: the decoder gives a mean and a log-scale per channel).
     """
 
     @register_to_config
     def __init__(self, sample_shape: tuple = (1, 28, 28), latent_dim: int = 16, num_classes: int = 10,
                  hidden: int = 256, enc_channels: tuple = (32, 64), dec_channels: tuple = (64, 32),
                  label_dim: int = 16, body_type: str = "conv", embed_dim: int = 32, end_symbol: int = 1,
-                 label_factors: tuple = ()):
+                 label_factors: tuple = (), likelihood: str = "bernoulli"):
         super().__init__()
         assert body_type in BODIES, f"body_type must be one of {BODIES}"
+        assert likelihood in LIKELIHOODS, f"likelihood must be one of {LIKELIHOODS}"
         self.label_emb = label_embedding(num_classes, label_dim, tuple(label_factors))
         cond = label_dim if num_classes > 0 else 0
         self.to_posterior = nn.Linear(hidden + cond, 2 * latent_dim)
@@ -96,8 +130,9 @@ class VAE(ModelMixin, ConfigMixin):
             self.decoder = MLP(latent_dim + cond, 2 * sample_shape[0], hidden)   # mean, log-variance
         else:
             self.encoder = ConvEncoder(sample_shape=sample_shape, channels=enc_channels, out_features=hidden)
-            self.decoder = ConvDecoder(sample_shape=sample_shape, in_features=latent_dim + cond,
-                                       channels=dec_channels)
+            c, h, w = sample_shape
+            out = (2 * c if likelihood == "logistic" else c, h, w)                # logistic: means, log-scales
+            self.decoder = ConvDecoder(sample_shape=out, in_features=latent_dim + cond, channels=dec_channels)
 
     @property
     def latent_dim(self) -> int:
@@ -135,21 +170,26 @@ class VAE(ModelMixin, ConfigMixin):
         return self.decoder(code, x) if self.is_text else self.decoder(code)
 
     def log_likelihood(self, logits, x):
-        """(B,) log p(x | z) in nats: Bernoulli pixels, or categorical symbols up to the row's end."""
+        """(B,) log p(x | z) in nats: Bernoulli pixels, discretized logistic colour channels, Gaussian
+        vectors, or categorical symbols up to the row's end."""
         if self.is_text:
             return categorical_log_likelihood(logits, x, self.config.end_symbol)
         if self.config.body_type == "mlp":
             mean, logvar = gaussian_parameters(logits)
             return -0.5 * ((x - mean).pow(2) / logvar.exp() + logvar + math.log(2 * math.pi)).sum(1)
+        if self.config.likelihood == "logistic":
+            return discretized_logistic_log_likelihood(*logistic_parameters(logits), x)
         return -F.binary_cross_entropy_with_logits(logits, x, reduction="none").flatten(1).sum(1)
 
     def decode(self, z, labels=None):
-        """(B, latent_dim) -> (B, C, H, W) Bernoulli means in [0, 1], or (B, T, V) one-hot rows of
-        the likeliest symbols (greedy), so a code always gives the same output."""
+        """(B, latent_dim) -> (B, C, H, W) Bernoulli (or logistic) means in [0, 1], or (B, T, V) one-hot
+        rows of the likeliest symbols (greedy), so a code always gives the same output."""
         if self.is_text:
             return self.decoder.generate(self._with_label(z, labels), temperature=None)
         if self.config.body_type == "mlp":
             return gaussian_parameters(self.decode_logits(z, labels))[0]
+        if self.config.likelihood == "logistic":
+            return logistic_parameters(self.decode_logits(z, labels))[0]
         return torch.sigmoid(self.decode_logits(z, labels))
 
     def forward(self, x, labels=None, generator=None, decoder_input=None, encoder_input=None):

@@ -20,17 +20,18 @@ FILM_SCALE, FILM_MS = 4, 90       # a film's pixels per data pixel, and millisec
 # pictures
 
 def to_grid(x: torch.Tensor, scale: int = 2, pad: int = 1, columns: int | None = None) -> Image.Image:
-    """(N, 1, H, W) in [0, 1] -> one greyscale PIL picture, `columns` (default ceil(sqrt(N)))
-    columns, each pixel scale x scale, white ink on black as in the data."""
-    n, _, h, w = x.shape
+    """(N, C, H, W) in [0, 1] -> one PIL picture, `columns` (default ceil(sqrt(N))) columns, each pixel
+    scale x scale: greyscale for one channel (white ink on black, as in the data), RGB for three."""
+    n, c, h, w = x.shape
     cols = columns or math.ceil(math.sqrt(n))
     rows = math.ceil(n / cols)
-    pixels = (x.clamp(0, 1) * 255).round().to(torch.uint8).squeeze(1).cpu().numpy()  # (N, H, W)
-    canvas = np.full((rows * (h + pad) + pad, cols * (w + pad) + pad), 40, np.uint8)
+    pixels = (x.clamp(0, 1) * 255).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()  # (N, H, W, C)
+    canvas = np.full((rows * (h + pad) + pad, cols * (w + pad) + pad, c), 40, np.uint8)
     for i in range(n):
-        r, c = divmod(i, cols)
-        canvas[pad + r * (h + pad): pad + r * (h + pad) + h, pad + c * (w + pad): pad + c * (w + pad) + w] = pixels[i]
-    return Image.fromarray(canvas.repeat(scale, 0).repeat(scale, 1), mode="L")
+        r, col = divmod(i, cols)
+        canvas[pad + r * (h + pad): pad + r * (h + pad) + h, pad + col * (w + pad): pad + col * (w + pad) + w] = pixels[i]
+    canvas = canvas.repeat(scale, 0).repeat(scale, 1)
+    return Image.fromarray(canvas[..., 0], mode="L") if c == 1 else Image.fromarray(canvas, mode="RGB")
 
 
 def one_picture(x, modality: str) -> Image.Image:
@@ -66,9 +67,10 @@ def captioned_strip(x, names, confidence) -> Image.Image:
 
 
 def row(images: list[Image.Image], gap: int = 12) -> Image.Image:
-    """Greyscale pictures left to right, `gap` white pixels between, top-aligned on white."""
+    """Pictures left to right, `gap` white pixels between, top-aligned on white (RGB if any is in colour)."""
     width = sum(image.width for image in images) + gap * (len(images) - 1)
-    canvas = Image.new("L", (width, max(image.height for image in images)), 255)
+    mode = "L" if all(image.mode == "L" for image in images) else "RGB"
+    canvas = Image.new(mode, (width, max(image.height for image in images)), "white")
     x = 0
     for image in images:
         canvas.paste(image, (x, 0))
@@ -117,11 +119,11 @@ def gif(frames: list[Image.Image], ms: int | list[int], *, optimize: bool = True
 
 
 def film(x, scale: int = FILM_SCALE, ms: int = FILM_MS) -> bytes:
-    """Frames (N, 1, H, W) in [0, 1] there and back as an endless GIF. optimize=False: Pillow's palette
+    """Frames (N, C, H, W) in [0, 1] there and back as an endless GIF. optimize=False: Pillow's palette
     optimisation made a 16-step walk's GIF 3x slower to write (14.7 -> 5.2 ms) and larger (vae-mnist
     58.8 -> 49.6 KB, gan-fsdd 319 -> 305 KB), for grey frames that use the whole grey palette anyway."""
-    frames = [Image.fromarray((f[0].clamp(0, 1) * 255).round().byte().numpy(), "L")
-              .resize((f.shape[-1] * scale, f.shape[-2] * scale), Image.NEAREST) for f in x]
+    frames = [to_grid(f[None], scale=1, pad=0).resize((f.shape[-1] * scale, f.shape[-2] * scale), Image.NEAREST)
+              for f in x]                                                    # grey, or colour
     frames = frames + frames[-2:0:-1]                                      # there and back
     return gif(frames, ms, optimize=False)
 
