@@ -122,6 +122,12 @@ NOTES_RECIPES = [
 
 # 32 x 32 RGB emoji, 18 classes (9 Unicode groups x 2 drawing styles): the evaluator first
 EMOJI_RECIPES = [
+    Recipe("vae-emoji", "vae", "emoji", dict(latent_dim=32, num_classes=18, label_factors=(9, 2), hidden=256,
+                                             enc_channels=(32, 64), dec_channels=(64, 32), likelihood="logistic"),
+           steps=20_000, batch_size=64, lr=1e-3, options=dict(kl_weight=1.0, binarization="none"),
+           notes="Adam, cosine-decayed learning rate. Each 8-bit colour channel a discretized logistic (its "
+                 "mean and scale from the decoder), the colour-image literature's likelihood, so its test NLL "
+                 "reads in bits per dimension. Not trained yet (the next GPU session)."),
     Recipe("eval-emoji", "classifier", "emoji", dict(num_classes=18, factors=(9, 2), channels=(32, 64)),
            steps=3000, batch_size=128, lr=2e-3, eval_every=500,
            notes="Two heads, Unicode group and drawing style, on one conv body: a class's log-probability is the "

@@ -10,7 +10,8 @@ over every possible draw, in closed form: the encoder reads the grey picture and
 term is the Bernoulli cross-entropy against the grey values, since E_b[-log p(b | z)] with
 b ~ Bernoulli(x) is exactly that. Same objective in expectation, without the draw's noise in the
 gradients or in what the encoder sees; on Fashion-MNIST its samples keep detail (a coat's opening, a
-sandal's straps) that the sampled draws blur away."""
+sandal's straps) that the sampled draws blur away. "none": the values as they are (8-bit colour under the
+"logistic" likelihood, which is a distribution over those values)."""
 import torch
 
 from ..models.vae import VAE
@@ -21,7 +22,7 @@ from .loop import Best, Log, binarize, minibatch
 def validation_elbo(model, x, y, generator, kl_weight=1.0, binarization="sampled"):
     """Mean reconstruction NLL + kl_weight x KL on validation data: the -ELBO when kl_weight is 1."""
     model.eval()
-    seen = (lambda x: x) if binarization == "expected" else (lambda x: binarize(x, generator))
+    seen = (lambda x: binarize(x, generator)) if binarization == "sampled" else (lambda x: x)
     parts = [model(seen(x[i:i + 500]), y[i:i + 500], generator=None)[1:] for i in range(0, len(x), 500)]
     model.train()
     return torch.cat([rec + kl_weight * kl for rec, kl in parts]).mean().item()
@@ -35,7 +36,8 @@ def fit(recipe, split, device, generator, steps):
     kl_weight, warmup = recipe.options.get("kl_weight", 1.0), recipe.options.get("kl_warmup", 0)
     dropout = recipe.options.get("word_dropout", 0.0)
     binarization = recipe.options.get("binarization", "sampled")
-    assert binarization in ("sampled", "expected"), f"binarization must be sampled or expected, not {binarization!r}"
+    assert binarization in ("sampled", "expected", "none"), \
+        f"binarization must be sampled, expected or none, not {binarization!r}"
     what = "-ELBO" if kl_weight == 1 else f"reconstruction + {kl_weight} KL"
     for step in range(1, steps + 1):
         x, y = minibatch(split, recipe.batch_size, generator)
