@@ -5,7 +5,7 @@ import gradio as gr
 
 from .. import studio
 
-WHITE_W, BLACK_W = 22, 14          # key widths in px
+WHITE_W, BLACK_W = 14, 9           # key widths in px: 22 white keys fit a 320-px column
 
 CSS = """
 .piano { position: relative; height: 74px; margin-top: 28px; user-select: none; }
