@@ -149,7 +149,7 @@ class Discriminator(ModelMixin, ConfigMixin):
             self.projection = nn.ModuleList(wrap(nn.Embedding(k, hidden)) for k in label_factors)
         else:
             self.projection = wrap(nn.Embedding(num_classes, hidden)) if num_classes > 0 else None
-        self.classifiers = nn.ModuleList(nn.Linear(hidden, k) for k in self.factors) if auxiliary else None
+        self.classifiers = nn.ModuleList([nn.Linear(hidden, k) for k in self.factors] if auxiliary else [])
 
     def project(self, labels):
         """The label's projection vector (B, hidden): one learned vector per class, or the sum of one per
@@ -160,7 +160,7 @@ class Discriminator(ModelMixin, ConfigMixin):
 
     def forward(self, x, labels=None, with_logits=False):
         """Realness scores (B,); with_logits: and the auxiliary classifiers' logits, one (B, values) per
-        factor of the label."""
+        factor of the label (none without auxiliary classifiers)."""
         h = self.features(x if self.config.body_type == "mlp" else x * 2 - 1)   # (B, hidden); pictures centred on 0
         score = self.score(h).squeeze(1)
         if self.projection is not None:

@@ -24,8 +24,8 @@ def train(name: str, data_dir: str | None = None, device: str = "cpu", seed: int
     """Train the recipe `name` and save its weights and metrics.json (training facts, the command) in a
     Hub folder; -> the folder. options override the recipe's family-specific training settings, model its
     model's config, lr and batch_size the optimiser's (for experiments; metrics.json records the command).
-    The model card is rendered from the folder afterwards (`card.write_card`, as `python -m genapp train` does): card.py reads the recipes, so
-    train/ does not import it."""
+    The model card is rendered from the folder afterwards (`card.write_card`, as `python -m genapp train`
+    does): card.py reads the recipes, so train/ does not import it."""
     if name not in RECIPES:
         raise ValueError(f"no recipe named {name!r}; known: {', '.join(RECIPES)}")
     recipe = RECIPES[name]

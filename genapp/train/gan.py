@@ -12,8 +12,8 @@ import torch
 import torch.nn.functional as F
 
 from ..models.gan import LOSSES, Discriminator, Generator
-from . import vae
 from ..models.nets import factor_values
+from . import vae
 from .loop import Log, Split, minibatch
 
 EMA_DECAY = 0.999
@@ -58,7 +58,6 @@ def fit_gan(recipe, split, device, generator, steps, decoder=""):
     G = Generator(sample_shape=shape, decoder=decoder, **recipe.model).to(device)
     options = recipe.options
     auxiliary = options.get("auxiliary", 0.0)
-    factors = tuple(recipe.model.get("label_factors", ())) or (num_classes,)
     # recipe.options may size the discriminator (its config is saved in discriminator/config.json)
     D = Discriminator(sample_shape=shape, num_classes=num_classes, label_factors=recipe.model.get("label_factors", ()),
                       auxiliary=auxiliary > 0, **options.get("discriminator", {})).to(device)
@@ -76,21 +75,17 @@ def fit_gan(recipe, split, device, generator, steps, decoder=""):
         z = torch.randn((len(x), G.latent_dim), generator=generator).to(device)
         # (1) Update D: push real scores up and fake scores down
         fake = G(z, y)
-        if auxiliary:       # AC-GAN: D names the real examples' labels, G makes its fakes named as asked
-            values = factor_values(y, factors)
-            (real_scores, real_logits), fake_scores = D(x, y, with_logits=True), D(fake.detach(), y)
-            d_loss = d_loss_fn(real_scores, fake_scores) + auxiliary * cross_entropy(real_logits, values)
-        else:
-            d_loss = d_loss_fn(D(x, y), D(fake.detach(), y))
+        # AC-GAN (auxiliary > 0): D also names the real examples' labels, G makes its fakes named as asked;
+        # without classifiers the logits are [] and their cross-entropy 0
+        values = factor_values(y, D.factors) if auxiliary else []
+        (real_scores, real_logits), (fake_scores, _) = D(x, y, with_logits=True), D(fake.detach(), y, with_logits=True)
+        d_loss = d_loss_fn(real_scores, fake_scores) + auxiliary * cross_entropy(real_logits, values)
         opt_d.zero_grad(set_to_none=True)
         d_loss.backward()
         opt_d.step()
         # (2) Update G: raise D's score of fresh fakes
-        if auxiliary:
-            fake_scores, fake_logits = D(fake, y, with_logits=True)
-            g_loss = g_loss_fn(fake_scores) + auxiliary * cross_entropy(fake_logits, values)
-        else:
-            g_loss = g_loss_fn(D(fake, y))
+        fake_scores, fake_logits = D(fake, y, with_logits=True)
+        g_loss = g_loss_fn(fake_scores) + auxiliary * cross_entropy(fake_logits, values)
         opt_g.zero_grad(set_to_none=True)
         g_loss.backward()
         opt_g.step()
@@ -98,4 +93,3 @@ def fit_gan(recipe, split, device, generator, steps, decoder=""):
             ema_update(G_ema, G)
         log.step(step, d_loss=d_loss.detach(), g_loss=g_loss.detach())
     return {"": G_ema if use_ema else G.eval(), "discriminator": D.eval()}, {}
-
