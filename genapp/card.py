@@ -34,10 +34,18 @@ LIKELIHOOD = {
                       "the label units clamped.",
     ("rbm", "text"): "Categorical visible units, one softmax per position; a name is the last Gibbs draw, "
                      "read up to its end symbol.",
+    # a data set's own, where it differs from its modality's
+    ("vae", "emoji"): "A discretized logistic for each 8-bit colour channel (its mean and log-scale from the decoder; "
+                      "Salimans et al. 2017 without the mixture), so the test NLL reads in bits per dimension as in the "
+                      "colour-image literature. Pictures show the logistics' means.",
+    ("rbm", "emoji"): "Gaussian visible units of unit variance on the RGB values standardized per pixel and channel; "
+                      "pictures show the visible means after the last Gibbs sweep, with the label units clamped. No "
+                      "likelihood is reported: AIS here is written for binary units.",
 }
 USE = {"image": "--n 16 --seed 0 --out grid.png", "audio": "--n 4 --seed 0 --label 7 --out seven.wav",
        "text": "--n 20 --seed 0 --out names.txt",
-       "notes": "--n 4 --seed 0 --instrument brass --pitch C4 --out brass-c4.wav"}   # a data set's own, or its modality's
+       "notes": "--n 4 --seed 0 --instrument brass --pitch C4 --out brass-c4.wav",
+       "emoji": "--n 16 --seed 7 --label animals-nature --out animals.png"}   # a data set's own, or its modality's
 
 
 def _value(m: dict) -> str:
@@ -147,8 +155,13 @@ def write_card(folder: Path):
     ]
     if recipe.options:
         body.append(f"- Options: `{json.dumps(recipe.options, sort_keys=True)}`.")
-    if (recipe.family, data.modality) in LIKELIHOOD:
-        body.append(f"- Likelihood: {LIKELIHOOD[recipe.family, data.modality]}")
+    storage = training.get("storage", recipe.storage)
+    if storage != "float32":
+        body.append(f"- Weights stored as {storage} (half the file; the app loads them as float32 and computes "
+                    "in float32), so the folder fits a Space without LFS.")
+    likelihood = LIKELIHOOD.get((recipe.family, recipe.dataset)) or LIKELIHOOD.get((recipe.family, data.modality))
+    if likelihood:
+        body.append(f"- Likelihood: {likelihood}")
     body += ["", "## Training", "```", command, "```"]
     if training:
         body.append(f"Trained on {training['device']} in {training['seconds']:.0f} s "

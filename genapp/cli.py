@@ -18,6 +18,8 @@ def main(argv=None):
     p.add_argument("--steps", type=int, default=None, help="override the recipe's step count")
     p.add_argument("--lr", type=float, default=None, help="override the recipe's learning rate")
     p.add_argument("--batch-size", "-b", type=int, default=None, help="override the recipe's batch size")
+    p.add_argument("--storage", choices=("float32", "float16"), default=None,
+                   help="override the recipe's weights file dtype (float16: half the size, computed in float32)")
     p.add_argument("--out", "-o", default=None, help="output folder (default: checkpoints/<name>)")
     p.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
                    help="override one of the recipe's training options, e.g. weight_decay=1e-3")
@@ -145,7 +147,7 @@ def main(argv=None):
         try:
             parse = lambda pairs: {k: json.loads(v) for k, v in (o.split("=", 1) for o in pairs)}
             write_card(train(args.name, args.data, args.device, args.seed, args.steps, args.out, parse(args.option),
-                             parse(args.model), args.lr, args.batch_size))
+                             parse(args.model), args.lr, args.batch_size, args.storage))
         except ValueError as e:   # includes a malformed KEY=VALUE
             sys.exit(f"error: {e}")
     elif args.command == "eval":

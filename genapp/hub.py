@@ -79,6 +79,11 @@ class Checkpoint:
         return DATASETS[self.dataset].sound
 
     @property
+    def shape(self) -> tuple:
+        """(channels, height, width) of its data set's pictures (grey 28 x 28, colour 32 x 32)."""
+        return DATASETS[self.dataset].shape
+
+    @property
     def conditional(self) -> bool:
         return bool(self.class_names)
 
@@ -197,7 +202,8 @@ def load(name: str, subfolder: str = ""):
     # loaded models are cached and shared: made outside inference mode even when the first request
     # that needs one runs inside it, so a later request may still take gradients through it (GAN inversion)
     with torch.inference_mode(False):
-        model = fold_batch_norms(cls.from_pretrained(folder, use_safetensors=True, low_cpu_mem_usage=False).eval())
+        model = fold_batch_norms(cls.from_pretrained(folder, use_safetensors=True, low_cpu_mem_usage=False,
+                                                       torch_dtype=torch.float32).eval())
         # channels-last lets oneDNN run the transposed convolutions: 2x faster decoding on the CPU
         return model.to(memory_format=torch.channels_last)
 

@@ -28,3 +28,19 @@ def test_a_short_run_writes_a_checkpoint_with_its_command_and_options(tmp_path):
 def test_an_unknown_training_option_is_refused(tmp_path):
     run = train("rbm-mnist", "--steps", "2", "--out", str(tmp_path), "--option", "learning_rate=1")
     assert run.returncode != 0 and "no training option learning_rate" in run.stderr
+
+
+def test_float16_storage_halves_the_weights_file_and_loads_back_as_float32(tmp_path):
+    import torch
+    from genapp.models.gan import Generator
+    for storage in ("float32", "float16"):
+        run = train("gan-mnist", "--steps", "2", "--out", str(tmp_path / storage), "--storage", storage)
+        assert run.returncode == 0, run.stderr[-2000:]
+    weights = lambda storage: (tmp_path / storage / "diffusion_pytorch_model.safetensors").stat().st_size
+    assert 0.45 < weights("float16") / weights("float32") < 0.55
+    assert "Weights stored as float16" in (tmp_path / "float16" / "README.md").read_text()
+    loaded = Generator.from_pretrained(tmp_path / "float16", torch_dtype=torch.float32)
+    same = Generator.from_pretrained(tmp_path / "float32")
+    assert all(p.dtype == torch.float32 for p in loaded.parameters())
+    # the same training run: float16 is float32 rounded
+    assert all(torch.equal(a, b.half().float()) for a, b in zip(loaded.parameters(), same.parameters()))

@@ -20,10 +20,11 @@ from .recipes import RECIPES
 
 def train(name: str, data_dir: str | None = None, device: str = "cpu", seed: int = 0,
           steps: int | None = None, out: str | Path | None = None, options: dict | None = None,
-          model: dict | None = None, lr: float | None = None, batch_size: int | None = None) -> Path:
+          model: dict | None = None, lr: float | None = None, batch_size: int | None = None,
+          storage: str | None = None) -> Path:
     """Train the recipe `name` and save its weights and metrics.json (training facts, the command) in a
     Hub folder; -> the folder. options override the recipe's family-specific training settings, model its
-    model's config, lr and batch_size the optimiser's (for experiments; metrics.json records the command).
+    model's config, lr and batch_size the optimiser's, storage the weights file's dtype (for experiments; metrics.json records the command).
     The model card is rendered from the folder afterwards (`card.write_card`, as `python -m genapp train`
     does): card.py reads the recipes, so train/ does not import it."""
     if name not in RECIPES:
@@ -34,7 +35,8 @@ def train(name: str, data_dir: str | None = None, device: str = "cpu", seed: int
         raise ValueError(f"{name} has no training option {', '.join(sorted(unknown))}; "
                          f"it has {', '.join(sorted(recipe.options)) or 'none'}")
     recipe = dataclasses.replace(recipe, options=recipe.options | (options or {}), model=recipe.model | (model or {}),
-                                 lr=lr or recipe.lr, batch_size=batch_size or recipe.batch_size)
+                                 lr=lr or recipe.lr, batch_size=batch_size or recipe.batch_size,
+                                 storage=storage or recipe.storage)
     data_dir = data_dir or data_folder(recipe.dataset)
     steps = steps or recipe.steps
     torch.manual_seed(seed)                      # weight initialisation
@@ -53,14 +55,17 @@ def train(name: str, data_dir: str | None = None, device: str = "cpu", seed: int
     seconds = time.time() - t0
     folder = Path(out) if out else CHECKPOINTS / name
     for sub, model in models.items():
-        model.to("cpu").save_pretrained(folder / sub, safe_serialization=True)
+        model = model.to("cpu")
+        if recipe.storage == "float16":      # hub.load computes in float32 whatever the file holds
+            model = model.half()
+        model.save_pretrained(folder / sub, safe_serialization=True)
     write_description(folder, recipe)
     device_name = torch.cuda.get_device_name() if device.startswith("cuda") else "CPU"
     facts = {"name": name, "training": {
         "command": "python -m genapp train " + " ".join(shlex.quote(a) for a in sys.argv[2:])
                    if sys.argv[1:2] == ["train"] else f"python -m genapp train {name}",
         "device": f"{device} ({device_name})", "seconds": round(seconds, 1), "steps": steps, "seed": seed,
-        "torch": torch.__version__, "options": recipe.options, "metrics": metrics}}
+        "torch": torch.__version__, "options": recipe.options, "storage": recipe.storage, "metrics": metrics}}
     (folder / "metrics.json").write_text(json.dumps(facts, indent=2) + "\n")
     print(f"{name}: saved to {folder} after {seconds:.0f} s")
     return folder
