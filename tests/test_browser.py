@@ -98,6 +98,17 @@ def test_every_tab_opens_and_the_generate_buttons_show_results(page, tmp_path_fa
     if os.environ.get("GENAPP_README_SCREENSHOT"):                   # the README's picture comes from here
         shutil.copyfile(picture, os.environ["GENAPP_README_SCREENSHOT"])
 
+    # colour: emoji of one group, either style
+    panel.get_by_label("Emoji (colour)").check()
+    sync_api.expect(panel.get_by_label("Class")).to_have_value("any")          # the menu follows the data set
+    menu = panel.get_by_label("Class")
+    menu.click()
+    page.get_by_role("option", name="animals-nature", exact=True).click()
+    _new_pictures_after(page, panel, lambda: panel.get_by_role("button", name="Generate", exact=True).click())
+    sync_api.expect(panel.get_by_text(re.compile(r"GAN · \d+ ms"))).to_be_visible()
+    page.wait_for_timeout(1500)
+    _shot(page, shots, "image-emoji")
+
     audio = _tab(page, "Audio")
     audio.get_by_role("tab", name="Spoken digits").click()             # (the tour above left Melody open)
     panel = audio.locator("[role=tabpanel]:visible").first           # on the clips of its settings

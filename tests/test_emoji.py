@@ -99,3 +99,110 @@ def test_a_colour_vae_s_likelihood_is_a_distribution_over_the_256_values_of_each
     assert 0 < bits_per_dimension(rec.mean(), 3 * 8 * 8) < 12                # an untrained model: a few bits
     sample = vae.sample(5, torch.Generator().manual_seed(2), torch.arange(5))
     assert sample.shape == (5, 3, 8, 8) and 0 <= sample.min() and sample.max() <= 1
+
+
+# every image feature, in colour, on the bundled emoji checkpoints
+
+def _is_colour(picture) -> bool:
+    channels = np.asarray(picture.convert("RGB")).reshape(-1, 3).astype(int)
+    return picture.mode == "RGB" and (channels.max(1) - channels.min(1)).max() > 60
+
+
+def _upload(rgb=(220, 40, 40)) -> bytes:
+    """A photo-like upload: a red disc on a light grey 300 x 200 background with a transparent corner."""
+    from PIL import Image, ImageDraw
+    picture = Image.new("RGBA", (300, 200), (235, 235, 235, 255))
+    ImageDraw.Draw(picture).ellipse((110, 40, 230, 160), fill=(*rgb, 255))
+    picture.putpixel((0, 0), (0, 0, 0, 0))
+    buffer = __import__("io").BytesIO()
+    picture.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_an_uploaded_colour_picture_becomes_a_32_pixel_rgb_picture_on_white_and_a_blank_one_a_sentence():
+    from genapp.studio import pictures
+    from genapp.studio.checks import BadRequest
+    x = pictures.to_model_input(_upload(), (3, 32, 32))
+    assert x.shape == (1, 3, 32, 32) and x.min() >= 0 and x.max() <= 1
+    middle, corner = x[0, :, 16, 16], x[0, :, 0, 0]
+    assert middle[0] > 0.8 and middle[1] < 0.3 and middle[2] < 0.3             # the red disc in the middle
+    assert corner.min() > 0.85                                                  # the light background kept light
+    assert pictures.to_model_input(_upload(), (1, 28, 28)).shape == (1, 1, 28, 28)   # a grey checkpoint's input
+    from PIL import Image
+    with pytest.raises(BadRequest, match="blank"):
+        pictures.to_model_input(Image.new("RGB", (64, 64), "white"), (3, 32, 32))
+
+
+def test_a_group_names_the_classes_of_its_styles_and_an_unknown_label_lists_groups_and_styles():
+    from genapp import studio
+    from genapp.studio.checks import BadRequest, check_sample_label
+    assert check_sample_label("animals-nature", "emoji") == (4, 5)
+    assert check_sample_label("Noto", "emoji") == tuple(range(1, 18, 2))
+    assert check_sample_label("flags openmoji", "emoji") == 16 and check_sample_label("any", "emoji") is None
+    assert check_sample_label("piano", "notes") == tuple(range(37))             # a note's instrument, any pitch
+    with pytest.raises(BadRequest, match="a group: smileys-emotion.*a style: openmoji, noto"):
+        check_sample_label("H9", "emoji")
+    assert studio.sample_choices("emoji")[:3] == ["any", "smileys-emotion", "people-body"]
+    assert "flags noto" in studio.sample_choices("emoji") and studio.sample_choices("mnist") == studio.class_choices("mnist")
+
+
+def test_the_command_line_writes_the_ui_s_rgb_png_of_a_group(tmp_path):
+    from PIL import Image
+    from genapp import studio
+    out = tmp_path / "a.png"
+    subprocess.run([sys.executable, "-m", "genapp", "generate", "gan-emoji", "--n", "16", "--seed", "7", "--label",
+                    "animals-nature", "--out", str(out)], cwd=ROOT, check=True, capture_output=True)
+    result = studio.compare_families("emoji", "gan", n=16, seed=7, label="animals-nature")[0]
+    picture = Image.open(out)
+    assert out.read_bytes() == result.png and _is_colour(picture)
+    assert set(result.labels) <= {4, 5} and len(set(result.labels)) == 2          # the seed picks the style
+    assert picture.info["label"] == "animals-nature openmoji | animals-nature noto"
+
+
+def test_side_by_side_walks_points_and_bookmarks_are_in_colour():
+    from genapp import studio
+    results = studio.compare_families("emoji", "all", n=4, seed=3, label="food-drink noto")
+    assert [r.checkpoint for r in results] == ["vae-emoji", "gan-emoji", "rbm-emoji"]
+    assert all(_is_colour(r.image) for r in results)
+    walk = studio.walk("gan-emoji", 0, 1, 6, False, "animals-nature noto", "food-drink noto")
+    assert _is_colour(walk.strip) and len(walk.recognised) == 6
+    point = studio.seed_point("vae-emoji", 3, "flags noto")
+    assert studio.restore(studio.bookmark(point)).z == point.z
+    assert _is_colour(studio.decode_point("vae-emoji", point.z, "flags noto").picture)
+
+
+@pytest.mark.parametrize("family", ["vae", "gan", "rbm"])
+def test_an_uploaded_picture_is_placed_in_each_family_s_latent_space_in_colour(family):
+    from genapp import studio
+    encoded = studio.encode_picture(f"{family}-emoji", _upload(), steps=30)
+    assert _is_colour(encoded.seen) and encoded.reconstruction.mode == "RGB"
+
+
+@needs_fonts
+def test_collapse_nearest_duel_and_gibbs_work_on_colour_pictures():
+    from genapp import studio
+    coverage = studio.mode_collapse("gan-emoji", 0, 300)
+    assert coverage.chart.mode == "RGB"
+    from genapp.studio.copying import nearest_training
+    copy = nearest_training("gan-emoji", 0, "any", 1)
+    assert _is_colour(copy.picture)
+    duel = studio.inverse_duel("emoji", _upload())
+    assert [e.checkpoint for e in duel] == ["vae-emoji", "gan-emoji", "rbm-emoji"] and all(_is_colour(e.seen) for e in duel)
+    film = studio.gibbs_film("emoji", "animals-nature noto", 0, 20)
+    assert film.checkpoint == "rbm-emoji" and _is_colour(film.strip)
+
+
+def test_denoising_compression_and_inpainting_work_on_colour_pictures():
+    from genapp.studio import compress, denoise, inpaint
+    cleaned = denoise.denoise("emoji", "gaussian", 0.3, 0, "smileys-emotion noto")
+    psnr = dict(cleaned.rows)
+    assert _is_colour(cleaned.rbm) and _is_colour(cleaned.vae)
+    # the gaussian RBM told the noise's variance cleans it: better than the noisy picture and than not told
+    assert psnr[denoise.ROWS["rbm told"]] > psnr[denoise.ROWS["noisy"]]
+    assert psnr[denoise.ROWS["rbm told"]] > psnr[denoise.ROWS["rbm"]] - 0.5
+    squeezed = compress.compress("emoji", 0, "smileys-emotion noto")
+    assert squeezed.latent_dim == 16 and _is_colour(squeezed.strip)
+    png = squeezed.rows[0][2]
+    assert png > 3 * 8 * 100 and all(bits < png for _, bits, *_ in squeezed.rows[:-1])   # an RGB PNG's bits
+    filled = inpaint.inpaint("emoji", "bottom", 0, "smileys-emotion noto", sweeps=30)
+    assert _is_colour(filled.rbm) and _is_colour(filled.vae)

@@ -8,9 +8,9 @@ import torch
 from . import audio, emoji, image, notes, text
 from .dataset import Dataset
 
-# emoji: registered for training and the data command; the Image tab offers it once its checkpoints are bundled
-DATASETS: dict[str, Dataset] = image.DATASETS | {d.name: d for d in (audio.DATASET, notes.DATASET, text.DATASET,
-                                                                     emoji.DATASET)}
+# in the menus' order: the pictures first (grey, then colour), then sound, then text
+DATASETS: dict[str, Dataset] = image.DATASETS | {d.name: d for d in (emoji.DATASET, audio.DATASET, notes.DATASET,
+                                                                     text.DATASET)}
 
 
 def load_tensors(dataset: str, data_dir, split: str, device="cpu"):
@@ -22,9 +22,7 @@ def load_tensors(dataset: str, data_dir, split: str, device="cpu"):
         return pictures_of(DATASETS[dataset].sound, waves).to(device), labels.to(device)
     if modality == "text":
         return text.load_tensors(data_dir, split, device)
-    if dataset in image.DATASETS:
-        return image.load_tensors(dataset, data_dir, split, device)
-    return image.to_tensors(*DATASETS[dataset].read(Path(data_dir), split), device)      # colour pictures
+    return image.to_tensors(*DATASETS[dataset].read(Path(data_dir), split), device)      # grey or colour pictures
 
 
 def pictures_of(sound, waves, batch: int = 512):

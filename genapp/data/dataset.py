@@ -29,3 +29,4 @@ class Dataset:
     factors: tuple = ()         # labels that combine several: ((name, values), ...); class i is their
                                 # product's i-th, the last factor varying fastest
     walk_ends: tuple = (3, 8)   # the classes a walk between classes opens on (notes: one pitch, two instruments)
+    shape: tuple = (1, 28, 28)   # pictures: one example's (channels, height, width) as the nets take it

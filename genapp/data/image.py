@@ -81,11 +81,6 @@ def load_arrays(dataset: str, data_dir: str | Path, split: str):
     return DATASETS[dataset].read(Path(data_dir), split)
 
 
-def load_tensors(dataset: str, data_dir: str | Path, split: str, device="cpu"):
-    """(x, y): x (N, 1, 28, 28) float in [0, 1], y (N,) int64."""
-    return to_tensors(*load_arrays(dataset, data_dir, split), device)
-
-
 def to_tensors(images: np.ndarray, labels: np.ndarray, device="cpu"):
     """uint8 pictures, grey (N, H, W) or colour (N, H, W, 3), and labels -> x (N, C, H, W) float in [0, 1],
     y (N,) int64."""

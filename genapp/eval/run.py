@@ -13,7 +13,7 @@ import torch
 from .. import hub
 from ..data import DATASETS
 from ..card import read_metrics, write_metrics
-from ..models.vae import iwae_nll
+from ..models.vae import bits_per_dimension, iwae_nll
 from ..train.recipes import RECIPES
 from .ais import ais_log_partition, free_energy_gap, rbm_log_likelihood
 from .reference import NUM_NEIGHBOUR, SEED, evaluator_outputs, factor_agreements, reference
@@ -76,7 +76,8 @@ def vae_likelihoods(model, ref, quick, encoder_reads_grey=False) -> dict:
     over every image. encoder_reads_grey: the encoder was trained on grey pictures (the expected
     binarization), so it reads the grey test picture while the likelihood is of its binarized copy."""
     g = torch.Generator().manual_seed(SEED)
-    x, y = ref.x_test_binary, ref.labels
+    logistic = model.config.likelihood == "logistic"         # 8-bit colour channels: the values themselves
+    x, y = (ref.x_test[ref.test_index] if logistic else ref.x_test_binary), ref.labels
     seen = ref.x_test[ref.test_index] if encoder_reads_grey else x
     nelbo = torch.cat([model(x[i:i + 500], y[i:i + 500], g, encoder_input=seen[i:i + 500])[0]
                        for i in range(0, len(x), 500)])                                    # (N,)
@@ -90,8 +91,9 @@ def vae_likelihoods(model, ref, quick, encoder_reads_grey=False) -> dict:
     conditional = torch.cat(per_image)                            # -log p(x | y) of the images idx, upper bounds
     log_prior = torch.log(torch.bincount(ref.y_train, minlength=ref.num_classes).float() / len(ref.y_train))
     grey = ", the encoder reading them grey" if encoder_reads_grey else ""
+    values = "their 8-bit values" if logistic else f"binarized once{grey}"
     what = (f"k={IWAE_K} on {len(idx)} test images, the mean over {likelihood_set(ref)} by the difference from "
-            f"the 1-sample ELBO; binarized once{grey}, nats")
+            f"the 1-sample ELBO; {values}, nats")
 
     def bound(name, control, exact, anchor=None):
         value, spread, sd = difference_estimate(control, exact, idx)
@@ -100,18 +102,25 @@ def vae_likelihoods(model, ref, quick, encoder_reads_grey=False) -> dict:
     anchor = ANCHORS.get(("iwae_nll", ref.dataset))
     if model.config.num_classes == 0:      # unconditional: the IWAE bound is of -log p(x) itself
         return {
-            "test_neg_elbo": metric(f"Test negative ELBO (1 sample, {likelihood_set(ref)} binarized once, nats)",
+            "test_neg_elbo": metric(f"Test negative ELBO (1 sample, {likelihood_set(ref)}, {values}, nats)",
                                     nelbo.mean(), 2),
             "iwae_nll": bound(f"Test NLL -log p(x), IWAE bound ({what})", nelbo, conditional, anchor),
         }
     prior = log_prior[y]                   # -log p(x) <= -log p(x | y) - log p(y)
-    return {
-        "test_neg_elbo": metric(f"Test negative ELBO -log p(x|y) (1 sample, {likelihood_set(ref)} binarized once, nats)",
+    out = {
+        "test_neg_elbo": metric(f"Test negative ELBO -log p(x|y) (1 sample, {likelihood_set(ref)}, {values}, nats)",
                                 nelbo.mean(), 2),
         "iwae_nll_conditional": bound(f"Test NLL -log p(x|y), IWAE bound ({what})", nelbo, conditional),
         "iwae_nll": bound(f"Test NLL -log p(x) <= IWAE bound of -log p(x|y) - log p(y) ({what})",
                           nelbo - prior, conditional - prior[idx], anchor),
     }
+    if logistic:                           # the colour-image literature's unit
+        dims = x[0].numel()
+        out["bits_per_dimension"] = metric(
+            f"Test NLL -log p(x) in bits per dimension (the IWAE bound above over {dims:,} channel values)",
+            bits_per_dimension(out["iwae_nll"]["value"], dims), 3,
+            tolerance=bits_per_dimension(out["iwae_nll"]["tolerance"], dims) + 2e-3)
+    return out
 
 
 @torch.no_grad()
@@ -253,7 +262,7 @@ def evaluate(name: str, data_dir: str | None = None, quick: bool = False) -> dic
     images = DATASETS[recipe.dataset].modality == "image"
     if recipe.family == "vae" and images:
         out |= vae_likelihoods(model, ref, quick, recipe.options.get("binarization") == "expected")
-    if recipe.family == "rbm" and images:
+    if recipe.family == "rbm" and images and model.config.visible_type == "bernoulli":   # AIS of binary pixels
         out |= rbm_likelihoods(model, ref, quick)
     out |= sample_metrics(model, recipe.family, ref)
     if recipe.family == "rbm" and not quick:

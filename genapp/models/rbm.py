@@ -296,17 +296,23 @@ class RBM(ModelMixin, ConfigMixin):
             yield self.to_data(mean)
 
     @torch.no_grad()
-    def denoise(self, x, log_odds, passes: int = 10):
-        """Mean-field posterior of clean bernoulli pixels given a noisy picture x (B, *sample_shape):
-        each pass v <- sigmoid(W'h + b + log_odds) with h = p(h | v, y) and y = p(y | v), the label
-        units free. log_odds (B, *sample_shape): log p(x_i | v_i = 1) - log p(x_i | v_i = 0), the noise's
-        evidence per pixel, so the RBM is the prior and the noise model the likelihood (Bayes' rule)."""
-        assert self.config.visible_type == "bernoulli", "mean-field denoising is written for bernoulli units"
-        v, evidence = x.flatten(1), log_odds.flatten(1)
+    def denoise(self, x, evidence, passes: int = 10):
+        """Mean-field posterior of the clean picture given a noisy one x (B, *sample_shape), the RBM the
+        prior and the noise model the likelihood (Bayes' rule). Each pass: h = p(h | v, y), y = p(y | v)
+        (the label units free), then v from h and the noise's evidence (B, *sample_shape) per unit:
+        bernoulli units, log p(x_i | v_i = 1) - log p(x_i | v_i = 0), and v <- sigmoid(W'h + b + evidence);
+        gaussian units, the precision of x_i's noise in standardized units (1 / its variance), and v <- the
+        mean of N(W'h + b, 1) times N(x_i, 1 / evidence): (W'h + b + evidence * x_i) / (1 + evidence).
+        Evidence 0 with passes=1 is one up-down pass of x through the model."""
+        assert self.config.visible_type in ("bernoulli", "gaussian"), "mean-field denoising needs real-valued units"
+        gaussian = self.config.visible_type == "gaussian"
+        seen, evidence = self.to_visible(x), evidence.flatten(1)
+        v = seen
         for _ in range(passes):
             y = self.label_log_probs(v).exp() if self.config.num_classes > 0 else None
             h = torch.sigmoid(self.hidden_input(v, y))
-            v = torch.sigmoid(self.visible_input(h) + evidence)
+            v = ((self.visible_input(h) + evidence * seen) / (1 + evidence) if gaussian
+                 else torch.sigmoid(self.visible_input(h) + evidence))
         return self.to_data(v)
 
     @torch.no_grad()

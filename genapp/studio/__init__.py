@@ -13,7 +13,8 @@ import torch
 from .. import hub
 from .checks import (FAMILIES, FAMILY_TITLES, MAX_CLIPS, MAX_GIBBS_STEPS, MAX_IMAGES, MAX_SEED, BadRequest,
                      check_checkpoint, check_clip_count, check_count, check_dataset, check_family, check_label,
-                     check_seed, check_steps, checkpoint_dataset, class_choices, family_of, generators, walk_ends)
+                     check_seed, check_steps, checkpoint_dataset, class_choices, family_of, generators, sample_choices,
+                     walk_ends)
 from .collapse import Coverage, mode_collapse
 from .gibbs import GibbsFilm, gibbs_film
 from .images import (GRID_SCALE, ImageResult, check_comparison, compare_families, default_gibbs_steps,

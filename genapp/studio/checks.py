@@ -5,7 +5,8 @@ import reprlib
 
 from .. import hub
 from ..data import DATASETS as ALL_DATASETS
-from ..data.image import DATASETS
+
+DATASETS = {name: d for name, d in ALL_DATASETS.items() if d.modality == "image"}    # the picture data sets
 
 FAMILIES = hub.GENERATORS         # what a Family menu offers, in this order
 SAMPLED_SPECIMENS = ("collapsed",)  # specimens that the panels made for them sample (a "map" VAE has its own tab)
@@ -109,6 +110,41 @@ def check_label(label, class_names) -> int | None:
     except BadRequest:
         raise BadRequest(f"Pick a class: 'any', 0-{len(class_names) - 1} or one of "
                          f"{', '.join(class_names)}; {reprlib.repr(label)} is not one of them.") from None
+
+
+def factor_choices(dataset: str) -> list[str]:
+    """The values of each factor of a label of several (an emoji's groups and styles), that a sample
+    request takes as well as a class; [] for a data set whose classes have no factors."""
+    return [str(v) for _, values in ALL_DATASETS[dataset].factors for v in values]
+
+
+def sample_choices(dataset: str) -> list[str]:
+    """What the Image tab's class menu offers: 'any', then the factors' values (an emoji's groups: any
+    style), then the classes."""
+    dataset = check_dataset(dataset)
+    return ["any", *factor_choices(dataset), *class_choices(dataset)[1:]]
+
+
+def check_sample_label(label, dataset: str) -> int | tuple | None:
+    """check_label's answer, or for a value of one factor of the label (an emoji's group
+    'animals-nature', a note's instrument 'piano') the indices of the classes that have it, a tuple:
+    the seed then draws each sample's class among them."""
+    data = ALL_DATASETS[dataset]
+    key = label.strip().lower() if isinstance(label, str) else None
+    later = math.prod(len(values) for _, values in data.factors)
+    for _, values in data.factors:
+        later //= len(values)
+        lowered = [str(v).lower() for v in values]
+        if key in lowered:
+            value = lowered.index(key)
+            return tuple(c for c in range(len(data.class_names)) if c // later % len(values) == value)
+    try:
+        return check_label(label, data.class_names)
+    except BadRequest as e:
+        if not data.factors:
+            raise
+        named = "; ".join(f"a {name}: {', '.join(map(str, values))}" for name, values in data.factors)
+        raise BadRequest(f"{e} Or name one part of it ({named}).") from None
 
 
 def checkpoint_dataset(name: str) -> str:

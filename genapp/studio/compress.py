@@ -1,6 +1,6 @@
 """The VAE as a lossy compressor: a picture's code is the posterior mean of q(z | x, y), each of its
 latent_dim numbers quantised to B bits, plus the class label (a class-conditional VAE's decoder needs
-it: log2(num_classes) bits more). Bits per image against the PNG of the 28 x 28 8-bit picture, and
+it: log2(num_classes) bits more). Bits per image against the PNG of the 8-bit picture (grey or RGB), and
 PSNR of the decoded picture against the original.
 
 Two quantisers over the prior N(0, 1), which the encoder was trained to match:
@@ -52,15 +52,17 @@ def label_bits(vae) -> float:
 
 
 def png_bits(x) -> int:
-    """Bits of the PNG (Pillow, optimize=True) of one 28 x 28 picture in [0, 1], as 8-bit grey."""
+    """Bits of the PNG (Pillow, optimize=True) of one picture (1, C, H, W) in [0, 1], as 8-bit grey (C = 1)
+    or 8-bit RGB (C = 3)."""
     buffer = io.BytesIO()
-    pixels = (x.reshape(x.shape[-2:]).clamp(0, 1) * 255).round().to(torch.uint8).numpy()
-    Image.fromarray(np.ascontiguousarray(pixels), mode="L").save(buffer, format="PNG", optimize=True)
+    pixels = (x.reshape(x.shape[-3:]).permute(1, 2, 0).clamp(0, 1) * 255).round().to(torch.uint8).numpy()
+    Image.fromarray(np.ascontiguousarray(pixels.squeeze(2) if pixels.shape[2] == 1 else pixels)).save(
+        buffer, format="PNG", optimize=True)
     return 8 * len(buffer.getvalue())
 
 
 def _decoded(vae, x, quantiser):
-    """{bits: (B, 1, 28, 28) decoded} for each of BITS and FLOAT_BITS (the code unquantised)."""
+    """{bits: (B, C, H, W) decoded} for each of BITS and FLOAT_BITS (the code unquantised)."""
     with torch.inference_mode():
         labels = vae_labels(vae, x)                   # the sender sees the clean picture: it picks the label
         mu = vae.encode(x, labels)

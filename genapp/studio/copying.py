@@ -30,7 +30,7 @@ import torch
 from PIL import Image
 
 from .. import hub
-from ..data import DATASETS, image, load_tensors, pictures_of, text
+from ..data import DATASETS, load_tensors, pictures_of, text
 from .checks import (BadRequest, integer, check_clip_count, check_count, check_label, check_seed,
                      check_steps, checkpoint_dataset, generators)
 from .names import NamesRequest, check_name_count, check_temperature, run_names
@@ -167,7 +167,7 @@ def _pixels(dataset: str, folder: Path) -> Pixels:
             x, x_test = pictures_of(DATASETS[dataset].sound, waves), load_tensors(dataset, folder, "test")[0]
             waves = (waves.clamp(-1, 1) * 32767).round().short()              # as pcm16 plays them: half the memory
         else:
-            (x, labels), x_test = image.load_tensors(dataset, folder, "train"), image.load_tensors(dataset, folder, "test")[0]
+            (x, labels), x_test = load_tensors(dataset, folder, "train"), load_tensors(dataset, folder, "test")[0]
             waves = None
     except (OSError, AssertionError, ImportError):   # no folder, no file, no recordings, no renderer
         raise missing_data(dataset, folder) from None

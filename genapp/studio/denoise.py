@@ -53,6 +53,15 @@ def noise_log_odds(noisy, kind, strength):
     return (2 * noisy - 1) * math.log((1 - strength / 2) / (strength / 2))
 
 
+def noise_precision(rbm, noisy, kind, strength):
+    """For real-valued (gaussian) visible units: 1 / the noise's variance per unit, in the RBM's
+    standardized units (a pixel of spread s moves by σ / s). Salt and pepper taken as a Gaussian of
+    its variance: a pixel of value c hit with probability p moves by p ((1 - c)^2 + c^2) / 2 on
+    average, p / 3 over c uniform in [0, 1]."""
+    variance = strength ** 2 if kind == "gaussian" else strength / 3
+    return (rbm.visible_scale.pow(2) / variance).expand(len(noisy), -1).reshape(noisy.shape)
+
+
 def noise_nll(mean, noisy, kind, strength):
     """-log p(noisy | clean = mean) per picture, nats: Gaussian pixels (up to a constant), or for salt
     and pepper a Bernoulli pixel of mean (1 - p) * mean + p / 2, the VAE's own pixel likelihood."""
@@ -62,7 +71,7 @@ def noise_nll(mean, noisy, kind, strength):
     return -(noisy * q.log() + (1 - noisy) * (1 - q).log()).flatten(1).sum(1)
 
 
-# the cleaners: (B, 1, 28, 28) noisy -> (B, 1, 28, 28) clean estimate
+# the cleaners: (B, C, H, W) noisy -> (B, C, H, W) clean estimate
 
 def vae_clean(vae, noisy, kind=None, strength=None):
     """Not told (kind None): the posterior mean decoded, under the label of highest ELBO. Told: the
@@ -90,14 +99,19 @@ def vae_clean(vae, noisy, kind=None, strength=None):
 
 
 def rbm_clean(rbm, noisy, kind=None, strength=None):
-    """Not told: one mean-field up-down pass. Told: RBM_PASSES passes with the noise's evidence."""
+    """Not told: one mean-field up-down pass. Told: RBM_PASSES passes with the noise's evidence (log-odds
+    for binary pixels, the noise's precision for real-valued ones)."""
     if kind is None:
         return rbm.denoise(noisy, torch.zeros_like(noisy), passes=1)
-    return rbm.denoise(noisy, noise_log_odds(noisy, kind, strength), passes=RBM_PASSES)
+    if rbm.config.visible_type == "gaussian":
+        evidence = noise_precision(rbm, noisy, kind, strength)
+    else:
+        evidence = noise_log_odds(noisy, kind, strength)
+    return rbm.denoise(noisy, evidence, passes=RBM_PASSES)
 
 
 def _cleaned(dataset, x, kind, strength, generator) -> dict:
-    """Every picture of one run: {'noisy', 'vae', 'vae told', 'rbm', 'rbm told'} -> (B, 1, 28, 28)."""
+    """Every picture of one run: {'noisy', 'vae', 'vae told', 'rbm', 'rbm told'} -> (B, C, H, W)."""
     vae, rbm = hub.load(hub.find(dataset, "vae")), hub.load(hub.find(dataset, "rbm"))
     noisy = add_noise(x, kind, strength, generator)
     return {"noisy": noisy, "vae": vae_clean(vae, noisy), "vae told": vae_clean(vae, noisy, kind, strength),

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import torch
 
 from .. import hub
-from ..data.image import DATASETS
+from ..data import DATASETS
 from .checks import integer, number, check_dataset, check_label, check_seed
 from .render import film, to_grid
 

@@ -41,8 +41,9 @@ def _front_end(checkpoint, sample):
     """The checkpoint, checked, and the sample as it takes it: a picture for image checkpoints, a
     clip for sound checkpoints."""
     check_walker(checkpoint)                     # known, and an image or sound generator
-    sound = hub.describe(checkpoint).sound
-    return checkpoint, pictures.to_model_input(sample) if sound is None else clips.to_model_input(sample, sound)
+    described = hub.describe(checkpoint)
+    sound = described.sound
+    return checkpoint, pictures.to_model_input(sample, described.shape) if sound is None else clips.to_model_input(sample, sound)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """A person's picture (a drawing, an uploaded photo or scan of any size, colour or format) turned
-into what an image checkpoint takes: a 28 x 28 grey picture, ink white on black, centred as in MNIST
-(the digit's box scaled to 20 pixels, its centre of mass in the middle; LeCun et al. 1998)."""
+into what an image checkpoint takes: for the grey data sets a 28 x 28 picture, ink white on black,
+centred as in MNIST (the digit's box scaled to 20 pixels, its centre of mass in the middle; LeCun et
+al. 1998); for emoji a 32 x 32 colour picture on white, cropped to its ink and centred with a margin,
+as data/emoji.py draws the emoji."""
 import io
 
 import numpy as np
@@ -37,14 +39,41 @@ def open_picture(picture) -> Image.Image:
     raise BadRequest("Draw a digit or upload a picture first.")
 
 
-def to_model_input(picture) -> torch.Tensor:
-    """Any picture -> (1, 1, 28, 28) in [0, 1]. Transparent parts count as background; a light
-    background (a drawing, a scan) is inverted to ink-on-black; an empty picture is refused."""
-    image = open_picture(picture)
+def on_white(image: Image.Image) -> Image.Image:
+    """The picture as RGB, its transparent parts white."""
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         rgba = image.convert("RGBA")
-        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        image = Image.alpha_composite(background, rgba)
+        image = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
+    return image.convert("RGB")
+
+
+def to_model_input(picture, shape: tuple = (1, 28, 28)) -> torch.Tensor:
+    """Any picture -> (1, *shape) in [0, 1]: shape (1, 28, 28) grey as MNIST (to_grey_input) or
+    (3, H, W) colour as the emoji (to_colour_input). An empty picture is refused."""
+    image = on_white(open_picture(picture))
+    return to_colour_input(image, shape) if shape[0] == 3 else to_grey_input(image)
+
+
+def to_colour_input(image: Image.Image, shape: tuple) -> torch.Tensor:
+    """RGB on white -> (1, 3, H, W): cropped to the pixels that are not white, pasted in the middle of a
+    white square with a margin (MARGIN of the side), scaled down to H x W."""
+    from ..data.emoji import MARGIN
+    rgb = np.asarray(image)
+    ink = (255 - rgb.astype(np.int16)).max(2) > INK
+    if ink.sum() < 3:
+        raise BadRequest("The picture is blank: upload a picture with something on it first.")
+    rows, cols = np.flatnonzero(ink.any(1)), np.flatnonzero(ink.any(0))
+    box = image.crop((cols[0], rows[0], cols[-1] + 1, rows[-1] + 1))
+    side = int(max(box.size) / (1 - 2 * MARGIN))
+    square = Image.new("RGB", (side, side), (255, 255, 255))
+    square.paste(box, ((side - box.width) // 2, (side - box.height) // 2))
+    small = np.asarray(square.resize((shape[2], shape[1]), Image.LANCZOS), dtype=np.float32) / 255
+    return torch.from_numpy(small).permute(2, 0, 1).unsqueeze(0).contiguous()
+
+
+def to_grey_input(image: Image.Image) -> torch.Tensor:
+    """RGB -> (1, 1, 28, 28) in [0, 1]. A light background (a drawing, a scan) is inverted to
+    ink-on-black."""
     grey = np.asarray(image.convert("L"), dtype=np.float32)
     if np.median(grey) > 127:                                   # light background: dark ink
         grey = 255 - grey

@@ -5,9 +5,8 @@ from dataclasses import dataclass
 import torch
 
 from .. import hub
-from ..data import DATASETS
-from .checks import (BadRequest, check_checkpoint, check_clip_count, check_count, check_family, check_label,
-                     check_seed, check_steps, class_names)
+from .checks import (BadRequest, check_checkpoint, check_clip_count, check_count, check_family, check_sample_label,
+                     check_seed, check_steps, checkpoint_dataset, class_names)
 
 COUNTS = {"image": check_count, "audio": check_clip_count}   # how many samples a tab may ask for
 
@@ -18,7 +17,8 @@ class SampleRequest:
     checkpoints: tuple            # one per family asked for, all of one data set
     n: int
     seed: int
-    label: int | None             # the class index; None: 'any', the seed draws each sample's class
+    label: int | tuple | None     # the class index; None: 'any', the seed draws each sample's class; a tuple of
+                                  # class indices (an emoji's group): the seed draws each sample's among them
     steps: int | None             # an RBM's Gibbs sweeps; None: its own default
 
     @property
@@ -34,14 +34,14 @@ def sample_request(checkpoint, n, seed, label, steps, modality="image") -> Sampl
     """One checkpoint's samples (generate_images, generate_audio), or BadRequest."""
     checkpoint = check_checkpoint(checkpoint, modality)
     n, seed, steps = COUNTS[modality](n), check_seed(seed), check_steps(steps)
-    return request_of((checkpoint,), n, seed, check_label(label, class_names(checkpoint)), steps)
+    return request_of((checkpoint,), n, seed, check_sample_label(label, checkpoint_dataset(checkpoint)), steps)
 
 
 def comparison_request(dataset: str, family, n, seed, label, steps, modality="image") -> SampleRequest:
     """One family's samples of a (checked) data set, or all three on the same seed and labels."""
     families = check_family(family)
     n, seed, steps = COUNTS[modality](n), check_seed(seed), check_steps(steps)
-    index = check_label(label, DATASETS[dataset].class_names)
+    index = check_sample_label(label, dataset)
     return request_of(tuple(hub.find(dataset, f) for f in families), n, seed, index, steps)
 
 
@@ -61,12 +61,17 @@ def draw(checkpoint: str, request: SampleRequest, progress=None):
     options = hub.describe(checkpoint).sampler_options(steps=request.steps or None)
     generator = torch.Generator().manual_seed(request.seed)
     with torch.inference_mode():
-        labels = (torch.randint(len(classes), (n,), generator=generator) if label is None
-                  else torch.full((n,), label, dtype=torch.long))
+        if label is None:
+            labels = torch.randint(len(classes), (n,), generator=generator)
+        elif isinstance(label, tuple):
+            labels = torch.tensor(label)[torch.randint(len(label), (n,), generator=generator)]
+        else:
+            labels = torch.full((n,), label, dtype=torch.long)
         x = hub.generator(checkpoint).sample(n, generator, labels, callback=progress, **options)
         steps = options.get("steps")
     text = {"software": "genapp", "checkpoint": checkpoint, "weights_sha256": hub.weights_sha256(checkpoint),
-            "seed": request.seed, "n": n, "label": "any" if label is None else classes[label],
+            "seed": request.seed, "n": n, "label": "any" if label is None else " | ".join(classes[i] for i in label) if isinstance(label, tuple)
+            else classes[label],
             "labels": " ".join(map(str, labels.tolist()))}
     if steps is not None:
         text["gibbs_steps"] = steps

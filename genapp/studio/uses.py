@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import torch
 
 from .. import hub
-from ..data.image import DATASETS, load_tensors
+from ..data import DATASETS, load_tensors
 from ..models.vae import kl_divergence
 from .checks import check_dataset, check_label, check_seed, one_of
 from .pictures import to_model_input

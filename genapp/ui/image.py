@@ -55,7 +55,7 @@ def check(dataset, family, label, n, seed, steps):
 
 @speaks_errors
 def class_menu(dataset):
-    return gr.Dropdown(choices=studio.class_choices(dataset), value="any")
+    return gr.Dropdown(choices=studio.sample_choices(dataset), value="any")
 
 
 def build():
@@ -65,8 +65,8 @@ def build():
                 datasets = picture_datasets()
                 dataset = gr.Radio(datasets, value=datasets[0][1], label="Data set")
                 family = gr.Radio(FAMILIES, value="all", label="Family")
-                label = gr.Dropdown(studio.class_choices(dataset.value), value="any", label="Class",
-                                    info="'any' lets the seed pick a class for each image")
+                label = gr.Dropdown(studio.sample_choices(dataset.value), value="any", label="Class",
+                                    info="'any' lets the seed pick a class for each image; a group (emoji) lets it pick the style")
                 n = gr.Slider(1, studio.MAX_IMAGES, value=16, step=1, label="How many images")
                 with gr.Row():
                     seed = gr.Number(0, precision=0, minimum=0, label="Seed", scale=3)
