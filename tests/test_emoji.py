@@ -205,4 +205,15 @@ def test_denoising_compression_and_inpainting_work_on_colour_pictures():
     png = squeezed.rows[0][2]
     assert png > 3 * 8 * 100 and all(bits < png for _, bits, *_ in squeezed.rows[:-1])   # an RGB PNG's bits
     filled = inpaint.inpaint("emoji", "bottom", 0, "smileys-emotion noto", sweeps=30)
-    assert _is_colour(filled.rbm) and _is_colour(filled.vae)
+    assert _is_colour(filled.rbm) and _is_colour(filled.vae) and filled.covered_pixels == 3 * 16 * 32
+    errors = dict(filled.rows)
+    # the emoji's background is white: left white, the covered half is far nearer than left black would be
+    assert "left white (background)" in errors and errors["RBM fill (Gibbs, clamped)"] < errors["left grey (0.5)"]
+    half = inpaint.known_mask("random", (2, 3, 32, 32), torch.Generator().manual_seed(0))
+    assert torch.equal(half[:, 0], half[:, 2]) and 0.4 < half.float().mean() < 0.6    # a pixel's channels alike
+    from PIL import Image
+    paint = Image.new("RGBA", (320, 320), (0, 0, 0, 0))
+    paint.paste((255, 0, 0, 255), (0, 0, 160, 320))                                 # the left half painted
+    canvas = inpaint.canvas_picture("emoji", 0, "smileys-emotion noto")
+    painted = inpaint.inpaint("emoji", "painted", 0, "smileys-emotion noto", sweeps=10, paint=paint)
+    assert canvas.size == (256, 256) and painted.covered_pixels == 3 * 32 * 16       # 8 px a pixel

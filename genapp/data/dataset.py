@@ -30,3 +30,4 @@ class Dataset:
                                 # product's i-th, the last factor varying fastest
     walk_ends: tuple = (3, 8)   # the classes a walk between classes opens on (notes: one pitch, two instruments)
     shape: tuple = (1, 28, 28)   # pictures: one example's (channels, height, width) as the nets take it
+    background: float = 0.0     # pictures: the background's value (0: ink on black; 1: the emoji's white)

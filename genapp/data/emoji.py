@@ -161,7 +161,8 @@ DATASET = Dataset(
     "shared under CC BY-SA 4.0 as well, the cautious reading (whether weights are an adaptation of their "
     "training pictures is unsettled): credit OpenMoji and keep the licence when you reuse them or what they draw",
     hub_licence="cc-by-sa-4.0", subfolder="emoji", files=(EMOJI_TEST, OPENMOJI, NOTO),
-    read=read_emoji, shape=(3, SIZE, SIZE), factors=(("group", GROUPS), ("style", STYLES)), validation=300, yardstick=300,
+    read=read_emoji, shape=(3, SIZE, SIZE), background=1.0,
+    factors=(("group", GROUPS), ("style", STYLES)), validation=300, yardstick=300,
     checkpoints=("vae-emoji", "gan-emoji", "rbm-emoji", "eval-emoji"),
     split=f"every emoji of Unicode 15.0's emoji-test.txt that both fonts draw (fully-qualified, skin tones "
           f"and the Component group left out), in both styles; every {TEST_EVERY}th emoji of each group (in "

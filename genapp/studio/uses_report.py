@@ -26,7 +26,7 @@ def report(use, dataset="mnist", n=200, source="test", data_dir=None, noise="gau
         title = (f"compress: vae-{dataset}, mean PSNR (dB) of {n} {source} pictures; bits/image include the label's "
                  f"log2(10); bits/dim 32 is the unquantised float32 code")
     elif use == "inpaint":
-        header = ["region", "grey", "black", "RBM", "VAE"]
+        header = ["region", "grey", "background", "RBM", "VAE"]
         rows = inpaint.inpaint_curve(dataset, n, source, data_dir, seed)
         title = f"inpaint: mean squared error on the covered pixels of {n} {source} pictures of {dataset}"
     else:

@@ -34,8 +34,8 @@ INPAINT_NOTE = """**What to notice.** The RBM keeps the uncovered pixels clamped
 covered ones (and on its label units): it samples what could be there *given what is seen*, and the
 fill shown is the average of the second half of the sweeps. The VAE has no way to clamp: it encodes
 the picture, decodes it, pastes the known pixels back and repeats. The error is counted on the
-covered pixels only: left grey (0.5) is the baseline to beat, and left black is a harder one, since
-most of a digit's picture is background.
+covered pixels only: left grey (0.5) is the baseline to beat, and left as background (black; white
+for the emoji) is a harder one, since most of a digit's picture is background.
 
 **Predict, then reveal.** Which is harder to fill: the bottom half, or a random half of the pixels?"""
 
