@@ -60,6 +60,14 @@ TABLE = {
         (dict(family=7), "Pick a family"),
         (dict(label=3.5), CLASS),
     ]),
+    "/generate_image_other_style": (dict(dataset="emoji", family="gan", label="any", n=1, seed=0, steps=1), [
+        (dict(dataset="mnist"), "MNIST digits has no drawing style to swap"),
+        (dict(dataset=ESCAPES[0]), "Pick a data set"),
+        (dict(n=BIG), "from 1 to 64"),
+        (dict(seed=-5), SEED),
+        (dict(label="H9"), "a group: smileys-emotion"),
+        (dict(family=7), "Pick a family"),
+    ]),
     "/image_classes": (dict(dataset="mnist"), [
         (dict(dataset=ESCAPES[0]), "Pick a data set"),
         (dict(dataset=7), "Pick a data set"),
@@ -318,7 +326,7 @@ TABLE = {
 
 # one cheap good call per group of endpoints (a tab or a section), made from another client after the
 # bad ones; /augment_quick trains five classifiers (about a minute), so its group is left out
-GOOD_CALLS = ["/generate_image", "/generate_audio", "/generate_notes", "/play_melody", "/generate_text", "/interpolate", "/encode_picture",
+GOOD_CALLS = ["/generate_image", "/generate_image_other_style", "/generate_audio", "/generate_notes", "/play_melody", "/generate_text", "/interpolate", "/encode_picture",
               "/encode_recording", "/walk_names", "/restore_bookmark", "/decode_map_point", "/gibbs_chain",
               "/nearest_training", "/compress", "/toy_points_picture", "/toy_stop"]
 

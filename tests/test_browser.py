@@ -108,6 +108,11 @@ def test_every_tab_opens_and_the_generate_buttons_show_results(page, tmp_path_fa
     sync_api.expect(panel.get_by_text(re.compile(r"GAN · \d+ ms"))).to_be_visible()
     page.wait_for_timeout(1500)
     _shot(page, shots, "image-emoji")
+    _new_pictures_after(page, panel, lambda: panel.get_by_role("button", name="The same emoji in the other style").click())
+    page.wait_for_timeout(1500)
+    _shot(page, shots, "image-emoji-other-style")
+    panel.get_by_label("MNIST digits").check()                                  # digits have no style to swap
+    sync_api.expect(panel.get_by_role("button", name="The same emoji in the other style")).to_be_hidden()
 
     audio = _tab(page, "Audio")
     audio.get_by_role("tab", name="Spoken digits").click()             # (the tour above left Melody open)

@@ -217,3 +217,27 @@ def test_denoising_compression_and_inpainting_work_on_colour_pictures():
     canvas = inpaint.canvas_picture("emoji", 0, "smileys-emotion noto")
     painted = inpaint.inpaint("emoji", "painted", 0, "smileys-emotion noto", sweeps=10, paint=paint)
     assert canvas.size == (256, 256) and painted.covered_pixels == 3 * 32 * 16       # 8 px a pixel
+
+
+def test_the_same_emoji_in_the_other_style_keeps_each_sample_s_group_and_latent_point():
+    from genapp import studio
+    from genapp.studio.checks import BadRequest
+    from genapp.studio.samples import swapped
+    labels = torch.tensor([0, 1, 4, 5, 17])
+    assert swapped(labels, DATASETS["emoji"].factors, "style").tolist() == [1, 0, 5, 4, 16]
+    assert swapped(labels, DATASETS["emoji"].factors, "group").tolist() == [2, 3, 6, 7, 1]
+    drawn = studio.compare_families("emoji", "gan", n=6, seed=3, label="any")[0]
+    both = studio.restyle("emoji", "gan", n=6, seed=3, label="any")[0]
+    assert both.labels == [c ^ 1 for c in drawn.labels]                       # style swapped, group kept
+    left = both.image.crop((0, 0, *drawn.image.size))
+    assert left.tobytes() == drawn.image.tobytes()                            # beside the grid Generate draws
+    assert both.image.width > 2 * drawn.image.width - 20
+    # the same latent points: a GAN sample and its restyled twin decode the same z
+    from genapp import hub
+    g = hub.load("gan-emoji")
+    z = g.draw_latent(1, torch.Generator().manual_seed(0))
+    a, b = g.decode(z, torch.tensor([4])), g.decode(z, torch.tensor([5]))
+    assert (a - b).abs().mean() > 0.02                                        # the style label matters
+    assert studio.can_restyle("emoji") and not studio.can_restyle("mnist")
+    with pytest.raises(BadRequest, match="no drawing style"):
+        studio.restyle("mnist", "gan")

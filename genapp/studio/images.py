@@ -1,4 +1,5 @@
 """Pictures: grids of samples from the image checkpoints, one family or all three side by side."""
+import dataclasses
 import time
 from dataclasses import dataclass, field
 
@@ -6,7 +7,7 @@ from PIL import Image
 
 from .. import hub
 from ..data import DATASETS as ALL_DATASETS
-from .checks import FAMILY_TITLES, check_dataset
+from .checks import FAMILY_TITLES, BadRequest, check_dataset
 from .render import png_bytes, png_text, row, to_grid
 from .samples import SampleRequest, comparison_request, draw, sample_request
 
@@ -77,3 +78,33 @@ def side_by_side(results: list[ImageResult]) -> bytes:
     text["checkpoint"] = ",".join(r.checkpoint for r in results)
     text["weights_sha256"] = ",".join(hub.weights_sha256(r.checkpoint) for r in results)
     return png_bytes(canvas, text)
+
+
+SWAPPED = "style"          # the factor "the same picture in the other style" swaps
+
+
+def can_restyle(dataset: str) -> bool:
+    """Whether the data set's label has a drawing style to swap (the emoji's)."""
+    return dataset in ALL_DATASETS and SWAPPED in [name for name, _ in ALL_DATASETS[dataset].factors]
+
+
+def check_restyle(dataset, family, n=16, seed=0, label="any", steps=None) -> SampleRequest:
+    """The Image tab's request with its drawing style swapped, or BadRequest for a data set without styles."""
+    request = image_comparison(dataset, family, n, seed, label, steps)
+    if not can_restyle(request.dataset):
+        raise BadRequest(f"{ALL_DATASETS[request.dataset].title} has no drawing style to swap; the emoji do "
+                         "(OpenMoji and Noto).")
+    return request
+
+
+def restyle(dataset, family, n=16, seed=0, label="any", steps=None, progress=None) -> list[ImageResult]:
+    """The same emoji in the other style: each family's grid of the request (as Generate draws it) beside the
+    grid of the same seed with every sample's style swapped, so the same latent points (the VAE's and the
+    GAN's z; the RBM's chains on the same noise) with the other style's label."""
+    request = check_restyle(dataset, family, n, seed, label, steps)
+    results = []
+    for drawn, other in zip(run_images(request, progress), run_images(dataclasses.replace(request, swap=SWAPPED), progress)):
+        image = row([drawn.image, other.image])
+        results.append(ImageResult(drawn.checkpoint, image, png_bytes(image, png_text(other.png)), other.labels,
+                                   drawn.ms + other.ms))
+    return results

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import torch
 
 from .. import hub
+from ..data import DATASETS
 from .checks import (BadRequest, check_checkpoint, check_clip_count, check_count, check_family, check_sample_label,
                      check_seed, check_steps, checkpoint_dataset, class_names)
 
@@ -20,6 +21,8 @@ class SampleRequest:
     label: int | tuple | None     # the class index; None: 'any', the seed draws each sample's class; a tuple of
                                   # class indices (an emoji's group): the seed draws each sample's among them
     steps: int | None             # an RBM's Gibbs sweeps; None: its own default
+    swap: str = ""                # a factor of the label (an emoji's "style") whose value each sample takes the
+                                  # next of, after the seed drew the labels: the same latent points otherwise
 
     @property
     def dataset(self) -> str:
@@ -67,6 +70,8 @@ def draw(checkpoint: str, request: SampleRequest, progress=None):
             labels = torch.tensor(label)[torch.randint(len(label), (n,), generator=generator)]
         else:
             labels = torch.full((n,), label, dtype=torch.long)
+        if request.swap:
+            labels = swapped(labels, DATASETS[request.dataset].factors, request.swap)
         x = hub.generator(checkpoint).sample(n, generator, labels, callback=progress, **options)
         steps = options.get("steps")
     text = {"software": "genapp", "checkpoint": checkpoint, "weights_sha256": hub.weights_sha256(checkpoint),
@@ -75,4 +80,18 @@ def draw(checkpoint: str, request: SampleRequest, progress=None):
             "labels": " ".join(map(str, labels.tolist()))}
     if steps is not None:
         text["gibbs_steps"] = steps
+    if request.swap:
+        text["swapped"] = request.swap
     return x, labels, text
+
+
+def swapped(labels, factors: tuple, name: str):
+    """Class indices (B,) with the value of the factor `name` moved to its next (an emoji's style: OpenMoji
+    <-> Noto), every other factor kept; factors as a Dataset's ((name, values), ...)."""
+    later = 1
+    for factor, values in reversed(factors):
+        if factor == name:
+            value = labels // later % len(values)
+            return labels + ((value + 1) % len(values) - value) * later
+        later *= len(values)
+    raise ValueError(f"no factor {name!r} in {[f for f, _ in factors]}")

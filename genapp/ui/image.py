@@ -26,6 +26,13 @@ finds likely. Watch the progress bar, and try 1, 10 and 1000 steps on the same s
 is a blur, later steps wander to new shapes, and after many steps a few wander off to another class.
 RBM chains move slowly; from pure noise they would need thousands of steps to find your class.
 
+**Colour (emoji).** Colour is where the families differ most: the VAE's hedging turns into
+blurred blobs of the right colours, the GAN draws crisp faces and flags (and strange animals: it
+saw only 3,000 emoji), and the RBM, whose pixels are now real numbers (Gaussian units), draws
+speckled shapes. Pick a group (any style) or a group and style; *The same emoji in the other
+style* keeps each sample's latent point and group and swaps only the style label: OpenMoji's
+outlines become Noto's shading.
+
 The same seed and settings always give exactly the same picture, so you can share a seed with a class.
 """
 
@@ -35,6 +42,22 @@ def generate(dataset, family, label, n, seed, steps, progress=None):
     results = studio.compare_families(dataset, family, n=n, seed=seed, label=label, steps=steps,
                                       progress=None if progress is None else progress_callback(progress, "Gibbs sampling (RBM)"))
     return gallery_items(results), download_file(studio.side_by_side(results), f"{dataset}-{family}-seed{seed}.png")
+
+
+@speaks_errors
+def other_style(dataset, family, label, n, seed, steps, progress=None):
+    results = studio.restyle(dataset, family, n=n, seed=seed, label=label, steps=steps,
+                             progress=None if progress is None else progress_callback(progress, "Gibbs sampling (RBM)"))
+    return gallery_items(results), download_file(studio.side_by_side(results), f"{dataset}-{family}-seed{seed}-restyled.png")
+
+
+@speaks_errors
+def check_other_style(dataset, family, label, n, seed, steps):
+    studio.check_restyle(dataset, family, n, seed, label, steps)
+
+
+def has_styles(dataset) -> gr.Button:
+    return gr.Button(visible=studio.can_restyle(dataset))
 
 
 def gallery_items(results) -> list:
@@ -77,6 +100,8 @@ def build():
                                   label="RBM Gibbs steps",
                                   info="more steps, sharper samples, more time")
                 button = gr.Button("Generate", variant="primary")
+                restyled = gr.Button("The same emoji in the other style", variant="secondary",
+                                     visible=studio.can_restyle(dataset.value))
                 with gr.Accordion("What to notice", open=False):
                     gr.Markdown(WHAT_TO_NOTICE)
             inputs = [dataset, family, label, n, seed, steps]
@@ -89,6 +114,10 @@ def build():
         # preprocess=False: the raw values reach studio, which checks every one and explains refusals
         wire(button, check, generate, inputs, [gallery, download], api_name="generate_image", preprocess=False,
              **MAIN_QUEUE).then(fit_gallery, gallery, gallery, api_visibility="private", queue=False)
+        # the same seed's samples with each one's style label swapped, beside them (emoji)
+        wire(restyled, check_other_style, other_style, inputs, [gallery, download], api_name="generate_image_other_style",
+             preprocess=False, **MAIN_QUEUE).then(fit_gallery, gallery, gallery, api_visibility="private", queue=False)
         dataset.change(class_menu, dataset, label, api_name="image_classes", preprocess=False)
+        dataset.change(has_styles, dataset, restyled, api_visibility="private", queue=False)
         dice.click(lambda: random.randrange(1_000_000), None, seed, api_visibility="private")
         family.change(lambda f: gr.Slider(visible=f in ("rbm", "all")), family, steps, api_visibility="private")
