@@ -17,8 +17,8 @@ from .checks import (FAMILIES, FAMILY_TITLES, MAX_CLIPS, MAX_GIBBS_STEPS, MAX_IM
                      walk_ends)
 from .collapse import Coverage, mode_collapse
 from .gibbs import GibbsFilm, gibbs_film
-from .images import (GRID_SCALE, ImageResult, can_restyle, check_comparison, check_restyle, compare_families, default_gibbs_steps,
-                     generate_images, restyle, side_by_side)
+from .images import (GRID_SCALE, ImageResult, can_restyle, check_comparison, check_restyle, compare_families,
+                     default_gibbs_steps, generate_images, restyle, side_by_side)
 from .latent import (MAX_PATH_STEPS, MIN_PATH_STEPS, WalkResult, check_path_steps, check_walk, check_walker, walk,
                      walkers)
 from . import clips, collapse, gibbs, limits, latent_map as latent_map_module, latent_point, pictures

@@ -103,7 +103,8 @@ def restyle(dataset, family, n=16, seed=0, label="any", steps=None, progress=Non
     GAN's z; the RBM's chains on the same noise) with the other style's label."""
     request = check_restyle(dataset, family, n, seed, label, steps)
     results = []
-    for drawn, other in zip(run_images(request, progress), run_images(dataclasses.replace(request, swap=SWAPPED), progress)):
+    swapped = dataclasses.replace(request, swap=SWAPPED)
+    for drawn, other in zip(run_images(request, progress), run_images(swapped, progress)):
         image = row([drawn.image, other.image])
         results.append(ImageResult(drawn.checkpoint, image, png_bytes(image, png_text(other.png)), other.labels,
                                    drawn.ms + other.ms))

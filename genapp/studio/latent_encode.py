@@ -43,7 +43,9 @@ def _front_end(checkpoint, sample):
     check_walker(checkpoint)                     # known, and an image or sound generator
     described = hub.describe(checkpoint)
     sound = described.sound
-    return checkpoint, pictures.to_model_input(sample, described.shape) if sound is None else clips.to_model_input(sample, sound)
+    if sound is None:
+        return checkpoint, pictures.to_model_input(sample, described.shape)
+    return checkpoint, clips.to_model_input(sample, sound)
 
 
 @dataclass(frozen=True)

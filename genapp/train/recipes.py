@@ -16,7 +16,7 @@ class Recipe:
     options: dict = field(default_factory=dict)   # family-specific training settings
     notes: str = ""
     specimen: str = ""          # what it was made to show ("map", "collapsed"); "" for a family's main checkpoint
-    storage: str = "float32"    # the weights file's dtype; "float16" halves it (a Space's 10 MB), loaded back as float32
+    storage: str = "float32"    # the weights file's dtype; "float16" halves it (a Space's 10 MB), read as float32
 
 
 def _image_recipes(dataset: str, *, vae_steps: int, gan_steps: int, rbm_steps: int, clf_steps: int,
@@ -49,6 +49,15 @@ def _image_recipes(dataset: str, *, vae_steps: int, gan_steps: int, rbm_steps: i
     ]
 
 
+def _gaussian_rbm(name: str, dataset: str, num_hidden: int, num_classes: int, label_factors: tuple, notes: str):
+    """An RBM with Gaussian visible units on real-valued pictures (log power, colour), trained as rbm-fsdd
+    found works: PCD-1 with 100 chains plus the hybrid discriminative term weighted 10, SGD at 3e-4."""
+    model = dict(num_hidden=num_hidden, num_classes=num_classes, visible_type="gaussian", default_steps=100)
+    return Recipe(name, "rbm", dataset, model | (dict(label_factors=label_factors) if label_factors else {}),
+                  steps=20_000, batch_size=100, lr=3e-4,
+                  options=dict(num_chains=100, discriminative_weight=10.0, weight_decay=1e-4), notes=notes)
+
+
 # 64 x 64 log-mel pictures of 2,700 clips: narrower nets than for images keep each checkpoint under
 # 10 MB (a Space needs no LFS) and fit the smaller data set
 AUDIO_RECIPES = [
@@ -60,14 +69,12 @@ AUDIO_RECIPES = [
            batch_size=64, lr=2e-4, options=dict(discriminator=dict(channels=(32, 32), hidden=64)),
            notes="Hinge loss, spectral norm in D, projection discriminator, Adam(0.0, 0.9), one D step per "
                  "G step, EMA of G's weights with decay 0.999 (the EMA is shipped)."),
-    Recipe("rbm-fsdd", "rbm", "fsdd", dict(num_hidden=500, num_classes=10, visible_type="gaussian", default_steps=100),
-           steps=20_000, batch_size=100, lr=3e-4,
-           options=dict(num_chains=100, discriminative_weight=10.0, weight_decay=1e-4),
-           notes="Gaussian visible units of unit variance on the log-mel picture standardized per pixel: log "
-                 "power is a real number, and Bernoulli units on a [0, 1] scaling failed here (its hidden "
-                 "units died; 16% of its samples were recognised as the digit asked for). PCD-1 plus the "
-                 "hybrid discriminative term, weighted up because the Gaussian energy's gradients are larger; "
-                 "SGD with momentum 0.9, learning rate decayed linearly to 0."),
+    _gaussian_rbm("rbm-fsdd", "fsdd", 500, 10, (),
+                  "Gaussian visible units of unit variance on the log-mel picture standardized per pixel: log "
+                  "power is a real number, and Bernoulli units on a [0, 1] scaling failed here (its hidden "
+                  "units died; 16% of its samples were recognised as the digit asked for). PCD-1 plus the "
+                  "hybrid discriminative term, weighted up because the Gaussian energy's gradients are larger; "
+                  "SGD with momentum 0.9, learning rate decayed linearly to 0."),
     Recipe("eval-fsdd", "classifier", "fsdd", dict(num_classes=10), steps=3000, batch_size=64, lr=2e-3,
            notes="AdamW, one-cycle learning rate, random shifts of up to 2 pixels (16 ms in time, "
                  "a mel band or two in pitch)."),
@@ -88,10 +95,10 @@ NOTES_RECIPES = [
                  "family-and-pitch pair (24 notes each; 20,000 steps) 20% of its notes came out at the pitch "
                  "asked for. The encoder's last layer is narrow (64) so that the decoder can be twice as wide "
                  "within 10 MB: with the narrower decoder (32, 16) and a 128-wide encoder (20,000 steps) the "
-                 "family came out right in 45% of its notes; with the decoder (64, 32), 64%; KL weight 0.5 did worse (43%, "
-                 "the pitch 79%: the prior's draws fall between the notes it learned). The decoder (128, 64) fits "
-                 "with the weights stored as float16: 71% after the vocoder. Trained on the H200 (32,000 steps, "
-                 "261 s)."),
+                 "family came out right in 45% of its notes; with the decoder (64, 32), 64%; KL weight 0.5 did "
+                 "worse (43%, the pitch 79%: the prior's draws fall between the notes it learned). The decoder "
+                 "(128, 64) fits with the weights stored as float16: 71% after the vocoder. Trained on the H200 "
+                 "(32,000 steps, 261 s)."),
     Recipe("gan-notes", "gan", "notes", dict(latent_dim=64, num_classes=NOTES_CLASSES, channels=(40, 32),
                                              label_dim=32, label_factors=NOTES_FACTORS),
            steps=18_000, batch_size=64, lr=2e-4, storage="float16",
@@ -101,18 +108,15 @@ NOTES_RECIPES = [
                  "nets (a family's vector plus a pitch's) and D also names each factor of a real note, a "
                  "cross-entropy G's fakes must pass too (AC-GAN, as GANSynth did for pitch): with one vector per "
                  "family-and-pitch pair and no such classifier (20,000 steps) 41% of its notes came out at the "
-                 "pitch asked for and 19% in the family, FD-eval 928.5; with the classifier at weight 1.0 and 16-d label "
-                 "vectors (16,000 steps) FD-eval 279.8 and the family 82%. Weight 0.5 and 32-d label vectors fit "
-                 "10 MB with the weights stored as float16 (FD-eval 188.8 after 16,000 steps); a wider generator "
-                 "(64, 32) and discriminator did not fit even so. Trained on the H200 (18,000 steps, 374 s)."),
-    Recipe("rbm-notes", "rbm", "notes", dict(num_hidden=200, num_classes=NOTES_CLASSES, visible_type="gaussian",
-                                             default_steps=100, label_factors=NOTES_FACTORS),
-           steps=20_000, batch_size=100, lr=3e-4,
-           options=dict(num_chains=100, discriminative_weight=10.0, weight_decay=1e-4),
-           notes="As rbm-fsdd: Gaussian visible units on the picture standardized per pixel, PCD-1 plus the "
-                 "hybrid discriminative term, SGD with momentum 0.9, learning rate decayed linearly to 0. Chains "
-                 "start from the class's mean note, stored as the overall mean plus its family's and its "
-                 "pitch's differences from it (48 rows, not 370)."),
+                 "pitch asked for and 19% in the family, FD-eval 928.5; with the classifier at weight 1.0 and "
+                 "16-d label vectors (16,000 steps) FD-eval 279.8 and the family 82%. Weight 0.5 and 32-d label "
+                 "vectors fit 10 MB with the weights stored as float16 (FD-eval 188.8 after 16,000 steps); a wider "
+                 "generator (64, 32) and discriminator did not fit even so. Trained on the H200 (18,000 steps, 374 s)."),
+    _gaussian_rbm("rbm-notes", "notes", 200, NOTES_CLASSES, NOTES_FACTORS,
+                  "As rbm-fsdd: Gaussian visible units on the picture standardized per pixel, PCD-1 plus the "
+                  "hybrid discriminative term, SGD with momentum 0.9, learning rate decayed linearly to 0. Chains "
+                  "start from the class's mean note, stored as the overall mean plus its family's and its "
+                  "pitch's differences from it (48 rows, not 370)."),
     Recipe("eval-notes", "classifier", "notes", dict(num_classes=NOTES_CLASSES, factors=NOTES_FACTORS,
                                                      channels=(32, 32)),
            steps=5000, batch_size=128, lr=2e-3, options=dict(max_shift=(0, 4), round_trip=0.5),
@@ -142,14 +146,11 @@ EMOJI_RECIPES = [
                  "EMA of G's weights with decay 0.999 (the EMA is shipped). The label is factored in both nets (a "
                  "group's vector plus a style's) and D also names the group and the style of a real emoji, a "
                  "cross-entropy G's fakes must pass too (AC-GAN, weight 0.5)."),
-    Recipe("rbm-emoji", "rbm", "emoji", dict(num_hidden=500, num_classes=18, visible_type="gaussian",
-                                             default_steps=100, label_factors=(9, 2)),
-           steps=20_000, batch_size=100, lr=3e-4,
-           options=dict(num_chains=100, discriminative_weight=10.0, weight_decay=1e-4),
-           notes="Gaussian visible units of unit variance on the RGB values standardized per pixel and channel "
-                 "(Hinton 2010, section 13.2): a colour is a real number, not a coin flip. PCD-1 plus the hybrid "
-                 "discriminative term; SGD with momentum 0.9, learning rate decayed linearly to 0. Chains start "
-                 "from the class's mean emoji (the overall mean plus its group's and its style's differences)."),
+    _gaussian_rbm("rbm-emoji", "emoji", 500, 18, (9, 2),
+                  "Gaussian visible units of unit variance on the RGB values standardized per pixel and channel "
+                  "(Hinton 2010, section 13.2): a colour is a real number, not a coin flip. PCD-1 plus the hybrid "
+                  "discriminative term; SGD with momentum 0.9, learning rate decayed linearly to 0. Chains start "
+                  "from the class's mean emoji (the overall mean plus its group's and its style's differences)."),
     Recipe("eval-emoji", "classifier", "emoji", dict(num_classes=18, factors=(9, 2), channels=(32, 64)),
            steps=3000, batch_size=128, lr=2e-3, eval_every=500,
            notes="Two heads, Unicode group and drawing style, on one conv body: a class's log-probability is the "
