@@ -185,7 +185,7 @@ def test_collapse_nearest_duel_and_gibbs_work_on_colour_pictures():
     assert coverage.chart.mode == "RGB"
     from genapp.studio.copying import nearest_training
     copy = nearest_training("gan-emoji", 0, "any", 1)
-    assert _is_colour(copy.picture)
+    assert _is_colour(copy.picture) and "32 x 32 RGB pixels" in copy.measure
     duel = studio.inverse_duel("emoji", _upload())
     assert [e.checkpoint for e in duel] == ["vae-emoji", "gan-emoji", "rbm-emoji"] and all(_is_colour(e.seen) for e in duel)
     film = studio.gibbs_film("emoji", "animals-nature noto", 0, 20)

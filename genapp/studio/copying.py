@@ -6,8 +6,8 @@ generative models", sec. 3.1: nearest neighbours in pixels).
 The sample is the one the other tabs draw with the same checkpoint, seed, class and count (their own
 drawing functions are called), so a student can check the very picture they saw.
 
-Distances. Pictures and sounds: L2 in pixels (a 28 x 28 picture in [0, 1]; a clip's 64 x 64 log-mel
-picture), not in the evaluator's feature space: a copy is the same ink (or loudness) in the same
+Distances. Pictures and sounds: L2 in pixels (a 28 x 28 grey or 32 x 32 colour picture in [0, 1]; a
+clip's 64 x 64 log-mel picture), not in the evaluator's feature space: a copy is the same ink (or loudness) in the same
 places, while two features are near when two digits are merely of the same kind (every neat 7 sits
 near every other), which is likeness, not copying; and the evaluator took 5-10 s per 4,000 pictures on
 two (shared) cores, so a minute or more for Fashion-MNIST's 60,000, where the pixel search is one
@@ -308,7 +308,9 @@ def _check_pixels(request: CopyRequest, folder) -> CopyCheck:
         sound = DATASETS[dataset].sound
         clip = (sound.sample_rate, sound.pcm16(sound.waveform(sample)))
         neighbour_clips = (sound.sample_rate, sound.pcm16(data.waves[torch.from_numpy(indices[0])] / 32767, gap=0.4))
-    measure = ("pixel L2 distance over 28 x 28 pixels in [0, 1]" if modality == "image" else
+    colour = " RGB" if sample.shape[1] == 3 else ""
+    measure = (f"pixel L2 distance over {' x '.join(map(str, sample.shape[2:]))}{colour} pixels in [0, 1]"
+               if modality == "image" else
                f"L2 distance between spectrogram pictures, {' x '.join(map(str, sample.shape[2:]))} values in [0, 1]")
     return CopyCheck(checkpoint, modality, drawn.seed, position, class_names[int(labels[position - 1])], measure,
                      neighbours, _yardstick(data.test_distances, neighbours[0].distance), picture=show(sample),

@@ -24,7 +24,7 @@ class Encoded:
     checkpoint: str
     z: torch.Tensor               # (D,) the latent found
     label: int                    # the class it was encoded with
-    seen: object                  # PIL: the 28 x 28 picture the model was given
+    seen: object                  # PIL: the picture the model was given (28 x 28 grey, 32 x 32 colour)
     reconstruction: object        # PIL: the latent decoded again
     error: float                  # mean squared error per pixel between the two
     ms: float
