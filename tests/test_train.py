@@ -44,3 +44,21 @@ def test_float16_storage_halves_the_weights_file_and_loads_back_as_float32(tmp_p
     assert all(p.dtype == torch.float32 for p in loaded.parameters())
     # the same training run: float16 is float32 rounded
     assert all(torch.equal(a, b.half().float()) for a, b in zip(loaded.parameters(), same.parameters()))
+
+
+def test_diffaugment_shifts_by_whole_pixels_recolours_each_picture_and_lets_the_gradient_through():
+    import torch
+    from genapp.train.diffaugment import colour, diff_augment, translation
+    x = torch.rand(8, 3, 32, 32, requires_grad=True)
+    shifted = translation(x, torch.Generator().manual_seed(0))
+    for i in range(8):             # each picture is its own moved by whole pixels (edges repeated), at most 4 each way
+        assert any(torch.equal(shifted[i, :, 8:24, 8:24], x[i, :, 8 + dy:24 + dy, 8 + dx:24 + dx])
+                   for dy in range(-4, 5) for dx in range(-4, 5))
+    assert not torch.equal(shifted, x)
+    recoloured = colour(x, torch.Generator().manual_seed(1))
+    assert not torch.allclose(recoloured[0] - x[0], recoloured[1] - x[1])      # each picture its own change
+    out = diff_augment(x, ("translation", "colour"), torch.Generator().manual_seed(2))
+    out.sum().backward()
+    assert out.shape == x.shape and x.grad is not None and x.grad.abs().sum() > 0
+    again = diff_augment(x.detach(), ("translation", "colour"), torch.Generator().manual_seed(2))
+    assert torch.equal(again, out.detach())                                    # seeded: reproducible

@@ -1,6 +1,7 @@
 """Training loop of the GAN: hinge loss, Adam(0, 0.9), one D step per G step, EMA generator.
 recipe.options may undo each of these (loss "bce", betas, ema False, an unnormalized discriminator):
-the deliberately collapsing recipe gan-mnist-collapsed does. options["auxiliary"], a weight: the
+the deliberately collapsing recipe gan-mnist-collapsed does. options["diffaugment"]: names of
+train/diffaugment.py's ops, applied to everything D sees (few pictures). options["auxiliary"], a weight: the
 discriminator also classifies each factor of the label (AC-GAN, Odena et al. 2017), learning from real
 examples, and the generator is trained to make its fakes classified as the label asked for.
 With recipe.options["autoencoder"] (text), two stages as in Donahue & Rumshisky 2018: first an
@@ -14,6 +15,7 @@ import torch.nn.functional as F
 from ..models.gan import LOSSES, Discriminator, Generator
 from ..models.nets import factor_values
 from . import vae
+from .diffaugment import diff_augment
 from .loop import Log, Split, minibatch
 
 EMA_DECAY = 0.999
@@ -58,6 +60,8 @@ def fit_gan(recipe, split, device, generator, steps, decoder=""):
     G = Generator(sample_shape=shape, decoder=decoder, **recipe.model).to(device)
     options = recipe.options
     auxiliary = options.get("auxiliary", 0.0)
+    policy = tuple(options.get("diffaugment", ()))     # what D sees, real or fake, shifted and recoloured
+    seen = (lambda x: diff_augment(x, policy, generator)) if policy else (lambda x: x)
     # recipe.options may size the discriminator (its config is saved in discriminator/config.json)
     D = Discriminator(sample_shape=shape, num_classes=num_classes, label_factors=recipe.model.get("label_factors", ()),
                       auxiliary=auxiliary > 0, **options.get("discriminator", {})).to(device)
@@ -78,13 +82,13 @@ def fit_gan(recipe, split, device, generator, steps, decoder=""):
         # AC-GAN (auxiliary > 0): D also names the real examples' labels, G makes its fakes named as asked;
         # without classifiers the logits are [] and their cross-entropy 0
         values = factor_values(y, D.factors) if auxiliary else []
-        (real_scores, real_logits), (fake_scores, _) = D(x, y, with_logits=True), D(fake.detach(), y, with_logits=True)
+        (real_scores, real_logits), (fake_scores, _) = D(seen(x), y, with_logits=True), D(seen(fake.detach()), y, with_logits=True)
         d_loss = d_loss_fn(real_scores, fake_scores) + auxiliary * cross_entropy(real_logits, values)
         opt_d.zero_grad(set_to_none=True)
         d_loss.backward()
         opt_d.step()
         # (2) Update G: raise D's score of fresh fakes
-        fake_scores, fake_logits = D(fake, y, with_logits=True)
+        fake_scores, fake_logits = D(seen(fake), y, with_logits=True)
         g_loss = g_loss_fn(fake_scores) + auxiliary * cross_entropy(fake_logits, values)
         opt_g.zero_grad(set_to_none=True)
         g_loss.backward()

@@ -141,11 +141,15 @@ EMOJI_RECIPES = [
                  "28%, 30% and 23% (trained on the H200, 53 s)."),
     Recipe("gan-emoji", "gan", "emoji", dict(latent_dim=64, num_classes=18, label_factors=(9, 2), channels=(128, 64)),
            steps=20_000, batch_size=64, lr=2e-4, storage="float16",
-           options=dict(discriminator=dict(channels=(64, 128), hidden=256), auxiliary=0.5),
+           options=dict(discriminator=dict(channels=(64, 128), hidden=256), auxiliary=0.5,
+                        diffaugment=("translation", "colour")),
            notes="Hinge loss, spectral norm in D, projection discriminator, Adam(0.0, 0.9), one D step per G step, "
                  "EMA of G's weights with decay 0.999 (the EMA is shipped). The label is factored in both nets (a "
                  "group's vector plus a style's) and D also names the group and the style of a real emoji, a "
-                 "cross-entropy G's fakes must pass too (AC-GAN, weight 0.5)."),
+                 "cross-entropy G's fakes must pass too (AC-GAN, weight 0.5). D sees every emoji, real or fake, shifted "
+                 "and recoloured (DiffAugment, Zhao et al. 2020): without it (20,000 steps on the H200) FD-eval was "
+                 "257.5, recall 0.40 and the group agreement 0.839, as D learned the 3,000 emoji by heart. Trained "
+                 "on 2 CPU cores (20,000 steps, 2,911 s)."),
     _gaussian_rbm("rbm-emoji", "emoji", 500, 18, (9, 2),
                   "Gaussian visible units of unit variance on the RGB values standardized per pixel and channel "
                   "(Hinton 2010, section 13.2): a colour is a real number, not a coin flip. PCD-1 plus the hybrid "
