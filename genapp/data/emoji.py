@@ -90,13 +90,18 @@ def draw(emoji: str, font_path: Path, size: int = SIZE) -> np.ndarray:
     canvas = Image.new("RGBA", (3 * DRAW_PX, 2 * DRAW_PX), (255, 255, 255, 0))
     ImageDraw.Draw(canvas).text((1.5 * DRAW_PX, DRAW_PX), emoji, font=_font(str(font_path)), embedded_color=True,
                                 anchor="mm")
-    box = canvas.getbbox() or (0, 0, 1, 1)
-    ink = canvas.crop(box)
+    return centred(canvas.crop(canvas.getbbox() or (0, 0, 1, 1)), (size, size))
+
+
+def centred(ink: Image.Image, size: tuple) -> np.ndarray:
+    """A picture cropped to its ink -> (height, width, 3) uint8 RGB: in the middle of a white square with a
+    margin of MARGIN of its side, scaled down to `size` (width, height). How every emoji is drawn, and how
+    an uploaded picture is made one (studio/pictures.py)."""
     side = int(max(ink.size) / (1 - 2 * MARGIN))
     square = Image.new("RGBA", (side, side), (255, 255, 255, 0))
-    square.paste(ink, ((side - ink.width) // 2, (side - ink.height) // 2))
+    square.paste(ink.convert("RGBA"), ((side - ink.width) // 2, (side - ink.height) // 2))
     white = Image.new("RGBA", square.size, (255, 255, 255, 255))
-    return np.asarray(Image.alpha_composite(white, square).convert("RGB").resize((size, size), Image.LANCZOS))
+    return np.asarray(Image.alpha_composite(white, square).convert("RGB").resize(size, Image.LANCZOS))
 
 
 @functools.cache

@@ -3,8 +3,11 @@ what the models take, or a BadRequest whose message is written for that person."
 import math
 import reprlib
 
+import torch
+
 from .. import hub
 from ..data import DATASETS as ALL_DATASETS
+from ..models.nets import factor_values
 
 DATASETS = {name: d for name, d in ALL_DATASETS.items() if d.modality == "image"}    # the picture data sets
 
@@ -131,13 +134,11 @@ def check_sample_label(label, dataset: str) -> int | tuple | None:
     the seed then draws each sample's class among them."""
     data = ALL_DATASETS[dataset]
     key = label.strip().lower() if isinstance(label, str) else None
-    later = math.prod(len(values) for _, values in data.factors)
-    for _, values in data.factors:
-        later //= len(values)
+    of_class = factor_values(torch.arange(len(data.class_names)), tuple(len(v) for _, v in data.factors))
+    for (_, values), value_of_class in zip(data.factors, of_class):
         lowered = [str(v).lower() for v in values]
         if key in lowered:
-            value = lowered.index(key)
-            return tuple(c for c in range(len(data.class_names)) if c // later % len(values) == value)
+            return tuple(torch.nonzero(value_of_class == lowered.index(key)).flatten().tolist())
     try:
         return check_label(label, data.class_names)
     except BadRequest as e:

@@ -55,20 +55,16 @@ def to_model_input(picture, shape: tuple = (1, 28, 28)) -> torch.Tensor:
 
 
 def to_colour_input(image: Image.Image, shape: tuple) -> torch.Tensor:
-    """RGB on white -> (1, 3, H, W): cropped to the pixels that are not white, pasted in the middle of a
-    white square with a margin (MARGIN of the side), scaled down to H x W."""
-    from ..data.emoji import MARGIN
+    """RGB on white -> (1, 3, H, W): cropped to the pixels that are not white and centred on white as an
+    emoji is drawn (data.emoji.centred)."""
+    from ..data.emoji import centred
     rgb = np.asarray(image)
     ink = (255 - rgb.astype(np.int16)).max(2) > INK
     if ink.sum() < 3:
         raise BadRequest("The picture is blank: upload a picture with something on it first.")
     rows, cols = np.flatnonzero(ink.any(1)), np.flatnonzero(ink.any(0))
-    box = image.crop((cols[0], rows[0], cols[-1] + 1, rows[-1] + 1))
-    side = int(max(box.size) / (1 - 2 * MARGIN))
-    square = Image.new("RGB", (side, side), (255, 255, 255))
-    square.paste(box, ((side - box.width) // 2, (side - box.height) // 2))
-    small = np.asarray(square.resize((shape[2], shape[1]), Image.LANCZOS), dtype=np.float32) / 255
-    return torch.from_numpy(small).permute(2, 0, 1).unsqueeze(0).contiguous()
+    small = centred(image.crop((cols[0], rows[0], cols[-1] + 1, rows[-1] + 1)), (shape[2], shape[1]))
+    return torch.from_numpy(small.astype(np.float32) / 255).permute(2, 0, 1).unsqueeze(0).contiguous()
 
 
 def to_grey_input(image: Image.Image) -> torch.Tensor:
