@@ -7,7 +7,7 @@ from genapp.models.classifier import Classifier
 from genapp.models.gan import Discriminator, Generator, hinge_d_loss, hinge_g_loss
 from genapp.models.nets import fold_batch_norms
 from genapp.models.rbm import RBM
-from genapp.models.vae import VAE, iwae_nll
+from genapp.models.vae import VAE, fit_class_prior, gaussian_log_density, iwae_nll, kl_divergence
 
 SHAPE = (1, 8, 8)
 TINY = {
@@ -72,6 +72,63 @@ def test_iwae_bound_is_tighter_than_elbo():
         elbo = torch.stack([model(x, y, torch.Generator().manual_seed(s))[0] for s in range(200)]).mean(0)
         iwae = iwae_nll(model, x, y, k=200, generator=torch.Generator().manual_seed(0))
     assert (iwae <= elbo + 1e-3).all()
+
+
+def _trained_vae_with_class_prior():
+    torch.manual_seed(0)
+    model, (x, y) = VAE(sample_shape=SHAPE, latent_dim=3, num_classes=4, hidden=16, enc_channels=(4, 8),
+                        dec_channels=(8, 4), label_dim=2, class_prior=True), _toy_batch()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+    for _ in range(30):
+        loss = model(x, y, torch.Generator().manual_seed(0))[0].mean()
+        opt.zero_grad(); loss.backward(); opt.step()
+    return model.eval(), x, y
+
+
+def test_class_prior_is_each_class_aggregate_posterior_and_a_point_is_placed_in_its_class():
+    model, x, y = _trained_vae_with_class_prior()
+    labels = torch.tensor([1, 2])
+    before = model.sample(2, torch.Generator().manual_seed(5), labels)
+    with torch.no_grad():
+        fit_class_prior(model, x, y)
+        mu, logvar = model.posterior(x, y)
+    for c in range(4):              # the moments of the mixture (1/N) sum_i q(z | x_i) over the class's examples
+        mine = y == c
+        torch.testing.assert_close(model.prior_mean[c], mu[mine].mean(0))
+        torch.testing.assert_close(model.prior_logvar[c].exp(), mu[mine].var(0, unbiased=False)
+                                   + logvar[mine].exp().mean(0))
+    u = model.draw_latent(2, torch.Generator().manual_seed(5), labels)     # the point: a standard normal draw
+    assert torch.equal(u, torch.randn(2, 3, generator=torch.Generator().manual_seed(5)))
+    z = model.prior_mean[labels] + (0.5 * model.prior_logvar[labels]).exp() * u
+    after = model.sample(2, torch.Generator().manual_seed(5), labels)
+    assert not torch.allclose(before, after)
+    with torch.no_grad():
+        torch.testing.assert_close(after, torch.sigmoid(model.decode_logits(z, labels)))
+        torch.testing.assert_close(model.place(model.encode(x, y), y), mu)    # encode: the posterior's mean
+
+
+def test_kl_to_a_class_prior_is_the_monte_carlo_difference_of_log_densities():
+    g = torch.Generator().manual_seed(0)
+    mu, logvar, pm, plv = (torch.randn(1, 3, generator=g) for _ in range(4))
+    z = mu + (0.5 * logvar).exp() * torch.randn(200_000, 3, generator=g)
+    estimate = (gaussian_log_density(z, mu, logvar) - gaussian_log_density(z, pm, plv)).mean()
+    assert abs(kl_divergence(mu, logvar, pm, plv).item() - estimate.item()) < 0.05
+    assert kl_divergence(mu, logvar, mu, logvar).abs().max() < 1e-6
+
+
+def test_class_prior_survives_save_and_load_and_sets_the_likelihood_bound(tmp_path):
+    model, x, y = _trained_vae_with_class_prior()
+    with torch.no_grad():
+        before = iwae_nll(model, x[:4], y[:4], k=50, generator=torch.Generator().manual_seed(0))
+        fit_class_prior(model, x, y)
+        after = iwae_nll(model, x[:4], y[:4], k=50, generator=torch.Generator().manual_seed(0))
+    assert not torch.allclose(before, after)          # the bound is of the model with its fitted prior
+    model.save_pretrained(tmp_path, safe_serialization=True)
+    loaded = VAE.from_pretrained(tmp_path, low_cpu_mem_usage=False).eval()
+    assert torch.equal(loaded.prior_mean, model.prior_mean) and torch.equal(loaded.prior_logvar, model.prior_logvar)
+    labels = torch.tensor([0, 3])
+    assert torch.equal(model.sample(2, torch.Generator().manual_seed(1), labels),
+                       loaded.sample(2, torch.Generator().manual_seed(1), labels))
 
 
 def test_gan_discriminator_learns_and_generator_follows():

@@ -30,6 +30,19 @@ def test_an_unknown_training_option_is_refused(tmp_path):
     assert run.returncode != 0 and "no training option learning_rate" in run.stderr
 
 
+def test_a_family_option_the_recipe_leaves_unset_is_taken(tmp_path):
+    run = train("gan-mnist", "--steps", "2", "--out", str(tmp_path), "--option", 'diffaugment=["translation"]')
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert json.loads((tmp_path / "metrics.json").read_text())["training"]["options"]["diffaugment"] == ["translation"]
+
+
+def test_every_recipe_option_is_one_its_family_reads():
+    from genapp.train import FAMILY_OPTIONS
+    from genapp.train.recipes import RECIPES
+    for recipe in RECIPES.values():
+        assert set(recipe.options) <= FAMILY_OPTIONS[recipe.family], recipe.name
+
+
 def test_float16_storage_halves_the_weights_file_and_loads_back_as_float32(tmp_path):
     import torch
     from genapp.models.gan import Generator

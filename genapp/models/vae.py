@@ -1,6 +1,7 @@
 """Variational autoencoder (Kingma & Welling 2014, "Auto-Encoding Variational Bayes"), optionally
 class-conditional (Sohn et al. 2015, "Learning Structured Output Representation using Deep
-Conditional Generative Models"): q(z | x, y) is a diagonal Gaussian, p(z) = N(0, I), and p(x | z, y)
+Conditional Generative Models"): q(z | x, y) is a diagonal Gaussian, p(z) = N(0, I) (or, with
+class_prior, a Gaussian per class fitted after training, see fit_class_prior), and p(x | z, y)
 a Bernoulli per pixel, or, for character rows (body_type "gru"), a categorical per symbol read left to
 right by a GRU decoder that also sees z: the sentence VAE of Bowman et al. 2016; or, for real-valued
 vectors such as 2-D toy points (body_type "mlp"), a diagonal Gaussian whose mean and log-variance an
@@ -49,9 +50,17 @@ def bits_per_dimension(nll_nats, dimensions: int):
     return nll_nats / (dimensions * math.log(2))
 
 
-def kl_divergence(mu, logvar):
-    """KL(q(z|x) || N(0, I)) per example, in closed form (Kingma & Welling 2014, appendix B)."""
-    return -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(1)
+def kl_divergence(mu, logvar, prior_mean=0.0, prior_logvar=0.0):
+    """KL(q(z|x) || p(z)) per example, in closed form, between diagonal Gaussians; p(z) = N(0, I) unless
+    a prior's mean and log-variance are given (Kingma & Welling 2014, appendix B)."""
+    prior_logvar = torch.as_tensor(prior_logvar, dtype=mu.dtype, device=mu.device)
+    return 0.5 * (prior_logvar - logvar + (logvar.exp() + (mu - prior_mean).pow(2)) / prior_logvar.exp() - 1).sum(1)
+
+
+def gaussian_log_density(z, mean=0.0, logvar=0.0):
+    """(..., D) -> (...) log N(z; mean, diag exp(logvar)) in nats."""
+    logvar = torch.as_tensor(logvar, dtype=z.dtype, device=z.device)
+    return (-0.5 * ((z - mean).pow(2) / logvar.exp() + logvar + math.log(2 * math.pi))).sum(-1)
 
 
 def iwae_nll(model, x, labels=None, k=1000, batch=250, generator=None, encoder_input=None):
@@ -68,7 +77,7 @@ def iwae_nll(model, x, labels=None, k=1000, batch=250, generator=None, encoder_i
         xs = x.repeat(kk, *[1] * (x.dim() - 1))
         logits = model.decode_logits(z.flatten(0, 1), None if labels is None else labels.repeat(kk), xs)
         log_px = model.log_likelihood(logits, xs).view(kk, -1)
-        log_pz = (-0.5 * (z.pow(2) + math.log(2 * math.pi))).sum(-1)
+        log_pz = model.log_prior(z, labels)
         log_qz = (-0.5 * (eps.pow(2) + math.log(2 * math.pi)) - 0.5 * logvar).sum(-1)
         log_w.append(log_px + log_pz - log_qz)
     log_w = torch.cat(log_w)                                              # (k, B)
@@ -107,14 +116,17 @@ class VAE(ModelMixin, ConfigMixin):
             values: the label's vector is the sum of one per factor value (nets.FactoredEmbedding).
         likelihood: of a conv picture's pixels: "bernoulli" (grey ink), or "logistic" (8-bit colour
             channels, a discretized logistic each: the decoder gives a mean and a log-scale per channel).
+        class_prior: p(z | y) a diagonal Gaussian per class, N(0, I) until fit_class_prior measures where
+            the class's training examples land (a conditional model only).
     """
 
     @register_to_config
     def __init__(self, sample_shape: tuple = (1, 28, 28), latent_dim: int = 16, num_classes: int = 10,
                  hidden: int = 256, enc_channels: tuple = (32, 64), dec_channels: tuple = (64, 32),
                  label_dim: int = 16, body_type: str = "conv", embed_dim: int = 32, end_symbol: int = 1,
-                 label_factors: tuple = (), likelihood: str = "bernoulli"):
+                 label_factors: tuple = (), likelihood: str = "bernoulli", class_prior: bool = False):
         super().__init__()
+        assert num_classes > 0 or not class_prior, "a class prior needs classes"
         assert body_type in BODIES, f"body_type must be one of {BODIES}"
         assert likelihood in LIKELIHOODS, f"likelihood must be one of {LIKELIHOODS}"
         self.label_emb = label_embedding(num_classes, label_dim, tuple(label_factors))
@@ -133,6 +145,9 @@ class VAE(ModelMixin, ConfigMixin):
             c, h, w = sample_shape
             out = (2 * c if likelihood == "logistic" else c, h, w)                # logistic: means, log-scales
             self.decoder = ConvDecoder(sample_shape=out, in_features=latent_dim + cond, channels=dec_channels)
+        if class_prior:     # saved with the weights; N(0, I) for every class until fitted
+            self.register_buffer("prior_mean", torch.zeros(num_classes, latent_dim))
+            self.register_buffer("prior_logvar", torch.zeros(num_classes, latent_dim))
 
     @property
     def latent_dim(self) -> int:
@@ -155,13 +170,35 @@ class VAE(ModelMixin, ConfigMixin):
 
     @torch.no_grad()
     def encode(self, x, labels=None, callback=None, steps=None, losses=None):
-        """A sample (B, *sample_shape) -> its point in latent space: the posterior's mean (B, latent_dim).
-        One pass: the arguments of an iterative encoder (callback, steps, losses: every family's encode
-        takes them) are not used."""
-        return self.posterior(x, labels)[0]
+        """A sample (B, *sample_shape) -> its point in latent space: the posterior's mean (B, latent_dim),
+        as a coordinate of the class's prior (see place). One pass: the arguments of an iterative encoder
+        (callback, steps, losses: every family's encode takes them) are not used."""
+        mean, logvar = self.prior(labels)
+        return (self.posterior(x, labels)[0] - mean) / (0.5 * torch.as_tensor(logvar, device=x.device)).exp()
+
+    def prior(self, labels=None):
+        """Mean and log-variance of p(z | y), (B, latent_dim) each, or (0.0, 0.0): N(0, I). Labels as class
+        weights (a point between classes, nets.embed_labels) mix the classes' means and log-variances."""
+        if not self.config.class_prior:
+            return 0.0, 0.0
+        if labels.is_floating_point():
+            return labels @ self.prior_mean, labels @ self.prior_logvar
+        return self.prior_mean[labels], self.prior_logvar[labels]
+
+    def log_prior(self, z, labels=None):
+        """(..., B, latent_dim) -> (..., B) log p(z | y) in nats."""
+        return gaussian_log_density(z, *self.prior(labels))
+
+    def place(self, u, labels=None):
+        """A latent point as the app shows it, a standard normal coordinate u, -> z = mean + std * u of the
+        class's prior (z = u under N(0, I)): one point is each class's own place, so sliders, walks and a
+        style swap read the same for every prior."""
+        mean, logvar = self.prior(labels)
+        return mean + (0.5 * torch.as_tensor(logvar, device=u.device)).exp() * u
 
     def draw_latent(self, n, generator=None, labels=None):
-        """n points of latent space as sampling draws them: z ~ N(0, I), (n, latent_dim)."""
+        """n points of latent space as sampling draws them: u ~ N(0, I), (n, latent_dim); decode places
+        each in its class's prior."""
         return torch.randn((n, self.latent_dim), generator=generator, device=self.device)
 
     def decode_logits(self, z, labels=None, x=None):
@@ -181,9 +218,10 @@ class VAE(ModelMixin, ConfigMixin):
             return discretized_logistic_log_likelihood(*logistic_parameters(logits), x)
         return -F.binary_cross_entropy_with_logits(logits, x, reduction="none").flatten(1).sum(1)
 
-    def decode(self, z, labels=None):
-        """(B, latent_dim) -> (B, C, H, W) Bernoulli (or logistic) means in [0, 1], or (B, T, V) one-hot
-        rows of the likeliest symbols (greedy), so a code always gives the same output."""
+    def decode(self, u, labels=None):
+        """(B, latent_dim) points (see place) -> (B, C, H, W) Bernoulli (or logistic) means in [0, 1], or
+        (B, T, V) one-hot rows of the likeliest symbols (greedy), so a code always gives the same output."""
+        z = self.place(u, labels)
         if self.is_text:
             return self.decoder.generate(self._with_label(z, labels), temperature=None)
         if self.config.body_type == "mlp":
@@ -201,15 +239,38 @@ class VAE(ModelMixin, ConfigMixin):
         eps = torch.randn(mu.shape, generator=generator, device=mu.device)
         z = mu + (0.5 * logvar).exp() * eps                    # reparameterization trick
         logits = self.decode_logits(z, labels, x if decoder_input is None else decoder_input)
-        rec, kl = -self.log_likelihood(logits, x), kl_divergence(mu, logvar)
+        rec, kl = -self.log_likelihood(logits, x), kl_divergence(mu, logvar, *self.prior(labels))
         return rec + kl, rec, kl
 
     @torch.no_grad()
     def sample(self, n, generator=None, labels=None, temperature: float = 1.0, callback=None):
-        """n samples; z drawn from p(z) with the given torch.Generator. Pictures (n, C, H, W) in
+        """n samples; z drawn from p(z | y) with the given torch.Generator. Pictures (n, C, H, W) in
         [0, 1] (the Bernoulli means); text (n, T, V) one-hot rows, each symbol drawn at `temperature`.
         One decoder pass: callback is not called."""
-        z = self.draw_latent(n, generator, labels)
+        u = self.draw_latent(n, generator, labels)
         if self.is_text:
-            return self.decoder.generate(self._with_label(z, labels), generator, temperature)
-        return self.decode(z, labels)
+            return self.decoder.generate(self._with_label(self.place(u, labels), labels), generator, temperature)
+        return self.decode(u, labels)
+
+
+@torch.no_grad()
+def fit_class_prior(model, x, labels, batch=500):
+    """Ex-post density estimation (Ghosh et al. 2020, "From Variational to Deterministic Autoencoders";
+    Dai & Wipf 2019, "Diagnosing and Enhancing VAE Models"): the prior N(0, I) that training used leaves
+    holes where no training example's posterior lies, and a conditional decoder whose z already says the
+    class half ignores the label it is given. Here each class's prior becomes the Gaussian with the mean
+    and variance of that class's aggregate posterior, (1/N) sum_i q(z | x_i, y), so a sample's z lies
+    where the class's training examples did. Sets the model's class prior in place."""
+    mus, variances = [], []
+    for i in range(0, len(x), batch):
+        mu, logvar = model.posterior(x[i:i + batch], labels[i:i + batch])
+        mus.append(mu)
+        variances.append(logvar.exp())
+    mu, var = torch.cat(mus), torch.cat(variances)
+    for c in range(model.config.num_classes):
+        mine = labels == c
+        assert mine.any(), f"class {c} has no training examples"
+        m = mu[mine].mean(0)
+        spread = mu[mine].var(0, unbiased=False) + var[mine].mean(0)   # the mixture's variance
+        model.prior_mean[c] = m
+        model.prior_logvar[c] = spread.log()

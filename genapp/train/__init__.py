@@ -17,6 +17,15 @@ from .description import write_description
 from .recipes import RECIPES
 
 
+# what each family's training loop reads from recipe.options (train/<family>.py)
+FAMILY_OPTIONS = {
+    "vae": {"kl_weight", "kl_warmup", "word_dropout", "binarization"},
+    "gan": {"auxiliary", "diffaugment", "discriminator", "loss", "betas", "ema", "autoencoder"},
+    "rbm": {"num_chains", "discriminative_weight", "weight_decay", "binarize"},
+    "classifier": {"max_shift", "round_trip"},
+    "lm": {"weight_decay"},
+}
+
 
 def train(name: str, data_dir: str | None = None, device: str = "cpu", seed: int = 0,
           steps: int | None = None, out: str | Path | None = None, options: dict | None = None,
@@ -30,10 +39,11 @@ def train(name: str, data_dir: str | None = None, device: str = "cpu", seed: int
     if name not in RECIPES:
         raise ValueError(f"no recipe named {name!r}; known: {', '.join(RECIPES)}")
     recipe = RECIPES[name]
-    unknown = set(options or {}) - set(recipe.options)
+    unknown = set(options or {}) - set(recipe.options) - FAMILY_OPTIONS[recipe.family]
     if unknown:
+        known = set(recipe.options) | FAMILY_OPTIONS[recipe.family]
         raise ValueError(f"{name} has no training option {', '.join(sorted(unknown))}; "
-                         f"it has {', '.join(sorted(recipe.options)) or 'none'}")
+                         f"it has {', '.join(sorted(known)) or 'none'}")
     recipe = dataclasses.replace(recipe, options=recipe.options | (options or {}), model=recipe.model | (model or {}),
                                  lr=lr or recipe.lr, batch_size=batch_size or recipe.batch_size,
                                  storage=storage or recipe.storage)

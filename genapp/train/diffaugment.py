@@ -23,11 +23,12 @@ def colour(x, generator):
     return (x - mean) * _uniform(x, generator, 0.5, 1.5) + mean
 
 
-def translation(x, generator, ratio: float = 0.125):
+def translation(x, generator, ratio: float = 0.125, vertical: bool = True):
     """A shift of up to `ratio` of the side each way, whole pixels, the edge pixels repeated into the
-    gap (the emoji's white background stays white)."""
+    gap (the emoji's white background stays white); vertical False: sideways only."""
     b, _, h, w = x.shape
-    shift = ((torch.rand((b, 2), generator=generator) * 2 - 1) * ratio * torch.tensor([w, h])).round()
+    sides = torch.tensor([w, h if vertical else 0])
+    shift = ((torch.rand((b, 2), generator=generator) * 2 - 1) * ratio * sides).round()
     theta = torch.zeros(b, 2, 3)
     theta[:, 0, 0] = theta[:, 1, 1] = 1
     theta[:, :, 2] = shift / torch.tensor([w / 2, h / 2])                 # pixels -> grid units
@@ -35,7 +36,13 @@ def translation(x, generator, ratio: float = 0.125):
     return F.grid_sample(x, grid, mode="nearest", padding_mode="border", align_corners=False)
 
 
-OPS = {"colour": colour, "translation": translation}
+def time_shift(x, generator):
+    """A spectrogram picture shifted in time only (columns), up to an eighth of its length each way: a
+    shift in frequency (rows) would change the note's pitch, which is its label."""
+    return translation(x, generator, vertical=False)
+
+
+OPS = {"colour": colour, "translation": translation, "time_shift": time_shift}
 
 
 def diff_augment(x, policy: tuple, generator):

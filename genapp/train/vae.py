@@ -14,7 +14,7 @@ sandal's straps) that the sampled draws blur away. "none": the values as they ar
 "logistic" likelihood, which is a distribution over those values)."""
 import torch
 
-from ..models.vae import VAE
+from ..models.vae import VAE, fit_class_prior
 from .loop import Best, Log, binarize, minibatch
 
 
@@ -58,4 +58,11 @@ def fit(recipe, split, device, generator, steps):
             best.update(val, step)
             print(f"step {step} | validation {what} {val:.2f} nats (best {best.loss:.2f} at {best.step})")
     key = "validation_neg_elbo_nats" if kl_weight == 1 else f"validation_rec_plus_{kl_weight}_kl_nats"
-    return {"": best.restore().eval()}, {key: round(best.loss, 2), "best_step": best.step}
+    model, metrics = best.restore().eval(), {key: round(best.loss, 2), "best_step": best.step}
+    if model.config.class_prior:        # where each class's training examples landed becomes its prior
+        fit_class_prior(model, binarize(split.x, generator) if binarization == "sampled" else split.x, split.y)
+        metrics["validation_neg_elbo_class_prior_nats"] = round(
+            validation_elbo(model, split.x_val, split.y_val, generator, 1.0, binarization), 2)
+        print(f"class prior fitted | validation -ELBO {metrics['validation_neg_elbo_class_prior_nats']:.2f} nats")
+        model.eval()
+    return {"": model}, metrics
