@@ -83,13 +83,17 @@ def melodies(repeats: int) -> list[dict]:
 
 
 def name_lists(repeats: int) -> list[dict]:
-    """In process: 20 names, each looked up among the training names' fingerprints."""
+    """In process: 20 names (10 lines), each looked up among the training texts' fingerprints."""
     rows = []
     for name in studio.generators("text"):
-        studio.generate_names(name, 20, seed=0)                        # warm-up
-        ms = [studio.generate_names(name, 20, seed=seed).ms for seed in range(repeats)]
-        steps = _gibbs_steps(name)
-        rows.append({"operation": f"20 names{steps}", "checkpoint": name, **_percentiles(ms)})
+        described = hub.describe(name)
+        lines = described.alphabet.unit == "line"
+        n = 10 if lines else 20
+        studio.generate_names(name, n, seed=0)                         # warm-up
+        ms = [studio.generate_names(name, n, seed=seed).ms for seed in range(repeats)]
+        target = f"median <= {TARGETS['lines_ms']} ms" if lines and described.family != "rbm" else ""
+        rows.append({"operation": f"{n} {described.alphabet.unit}s{_gibbs_steps(name)}", "checkpoint": name,
+                     **_percentiles(ms), "target": target})
     return rows
 
 
@@ -107,9 +111,14 @@ def walks(repeats: int) -> list[dict]:
         what = "16-step latent walk with GIF" + (" and clips" if hub.describe(name).modality == "audio" else "")
         rows.append({"operation": what, "checkpoint": name, **_percentiles(ms)})
     for name in studio.generators("text"):
-        studio.walk_names(name, 0, 1)                                  # warm-up
-        ms = [_timed(lambda: studio.walk_names(name, seed, seed + 1)) * 1000 for seed in range(repeats)]
-        rows.append({"operation": "8-step walk between two names", "checkpoint": name, **_percentiles(ms)})
+        described = hub.describe(name)
+        lines = described.alphabet.unit == "line"
+        steps = 10 if lines else 8
+        studio.walk_names(name, 0, 1, steps)                           # warm-up
+        ms = [_timed(lambda: studio.walk_names(name, seed, seed + 1, steps)) * 1000 for seed in range(repeats)]
+        target = f"median <= {TARGETS['line_walk_ms']} ms" if lines and described.family != "rbm" else ""
+        rows.append({"operation": f"{steps}-step walk between two {described.alphabet.unit}s", "checkpoint": name,
+                     **_percentiles(ms), "target": target})
     for name in studio.map_checkpoints():
         studio.decode_map_point(name, 0.5, -0.5)                       # warm-up
         ms = [_timed(lambda: studio.decode_map_point(name, 0.1 * i - 1, 0.5)) * 1000 for i in range(repeats)]
@@ -291,7 +300,8 @@ def vocoder_iterations(n: int = 300, iterations=(8, 16, 32, 64)) -> list[dict]:
 # served: the app launched for real and driven over loopback HTTP through gradio_client
 
 TARGETS = {"grid_http_median_ms": 150, "load_p95_ms": 1500, "cold_start_s": 5, "rss_mb": 1536, "flop_ratio": 3,
-           "note_ms": 50, "melody_ms": 400, "notes_http_median_ms": 150, "colour_grid_ms": 60}
+           "note_ms": 50, "melody_ms": 400, "notes_http_median_ms": 150, "colour_grid_ms": 60, "lines_ms": 100,
+           "line_walk_ms": 200}
 
 
 def _request(kind: str, seed: int) -> tuple[tuple, str]:
@@ -300,7 +310,7 @@ def _request(kind: str, seed: int) -> tuple[tuple, str]:
             "emoji": (("emoji", "gan", "any", 64, seed, 200), "/generate_image"),
             "clip": (("gan", "7", 1, seed, 20), "/generate_audio"),
             "note": (("gan", "brass", "C4", 1, seed, 20), "/generate_notes"),
-            "names": (("gan", 20, seed, 1.0, 30), "/generate_text"),
+            "names": (("gan", 20, seed, 1.0, 30, "names"), "/generate_text"),
             "walk": (("vae-mnist", seed, seed + 1, "3", "8", 16, True), "/interpolate")}[kind]
 
 

@@ -79,6 +79,11 @@ class Checkpoint:
         return DATASETS[self.dataset].sound
 
     @property
+    def alphabet(self):
+        """How its data set's texts are rows of symbols (data.text.Alphabet); None for pictures and sound."""
+        return DATASETS[self.dataset].alphabet
+
+    @property
     def shape(self) -> tuple:
         """(channels, height, width) of its data set's pictures (grey 28 x 28, colour 32 x 32)."""
         return DATASETS[self.dataset].shape

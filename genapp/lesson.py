@@ -38,7 +38,7 @@ MIX = (
            lambda seed: ("all", "brass", "C4", 2, seed, 100)),
     Action("Audio: a melody (gan-notes, the Melody section's model; Ode to Joy), own seed", "/play_melody", 1,
            lambda seed: ("gan-notes", "E4 E4 F4 G4 G4 F4 E4 D4", "strings", "none", seed, 100)),
-    Action("Text: all three, 12 names, own seed", "/generate_text", 2, lambda seed: ("all", 12, seed, 1.0, 200)),
+    Action("Text: all three, 12 names, own seed", "/generate_text", 2, lambda seed: ("all", 12, seed, 1.0, 200, "names")),
     Action("Latent walk: gan-mnist, 16 steps", "/interpolate", 1,
            lambda seed: ("gan-mnist", seed, seed + 1, "any", "any", 16, False)),
 )

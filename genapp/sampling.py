@@ -3,14 +3,14 @@ the benchmarks share, so they measure what people see."""
 import torch
 
 from . import hub
-from .data import text
 
 
 @torch.no_grad()
 def sample_names(checkpoint: str, n: int, generator: torch.Generator, temperature: float = 1.0,
                  steps: int | None = None, callback=None) -> list[str]:
-    """n names from a text checkpoint, with the sampler options it has (its description lists them):
+    """n texts (names, lines) from a text checkpoint, with the sampler options it has (its description lists them):
     a letter `temperature` (VAE), `steps` Gibbs sweeps (RBM; its default when None), callback(step, steps)
     after each. A GAN's codes come out spelled by its autoencoder (hub.generator)."""
-    options = hub.describe(checkpoint).sampler_options(temperature=temperature, steps=steps)
-    return text.decode(hub.generator(checkpoint).sample(n, generator, callback=callback, **options))
+    described = hub.describe(checkpoint)
+    options = described.sampler_options(temperature=temperature, steps=steps)
+    return described.alphabet.decode(hub.generator(checkpoint).sample(n, generator, callback=callback, **options))

@@ -82,6 +82,21 @@ def test_generate_text_lists_each_familys_names_marked_and_downloads_them(client
     assert Path(again).read_text() == listing
 
 
+def test_generate_text_writes_shakespeare_lines_and_says_which_family_has_none_yet(client):
+    vae, gan, rbm, download = client.predict("all", 5, 3, 1.0, 30, "lines", api_name="/generate_text")
+    lines = [entry["token"] for entry in vae["value"]]
+    assert len(lines) == 5 and all(len(line) <= 63 for line in lines)
+    assert sum(" " in line for line in lines) >= 4                    # words, not names
+    assert gan["value"] is None and "none for this data set" in gan["label"]
+    assert len(rbm["value"]) == 5
+    listing = Path(download).read_text()
+    assert "# vae-lines, seed 3" in listing and "# rbm-lines, seed 3" in listing and lines[0] in listing
+    with pytest.raises(Exception, match="no GAN checkpoint yet"):
+        client.predict("gan", 5, 3, 1.0, 30, "lines", api_name="/generate_text")
+    with pytest.raises(Exception, match="Pick a text data set"):
+        client.predict("vae", 5, 3, 1.0, 30, "poems", api_name="/generate_text")
+
+
 def test_interpolate_endpoint_returns_the_strip_the_film_and_downloads(client):
     strip, film, summary, png, gif, sound, *_ = client.predict("vae-mnist", 1, 2, "3", "8", 8, True,
                                                                api_name="/interpolate")

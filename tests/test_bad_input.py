@@ -111,7 +111,7 @@ TABLE = {
         (dict(checkpoint="gan-fsdd"), "did not learn instrument notes"),
         (dict(checkpoint=ESCAPES[0]), CHECKPOINT),
     ]),
-    "/generate_text": (dict(family="vae", n=1, seed=0, temperature=1.0, steps=1), [
+    "/generate_text": (dict(family="vae", n=1, seed=0, temperature=1.0, steps=1, dataset="names"), [
         (dict(n=0), "number of names must be from 1"),
         (dict(n=BIG), "number of names must be from 1"),
         (dict(temperature=NAN), "temperature must be"),
@@ -120,6 +120,9 @@ TABLE = {
         (dict(seed=2**70), SEED),
         (dict(steps=0), "Gibbs steps"),
         (dict(family="gpt"), "Pick a family"),
+        (dict(dataset="poems"), "Pick a text data set"),
+        (dict(dataset=["lines"]), "Pick a text data set"),
+        (dict(dataset="lines", family="gan"), "has no GAN checkpoint yet"),
     ]),
     "/encode_picture": (dict(checkpoint="vae-mnist", label="any", sketch=None, upload="{digit.png}"), [
         (dict(checkpoint=ESCAPES[0]), CHECKPOINT),
@@ -174,6 +177,11 @@ TABLE = {
         (dict(checkpoint="vae-mnist"), "is not a text generator"),
         (dict(steps="many"), NOT_A_NUMBER),
         (dict(spherical="no"), "must be true or false"),
+        (dict(checkpoint="vae-lines", from_name="   "), "a line needs at least one character"),
+        (dict(checkpoint="vae-lines", from_name="x" * 100_000), "lines have at most 63 characters"),
+        (dict(checkpoint="vae-lines", from_name="Sigh {no more}"), "'{}' is outside the vocabulary"),
+        (dict(checkpoint="vae-lines", to_name="Быть или не быть"), "outside the vocabulary"),
+        (dict(checkpoint="vae-lines", from_name=7), "Type a line, or leave the box empty"),
     ]),
     "/seed_point": (dict(checkpoint="vae-mnist", seed=0, label="7"), [
         (dict(checkpoint=ESCAPES[0]), CHECKPOINT),

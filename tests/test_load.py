@@ -9,7 +9,7 @@ import httpx
 from genapp.bench import loopback_client, raw_call, rss_mb
 
 SMALL = [(("mnist", "gan", "any", 4, 0, 200), "/generate_image"),
-         (("gan", 4, 0, 1.0, 30), "/generate_text"),
+         (("gan", 4, 0, 1.0, 30, "names"), "/generate_text"),
          (("gan", "7", 1, 0, 20), "/generate_audio"),
          (("vae-mnist", 0, 1, "3", "8", 4, False), "/interpolate")]
 

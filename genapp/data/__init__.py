@@ -5,12 +5,12 @@ from pathlib import Path
 
 import torch
 
-from . import audio, emoji, image, notes, text
+from . import audio, emoji, image, lines, notes, text
 from .dataset import Dataset
 
 # in the menus' order: the pictures first (grey, then colour), then sound, then text
 DATASETS: dict[str, Dataset] = image.DATASETS | {d.name: d for d in (emoji.DATASET, audio.DATASET, notes.DATASET,
-                                                                     text.DATASET)}
+                                                                     text.DATASET, lines.DATASET)}
 
 
 def load_tensors(dataset: str, data_dir, split: str, device="cpu"):
@@ -21,7 +21,7 @@ def load_tensors(dataset: str, data_dir, split: str, device="cpu"):
         waves, labels = DATASETS[dataset].read(data_dir, split)
         return pictures_of(DATASETS[dataset].sound, waves).to(device), labels.to(device)
     if modality == "text":
-        return text.load_tensors(data_dir, split, device)
+        return text.load_tensors(DATASETS[dataset], data_dir, split, device)
     return image.to_tensors(*DATASETS[dataset].read(Path(data_dir), split), device)      # grey or colour pictures
 
 

@@ -26,6 +26,7 @@ class Dataset:
     yardstick: int = 1000       # test examples whose nearest training example "Is it copying?" compares with
     read: Callable | None = None   # (folder, split) -> its raw examples and labels, for its modality's loader
     sound: Any = None           # audio: how its clips are pictures (data.audio.Sound)
+    alphabet: Any = None        # text: how its texts are rows of symbols (data.text.Alphabet)
     factors: tuple = ()         # labels that combine several: ((name, values), ...); class i is their
                                 # product's i-th, the last factor varying fastest
     walk_ends: tuple = (3, 8)   # the classes a walk between classes opens on (notes: one pitch, two instruments)

@@ -1,17 +1,19 @@
-"""Text data: US baby names (../shared/data/names/names.txt, from karpathy/makemore, MIT) as
-character sequences.
+"""Text data as rows of symbols, whatever the data set: US baby names here (../shared/data/names/names.txt,
+from karpathy/makemore, MIT), Shakespeare's lines in data/lines.py. A data set's Alphabet says which
+symbols its texts use and how long one may be.
 
-A name is a row of MAX_LENGTH symbols: its letters, then the end symbol '.', then padding '_'. The
-nets take the rows one-hot, (N, MAX_LENGTH, VOCAB_SIZE) floats in {0, 1}, so every family reads
-text as it reads pictures (an RBM's categorical visible units, one softmax per position, are exactly
-this). '.' is also the start symbol a decoder reads before the first letter (makemore's convention).
-Likelihoods count the letters and the end symbol, never the padding: nats per character are
-total nats / (letters + 1), as in makemore.
+A text is a row of max_length symbols: its symbols, then the end symbol, then padding. The nets take
+the rows one-hot, (N, max_length, vocab_size) floats in {0, 1}, so every family reads text as it reads
+pictures (an RBM's categorical visible units, one softmax per position, are exactly this). The end
+symbol is also the start symbol a decoder reads before the first one (makemore's convention: '.').
+Likelihoods count the symbols and the end symbol, never the padding: nats per character are
+total nats / (symbols + 1), as in makemore.
 
 The vocabulary is fixed in code, not read from the file, so a Space without the data can decode.
 """
 import hashlib
 import random
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -19,29 +21,100 @@ import torch
 
 from .dataset import Dataset
 
+PAD_ID, END_ID = 0, 1                         # in every alphabet: index 0 pad, 1 start/end, then the symbols
+
+
+@dataclass(frozen=True)
+class Alphabet:
+    """How a data set's texts become rows of symbol ids. unit, symbol_word and described name them in
+    error messages ("names use only the letters a-z")."""
+    symbols: str                  # what a text may contain, in vocabulary order
+    max_symbols: int              # the longest text
+    unit: str                     # what one text is called: "name", "line"
+    symbol_word: str              # what one symbol is called: "letter", "character"
+    described: str                # the symbols in words
+    lower: bool = False           # texts are lower-cased first (names)
+    end: str = "."                # the end (and start) symbol, outside `symbols`
+    pad: str = "_"
+
+    @property
+    def vocabulary(self) -> str:
+        return self.pad + self.end + self.symbols
+
+    @property
+    def vocab_size(self) -> int:
+        return len(self.vocabulary)
+
+    @property
+    def max_length(self) -> int:
+        """A row: the symbols and the end symbol."""
+        return self.max_symbols + 1
+
+    @property
+    def shape(self) -> tuple:
+        return (self.max_length, self.vocab_size)
+
+    def check(self, text: str) -> str:
+        """A text the vocabulary can spell (lower-cased where the alphabet is), or ValueError saying why not."""
+        if not isinstance(text, str):
+            raise ValueError(f"a {self.unit} must be text, not {type(text).__name__}")
+        cleaned = text.strip().lower() if self.lower else text.strip()
+        if not cleaned:
+            raise ValueError(f"a {self.unit} needs at least one {self.symbol_word}")
+        if len(cleaned) > self.max_symbols:
+            raise ValueError(f"{self.unit}s have at most {self.max_symbols} {self.symbol_word}s; "
+                             f"{cleaned[:20]!r}... has {len(cleaned)}")
+        outside = sorted(set(cleaned) - set(self.symbols))
+        if outside:
+            raise ValueError(f"{self.unit}s use only {self.described}; {''.join(outside)!r} is outside the vocabulary")
+        return cleaned
+
+    def encode(self, texts: list[str]) -> torch.Tensor:
+        """Texts -> (N, max_length) int64 symbol ids: symbols, the end symbol, then padding."""
+        index = {c: i for i, c in enumerate(self.vocabulary)}
+        rows = np.full((len(texts), self.max_length), PAD_ID, np.int64)
+        for i, t in enumerate(texts):
+            t = self.check(t)
+            rows[i, :len(t)] = [index[c] for c in t]
+            rows[i, len(t)] = END_ID
+        return torch.from_numpy(rows)
+
+    def one_hot(self, ids: torch.Tensor) -> torch.Tensor:
+        return torch.nn.functional.one_hot(ids, self.vocab_size).float()
+
+    def rows(self, texts: list[str]) -> torch.Tensor:
+        """Texts -> (N, max_length, vocab_size) one-hot rows, as the nets take them."""
+        return self.one_hot(self.encode(texts))
+
+    def decode(self, ids: torch.Tensor) -> list[str]:
+        """(N, max_length) ids, or (N, max_length, vocab_size) one-hot rows -> texts: the symbols before the
+        first end or pad symbol (a generated row may end early, or never: then it is cut at max_symbols,
+        so every text decoded can be encoded again)."""
+        if ids.dim() == 3:
+            ids = ids.argmax(-1)
+        texts = []
+        for row in ids.tolist():
+            symbols = []
+            for i in row:
+                if i in (PAD_ID, END_ID):
+                    break
+                symbols.append(self.vocabulary[i])
+            texts.append("".join(symbols[:self.max_symbols]))
+        return texts
+
+
+def characters(texts: list[str]) -> int:
+    """What nats per character divide by: symbols plus one end symbol per text."""
+    return sum(len(t) + 1 for t in texts)
+
+
+# names
+
 DEFAULT_DIR = "../shared/data/names"
-PAD, END = "_", "."
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
-VOCABULARY = PAD + END + LETTERS              # index 0 pad, 1 start/end, then the letters
-VOCAB_SIZE = len(VOCABULARY)
-PAD_ID, END_ID = 0, 1
-MAX_LETTERS = 15                              # the longest name in the file
-MAX_LENGTH = MAX_LETTERS + 1                  # letters and the end symbol
-SHAPE = (MAX_LENGTH, VOCAB_SIZE)
+NAMES = Alphabet(LETTERS, 15, "name", "letter", "the letters a-z", lower=True)   # 15: the file's longest
 TEST_FRACTION, SPLIT_SEED = 0.10, 1234
-DATASET = Dataset(
-    "names", "US baby names (SSA 2018)", (), DEFAULT_DIR,
-    "MIT, names.txt from karpathy/makemore (US Social Security Administration names, 2018)",
-    modality="text", subfolder="names", files=("names.txt",),
-    checkpoints=("vae-names", "gan-names", "rbm-names", "eval-names"), yardstick=500,
-    split="32,032 names; a fixed 10% (3,203, a seeded shuffle) is the test split, the other 28,829 training (a "
-          "fixed random 1,000 of them for validation during training). Each name is a row of 16 symbols, its "
-          "letters, an end symbol and padding (`genapp/data/text.py`)",
-    source="`names.txt` of karpathy/makemore: 32,032 US baby names (Social Security Administration, 2018), lower "
-           "case, one per line")
 
-
-# loading
 
 def read_names(data_dir: str | Path = DEFAULT_DIR) -> list[str]:
     names = [line.strip().lower() for line in (Path(data_dir) / "names.txt").read_text().splitlines()]
@@ -63,62 +136,29 @@ def load_names(data_dir: str | Path = DEFAULT_DIR, split: str = "train") -> list
     return split_names(read_names(data_dir), split)
 
 
-def load_tensors(data_dir: str | Path = DEFAULT_DIR, split: str = "train", device="cpu"):
-    """(x, y) as the nets take them: x (N, MAX_LENGTH, VOCAB_SIZE) one-hot rows, y (N,) zeros
-    (names have no classes)."""
-    x = one_hot(encode(load_names(data_dir, split)))
+DATASET = Dataset(
+    "names", "US baby names (SSA 2018)", (), DEFAULT_DIR,
+    "MIT, names.txt from karpathy/makemore (US Social Security Administration names, 2018)",
+    modality="text", subfolder="names", files=("names.txt",), read=load_names, alphabet=NAMES,
+    checkpoints=("vae-names", "gan-names", "rbm-names", "eval-names"), yardstick=500,
+    split="32,032 names; a fixed 10% (3,203, a seeded shuffle) is the test split, the other 28,829 training (a "
+          "fixed random 1,000 of them for validation during training). Each name is a row of 16 symbols, its "
+          "letters, an end symbol and padding (`genapp/data/text.py`)",
+    source="`names.txt` of karpathy/makemore: 32,032 US baby names (Social Security Administration, 2018), lower "
+           "case, one per line")
+
+# the names' alphabet under the names the code has long used
+VOCABULARY, VOCAB_SIZE, MAX_LETTERS, MAX_LENGTH, SHAPE = (NAMES.vocabulary, NAMES.vocab_size, NAMES.max_symbols,
+                                                          NAMES.max_length, NAMES.shape)
+PAD, END = NAMES.pad, NAMES.end
+check_text, encode, one_hot, decode = NAMES.check, NAMES.encode, NAMES.one_hot, NAMES.decode
+
+
+def load_tensors(dataset: Dataset, data_dir, split: str = "train", device="cpu"):
+    """(x, y) as the nets take them: x (N, max_length, vocab_size) one-hot rows, y (N,) zeros (texts have
+    no classes)."""
+    x = dataset.alphabet.rows(dataset.read(data_dir, split))
     return x.to(device), torch.zeros(len(x), dtype=torch.long, device=device)
-
-
-# symbols <-> tensors
-
-def check_text(name: str) -> str:
-    """A name the vocabulary can spell, lower-cased, or ValueError saying why not."""
-    lowered = name.strip().lower()
-    if not lowered:
-        raise ValueError("a name needs at least one letter")
-    if len(lowered) > MAX_LETTERS:
-        raise ValueError(f"names have at most {MAX_LETTERS} letters; {lowered[:20]!r}... has {len(lowered)}")
-    outside = sorted(set(lowered) - set(LETTERS))
-    if outside:
-        raise ValueError(f"names use only the letters a-z; {''.join(outside)!r} is outside the vocabulary")
-    return lowered
-
-
-def encode(names: list[str]) -> torch.Tensor:
-    """Names -> (N, MAX_LENGTH) int64 symbol ids: letters, '.', then '_' padding."""
-    rows = np.full((len(names), MAX_LENGTH), PAD_ID, np.int64)
-    for i, name in enumerate(names):
-        name = check_text(name)
-        rows[i, :len(name)] = [VOCABULARY.index(c) for c in name]
-        rows[i, len(name)] = END_ID
-    return torch.from_numpy(rows)
-
-
-def one_hot(ids: torch.Tensor) -> torch.Tensor:
-    return torch.nn.functional.one_hot(ids, VOCAB_SIZE).float()
-
-
-def decode(ids: torch.Tensor) -> list[str]:
-    """(N, MAX_LENGTH) ids, or (N, MAX_LENGTH, VOCAB_SIZE) one-hot rows -> names: the letters before
-    the first end or pad symbol (a generated row may end early, or never: then it is cut at
-    MAX_LETTERS letters, so every name decoded can be encoded again)."""
-    if ids.dim() == 3:
-        ids = ids.argmax(-1)
-    names = []
-    for row in ids.tolist():
-        letters = []
-        for i in row:
-            if i in (PAD_ID, END_ID):
-                break
-            letters.append(VOCABULARY[i])
-        names.append("".join(letters[:MAX_LETTERS]))
-    return names
-
-
-def characters(names: list[str]) -> int:
-    """What nats per character divide by: letters plus one end symbol per name."""
-    return sum(len(n) + 1 for n in names)
 
 
 def name_hash(name: str) -> int:

@@ -46,10 +46,11 @@ class CharLM(ModelMixin, ConfigMixin):
         return (nll * counted).sum(1)
 
     @torch.no_grad()
-    def nll_per_char(self, names: list[str], batch: int = 4096) -> float:
-        """Nats per character of a list of names (makemore's test loss): total nats / (letters + 1)."""
+    def nll_per_char(self, names: list[str], alphabet: text.Alphabet = text.NAMES, batch: int = 4096) -> float:
+        """Nats per character of a list of texts spelled in `alphabet` (makemore's test loss): total
+        nats / (symbols + 1)."""
         device = self.head.weight.device
-        total = sum(self(text.one_hot(text.encode(names[i:i + batch])).to(device)).sum().item()
+        total = sum(self(alphabet.rows(names[i:i + batch]).to(device)).sum().item()
                     for i in range(0, len(names), batch))
         return total / text.characters(names)
 

@@ -77,8 +77,9 @@ class CopyCheck:
     clip: tuple | None = None              # (sample rate, int16) of the sample; audio only
     neighbour_clips: tuple | None = None   # the neighbours' real recordings in a row, nearest first
     name: str = ""
-    seen: bool | None = None               # eval-names' mark: the sample is a training name
+    seen: bool | None = None               # the evaluator's mark: the sample is a training text
     ms: float = 0.0
+    unit: str = "name"                     # text: what one sample is (a name, a line)
 
     @property
     def distance(self) -> float:
@@ -88,12 +89,14 @@ class CopyCheck:
     def verdict(self) -> str:
         """One sentence a student can read: is the sample nearer the training set than real unseen data?"""
         d, ys, nearest = self.distance, self.yardstick, self.neighbours[0]
-        what = {"image": "picture", "audio": "clip", "text": "name"}[self.modality]
-        real = {"image": "real unseen pictures", "audio": "real unseen clips", "text": "real unseen names"}[self.modality]
+        what = {"image": "picture", "audio": "clip", "text": self.unit}[self.modality]
+        real = f"real unseen {what}s"
         if d <= 1e-6:
             if self.modality == "text":
-                return (f"'{self.name}' is a training name, copied letter for letter (as are {ys.at_zero:.0%} of "
-                        f"{real}: the list repeats names).")
+                repeats = ": the list repeats names" if self.unit == "name" else ""
+                symbol = "letter" if self.unit == "name" else "character"
+                return (f"'{self.name}' is a training {what}, copied {symbol} for {symbol} (as are {ys.at_zero:.0%} of "
+                        f"{real}{repeats}).")
             return f"An exact copy of training example #{nearest.index}."
         if ys.as_close < 0.05:
             return (f"A near-copy: only {ys.as_close:.0%} of {real} come this close to a training example. "
@@ -140,11 +143,13 @@ class Pixels:
 
 @dataclass
 class Names:
+    """A text data set's training texts (names or lines) laid out for edit distances."""
     names: list
-    ids: np.ndarray               # (MAX_LETTERS, N) int8 letter ids, -1 past the end (one row per position:
+    ids: np.ndarray               # (max symbols, N) int8 symbol ids, -1 past the end (one row per position:
                                   # the edit-distance table walks positions, each a contiguous row)
     lengths: np.ndarray           # (N,)
-    test_distances: np.ndarray    # (M,) sorted edit distances of test names to their nearest training name
+    test_distances: np.ndarray    # (M,) sorted edit distances of test texts to their nearest training text
+    symbols: str = text.LETTERS   # the alphabet's symbols, whose places the ids are
 
 
 def _search(data: Pixels, queries: torch.Tensor, k: int):
@@ -187,7 +192,7 @@ def edit_distances(name: str, data: Names) -> np.ndarray:
     width, n = data.ids.shape
     row = np.repeat(np.arange(width + 1, dtype=np.int16)[:, None], n, 1)   # (width + 1, N): j deletions
     for i, c in enumerate(name, 1):
-        keep = np.minimum(row[:-1] + (data.ids != text.LETTERS.index(c)), row[1:] + 1)   # change or delete
+        keep = np.minimum(row[:-1] + (data.ids != data.symbols.index(c)), row[1:] + 1)   # change or delete
         new = np.empty_like(row)
         new[0] = i
         for j in range(1, width + 1):                                     # insertions run along the row
@@ -197,17 +202,17 @@ def edit_distances(name: str, data: Names) -> np.ndarray:
 
 
 @functools.cache
-def _names(folder: Path, dataset: str = text.DATASET.name) -> Names:
+def _names(folder: Path, dataset: str) -> Names:
+    data_set = DATASETS[dataset]
     try:
-        everything = text.read_names(folder)
+        names, test = data_set.read(folder, "train"), data_set.read(folder, "test")
     except OSError:
         raise missing_data(dataset, folder) from None
-    names = text.split_names(everything, "train")
-    ids = np.full((text.MAX_LETTERS, len(names)), -1, np.int8)
+    symbols = data_set.alphabet.symbols
+    ids = np.full((data_set.alphabet.max_symbols, len(names)), -1, np.int8)
     for i, n in enumerate(names):
-        ids[:len(n), i] = [text.LETTERS.index(c) for c in n]
-    data = Names(names, ids, np.array([len(n) for n in names]), np.zeros(0))
-    test = text.split_names(everything, "test")
+        ids[:len(n), i] = [symbols.index(c) for c in n]
+    data = Names(names, ids, np.array([len(n) for n in names]), np.zeros(0), symbols)
     pick = torch.randperm(len(test), generator=torch.Generator().manual_seed(YARDSTICK_SEED))
     data.test_distances = np.sort([edit_distances(test[i], data).min() for i in pick[:DATASETS[dataset].yardstick].tolist()])
     return data
@@ -322,11 +327,13 @@ def _check_name(request: CopyRequest, folder) -> CopyCheck:
     data = _names(folder, request.dataset)
     drawn = run_names(request.draw)[0]
     name, seen = drawn.names[position - 1], drawn.seen[position - 1]
+    alphabet = DATASETS[request.dataset].alphabet
     if not name:
-        raise BadRequest(f"Sample {position} of seed {seed} is empty (the model ended the name before its first "
-                         f"letter); pick another.")
+        raise BadRequest(f"Sample {position} of seed {seed} is empty (the model ended the {alphabet.unit} before its "
+                         f"first {alphabet.symbol_word}); pick another.")
     distances = edit_distances(name, data)
     nearest = np.lexsort((np.arange(len(distances)), distances))[:request.k]       # by distance, then file order
     neighbours = [Neighbour(int(i), float(distances[i]), "", name=data.names[i]) for i in nearest]
-    return CopyCheck(checkpoint, "text", seed, position, "", "edit distance: letters inserted, deleted or changed",
-                     neighbours, _yardstick(data.test_distances, neighbours[0].distance), name=name, seen=seen)
+    return CopyCheck(checkpoint, "text", seed, position, "",
+                     f"edit distance: {alphabet.symbol_word}s inserted, deleted or changed", neighbours,
+                     _yardstick(data.test_distances, neighbours[0].distance), name=name, seen=seen, unit=alphabet.unit)

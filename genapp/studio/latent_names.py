@@ -1,12 +1,12 @@
-"""Walks in a text checkpoint's latent space: from a typed name (or a seed) to another, the names
-decoded along the path, each scored by eval-names (nats per character) and marked new or seen."""
+"""Walks in a text checkpoint's latent space: from a typed name or line (or a seed) to another, the texts
+decoded along the path, each scored by the data set's evaluator (nats per character) and marked new or seen
+(the homotopy of Bowman et al. 2016)."""
 import time
 from dataclasses import astuple, dataclass, field
 
 import torch
 
 from .. import hub
-from ..data import text
 from ..models.latent import path
 from .checks import BadRequest, check_checkpoint, check_seed
 from .latent import check_path_steps, check_spherical
@@ -25,25 +25,20 @@ class NamesWalk:
         return "".join(f"{n}\n" for n in self.names)
 
 
-def check_typed_name(name) -> str:
+def check_typed_name(name, alphabet) -> str:
     if not isinstance(name, str):
-        raise BadRequest("Type a name, or leave the box empty to start from the seed.")
+        raise BadRequest(f"Type a {alphabet.unit}, or leave the box empty to start from the seed.")
     try:
-        return text.check_text(name)
+        return alphabet.check(name)
     except ValueError as e:
-        raise BadRequest(f"That name can't be placed: {e}.") from None
+        raise BadRequest(f"That {alphabet.unit} can't be placed: {e}.") from None
 
 
-def _rows(names):
-    """One name, or a list of names, as one-hot rows."""
-    return text.one_hot(text.encode([names] if isinstance(names, str) else names))
-
-
-def _latent(model, seed, name, steps_to_invert=200):
-    """The latent of a typed name (where its encoder puts it: a GAN's by inversion of its code), or of
-    a seed (the point its sampler draws first: the prior's z, an RBM's sample's hidden units)."""
+def _latent(model, alphabet, seed, name, steps_to_invert=200):
+    """The latent of a typed name or line (where its encoder puts it: a GAN's by inversion of its code), or
+    of a seed (the point its sampler draws first: the prior's z, an RBM's sample's hidden units)."""
     if name:
-        return model.encode(_rows(name), steps=steps_to_invert)[0]
+        return model.encode(alphabet.rows([name]), steps=steps_to_invert)[0]
     with torch.no_grad():
         return model.draw_latent(1, torch.Generator().manual_seed(seed))[0]
 
@@ -65,9 +60,9 @@ def names_walk_request(checkpoint, from_seed=0, to_seed=1, steps=8, spherical=Tr
     """The checked request of walk_names, or BadRequest."""
     checkpoint = check_checkpoint(checkpoint, "text")
     from_seed, to_seed, steps = check_seed(from_seed), check_seed(to_seed), check_path_steps(steps)
-    spherical = check_spherical(spherical)
-    from_name = check_typed_name(from_name) if from_name else ""
-    to_name = check_typed_name(to_name) if to_name else ""
+    spherical, alphabet = check_spherical(spherical), hub.describe(checkpoint).alphabet
+    from_name = check_typed_name(from_name, alphabet) if from_name else ""
+    to_name = check_typed_name(to_name, alphabet) if to_name else ""
     return NamesWalkRequest(checkpoint, from_seed, to_seed, steps, spherical, from_name, to_name)
 
 
@@ -85,15 +80,16 @@ def walk_names(checkpoint, from_seed=0, to_seed=1, steps=8, spherical=True, from
 def run_names_walk(request: NamesWalkRequest) -> NamesWalk:
     """The names along a checked request's path."""
     checkpoint, steps, spherical = request.checkpoint, request.steps, request.spherical
-    model = hub.generator(checkpoint)
+    model, alphabet = hub.generator(checkpoint), hub.describe(checkpoint).alphabet
     t0 = time.perf_counter()
-    a, b = _latent(model, request.from_seed, request.from_name), _latent(model, request.to_seed, request.to_name)
-    with torch.inference_mode():                # rows of symbols: text.decode takes each row's likeliest
-        names = text.decode(model.decode(path(a.detach(), b.detach(), steps, spherical)))
+    a = _latent(model, alphabet, request.from_seed, request.from_name)
+    b = _latent(model, alphabet, request.to_seed, request.to_name)
+    with torch.inference_mode():                # rows of symbols: decode takes each row's likeliest
+        names = alphabet.decode(model.decode(path(a.detach(), b.detach(), steps, spherical)))
     lm = hub.load(hub.describe(checkpoint).evaluator)
     spelled = [n for n in names if n]
     with torch.inference_mode():                # each name's nats / (letters + 1), in one batch
-        per_char = iter((lm(_rows(spelled)) / torch.tensor([len(n) + 1.0 for n in spelled])).tolist()
+        per_char = iter((lm(alphabet.rows(spelled)) / torch.tensor([len(n) + 1.0 for n in spelled])).tolist()
                         if spelled else [])
     scores = [round(next(per_char), 3) if n else None for n in names]
     return NamesWalk(checkpoint, names, scores, lm.seen(names), (time.perf_counter() - t0) * 1000)

@@ -10,7 +10,6 @@ import torch
 from PIL import Image
 
 from .. import hub
-from ..data import text
 from .checks import BadRequest, check_label, check_seed, class_names, generators
 from .render import one_picture
 
@@ -108,7 +107,7 @@ def decode_point(checkpoint, z, label) -> PointView:
         labels = None if index is None else torch.tensor([index])
         x = model.decode(torch.tensor([z]), labels)
         if modality == "text":
-            return PointView(None, None, text.decode(x)[0], (time.perf_counter() - t0) * 1000)
+            return PointView(None, None, described.alphabet.decode(x)[0], (time.perf_counter() - t0) * 1000)
         clip = (sound.sample_rate, sound.pcm16(sound.waveform(x))) if modality == "audio" else None
     return PointView(one_picture(x, modality), clip, None, (time.perf_counter() - t0) * 1000)
 

@@ -1,4 +1,5 @@
-"""Text: invented names from the text checkpoints, each marked new or in the training data."""
+"""Text: invented names, or Shakespeare's lines, from the text checkpoints, each marked new or in the
+training data."""
 import time
 from dataclasses import dataclass
 
@@ -6,9 +7,9 @@ import torch
 
 from .. import hub
 from ..card import read_metrics
-from ..data import text
+from ..data import DATASETS
 from ..sampling import sample_names
-from .checks import integer, number, check_checkpoint, check_family, check_seed, check_steps
+from .checks import BadRequest, integer, number, check_checkpoint, check_family, check_seed, check_steps, one_of
 
 MAX_NAMES = 50
 TEMPERATURES = (0.1, 2.0)
@@ -61,11 +62,26 @@ def names_request(checkpoint, n=20, seed=0, temperature=1.0, steps=None) -> Name
     return NamesRequest((checkpoint,), n, seed, check_temperature(temperature), check_steps(steps))
 
 
-def names_comparison(family, n=20, seed=0, temperature=1.0, steps=None) -> NamesRequest:
-    """The checked request of compare_names, or BadRequest."""
-    families = check_family(family)
+def text_datasets() -> list[str]:
+    """The text data sets, in the menu's order (names, then Shakespeare's lines)."""
+    return [d for d, data in DATASETS.items() if data.modality == "text" and hub.serving(d)]
+
+
+def check_text_dataset(dataset) -> str:
+    return one_of(dataset, text_datasets(), "a text data set")
+
+
+def names_comparison(family, n=20, seed=0, temperature=1.0, steps=None, dataset="names") -> NamesRequest:
+    """The checked request of compare_names, or BadRequest. A family the data set has no checkpoint of is
+    left out of "all", and named when asked for alone."""
+    families, dataset = check_family(family), check_text_dataset(dataset)
     n, seed, temperature, steps = check_name_count(n), check_seed(seed), check_temperature(temperature), check_steps(steps)
-    return NamesRequest(tuple(hub.find(text.DATASET.name, f) for f in families), n, seed, temperature, steps)
+    serving = [c.name for f in families for c in hub.serving(dataset, f)]
+    if not serving:
+        have = [c.family.upper() for c in hub.serving(dataset) if c.generates]
+        raise BadRequest(f"{DATASETS[dataset].title} has no {family.upper()} checkpoint yet; pick {', '.join(have)} "
+                         "or all.")
+    return NamesRequest(tuple(serving), n, seed, temperature, steps)
 
 
 def run_names(request: NamesRequest, progress=None) -> list[NamesResult]:
@@ -90,14 +106,14 @@ def generate_names(checkpoint, n=20, seed=0, temperature=1.0, steps=None, progre
     return run_names(names_request(checkpoint, n, seed, temperature, steps), progress)[0]
 
 
-def check_names_comparison(family, n=20, seed=0, temperature=1.0, steps=None) -> tuple:
+def check_names_comparison(family, n=20, seed=0, temperature=1.0, steps=None, dataset="names") -> tuple:
     """Every check of compare_names, without generating: the families, or BadRequest."""
-    return names_comparison(family, n, seed, temperature, steps).families
+    return names_comparison(family, n, seed, temperature, steps, dataset).families
 
 
-def compare_names(family, n=20, seed=0, temperature=1.0, steps=None, progress=None) -> list[NamesResult]:
-    """What the Text tab shows: one family's names, or all three on the same seed."""
-    return run_names(names_comparison(family, n, seed, temperature, steps), progress)
+def compare_names(family, n=20, seed=0, temperature=1.0, steps=None, dataset="names", progress=None) -> list[NamesResult]:
+    """What the Text tab shows: one family's names (or lines), or all three on the same seed."""
+    return run_names(names_comparison(family, n, seed, temperature, steps, dataset), progress)
 
 
 def kl_per_char(checkpoint: str = "vae-names") -> float | None:

@@ -3,13 +3,13 @@ cross-entropy per character, AdamW and a one-cycle learning rate (makemore train
 AdamW too). The shipped model remembers the fingerprints of every training name."""
 import torch
 
-from ..data import text
+from ..data import DATASETS, text
 from ..models.language_model import CharLM
 from .loop import Best, Log, minibatch
 
 
 def characters(x):
-    """Letters plus end symbols of well-formed one-hot rows (text.characters without decoding)."""
+    """Symbols plus end symbols of well-formed one-hot rows (text.characters without decoding)."""
     return x.argmax(-1).ne(text.PAD_ID).sum().item()
 
 
@@ -38,5 +38,6 @@ def fit(recipe, split, device, generator, steps):
             val = nats_per_char(model, split.x_val)
             best.update(val, step)
             print(f"step {step} | validation nats/char {val:.4f}")
-    model = best.restore().remember(text.decode(split.x) + text.decode(split.x_val))
+    alphabet = DATASETS[recipe.dataset].alphabet
+    model = best.restore().remember(alphabet.decode(split.x) + alphabet.decode(split.x_val))
     return {"": model.eval()}, {"validation_nats_per_char": round(best.loss, 4)}

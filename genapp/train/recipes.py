@@ -209,6 +209,38 @@ TEXT_RECIPES = [
                  "carrying 64-bit fingerprints of the training names to tell new names from copies."),
 ]
 
+# Shakespeare's lines: one-hot rows of 64 symbols (genapp/data/lines.py); unconditional. Nets twice as wide
+# as the names' (a line is four times longer), the weights stored as float16 to stay under 10 MB
+LINE = dict(body_type="gru", latent_dim=32, num_classes=0, hidden=512, embed_dim=64)
+LINES_RECIPES = [
+    Recipe("vae-lines", "vae", "lines", LINE, steps=20_000, batch_size=128, lr=1e-3, storage="float16",
+           options=dict(kl_warmup=5000, word_dropout=0.25),
+           notes="The sentence VAE of Bowman et al. 2016 on characters: Adam, cosine-decayed learning rate; the KL's "
+                 "weight rises from 0 to 1 over the first kl_warmup steps, and word_dropout of the decoder's input "
+                 "characters are hidden from it, so it must use z (posterior collapse otherwise)."),
+    Recipe("gan-lines", "gan", "lines", dict(latent_dim=64, num_classes=0, body_type="mlp", hidden=512),
+           steps=20_000, batch_size=128, lr=2e-4, storage="float16",
+           options=dict(discriminator=dict(body_type="mlp", hidden=512),
+                        autoencoder=dict(model=LINE | dict(latent_dim=64, hidden=256), steps=8000, lr=1e-3,
+                                         batch_size=128, options=dict(kl_weight=0.05))),
+           notes="A GAN in an autoencoder's latent space, as gan-names (ARAE, Zhao et al. 2018): characters are "
+                 "discrete, so no gradient reaches a character's choice from a discriminator. Stage 1 trains the "
+                 "autoencoder (a VAE with KL weight 0.05), stage 2 a hinge GAN of MLPs (spectral norm in D, EMA of "
+                 "G) on its codes; the autoencoder's decoder (subfolder autoencoder/) spells the codes out."),
+    Recipe("rbm-lines", "rbm", "lines", dict(num_hidden=1000, num_classes=0, visible_type="categorical",
+                                             default_steps=200),
+           steps=30_000, batch_size=100, lr=0.01, storage="float16",
+           options=dict(num_chains=500, discriminative_weight=0.0, weight_decay=1e-4),
+           notes="Categorical (softmax) visible units, one per character position (64 x 66 symbols), as rbm-names. "
+                 "PCD-1 with persistent chains; SGD with momentum 0.9 and weight decay, learning rate decayed "
+                 "linearly to 0. Sampled by Gibbs from the characters' base rates at each position."),
+    Recipe("eval-lines", "lm", "lines", dict(hidden=512, dropout=0.2), steps=8000, batch_size=64, lr=3e-3,
+           eval_every=500, options=dict(weight_decay=0.01),
+           notes="AdamW, one-cycle learning rate, dropout 0.2 before the output layer. A character-level GRU "
+                 "language model: the evaluator of generated lines (nats per character), carrying 64-bit "
+                 "fingerprints of the training lines to tell new lines from copies."),
+]
+
 # A GAN built to fail: the plain GAN of 2016 (the original loss, no spectral norm, no EMA, Adam(0.5,
 # 0.999)) with a one-dimensional latent, so that the Limits tab shows mode collapse on a real checkpoint.
 COLLAPSED_RECIPES = [
@@ -250,4 +282,4 @@ RECIPES = {r.name: r for r in
            + _image_recipes("fashion", vae_steps=20_000, gan_steps=20_000, rbm_steps=20_000, clf_steps=10_000,
                               rbm_options=dict(num_chains=100, discriminative_weight=1.0, weight_decay=1e-4),
                               vae=FASHION_VAE)
-           + COLLAPSED_RECIPES + AUDIO_RECIPES + NOTES_RECIPES + EMOJI_RECIPES + TEXT_RECIPES}
+           + COLLAPSED_RECIPES + AUDIO_RECIPES + NOTES_RECIPES + EMOJI_RECIPES + TEXT_RECIPES + LINES_RECIPES}

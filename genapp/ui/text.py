@@ -1,8 +1,9 @@
-"""The Text tab: a family (or all three), how many names, a seed and the VAE's temperature; invented
-names, each marked new or in the training data."""
+"""The Text tab: a data set (names, Shakespeare's lines), a family (or all three), how many, a seed and the
+VAE's temperature; invented names or lines, each marked new or in the training data."""
 import gradio as gr
 
 from .. import studio
+from ..data import DATASETS
 from .common import MAIN_QUEUE, download_file, progress_callback, speaks_errors, wire, worked_example_later
 
 FAMILIES = [("VAE", "vae"), ("GAN", "gan"), ("RBM", "rbm"), ("All three side by side", "all")]
@@ -32,12 +33,17 @@ letter's choice.
 
 **The RBM** has one softmax of 28 symbols per position and no notion of "next letter": it changes all
 16 positions at once, Gibbs sweep after sweep, so its names are less name-like (and slower to make).
+
+**Shakespeare's lines** are four times longer than a name, with capitals and punctuation: 66 symbols at each
+of 64 positions. The VAE's decoder writes a line character by character and gets the look of the verse
+(its lines score almost as well as real lines under the evaluator, a language model of the training lines);
+the RBM, guessing all 64 characters at once, gets letters in the right places but rarely words.
 """
 
 
 @speaks_errors
-def check(family, n, seed, temperature, steps):
-    studio.check_names_comparison(family, n, seed, temperature, steps)
+def check(family, n, seed, temperature, steps, dataset="names"):
+    studio.check_names_comparison(family, n, seed, temperature, steps, dataset)
 
 
 def highlighted(result) -> list:
@@ -46,18 +52,19 @@ def highlighted(result) -> list:
 
 
 @speaks_errors
-def generate(family, n, seed, temperature, steps, progress=None):
-    results = studio.compare_names(family, n, seed, temperature, steps,
+def generate(family, n, seed, temperature, steps, dataset="names", progress=None):
+    results = studio.compare_names(family, n, seed, temperature, steps, dataset,
                                    None if progress is None else progress_callback(progress, "Gibbs sampling (RBM)"))
     by_family = {studio.family_of(r.checkpoint): r for r in results}
     outputs = []
     for f in studio.FAMILIES:
         r = by_family.get(f)
+        missing = " · none for this data set yet" if r is None and family in ("all", f) else ""
         outputs.append(gr.update(value=None if r is None else highlighted(r),
-                                 label=f"{f.upper()}" + ("" if r is None else
+                                 label=f"{f.upper()}" + (missing if r is None else
                                                          f" · {r.novelty:.0%} new · {r.ms:.0f} ms")))
     listing = "".join(f"# {r.checkpoint}, seed {seed}\n{r.text}" for r in results)
-    return *outputs, download_file(listing.encode(), f"names-{family}-seed{seed}.txt")
+    return *outputs, download_file(listing.encode(), f"{dataset}-{family}-seed{seed}.txt")
 
 
 def build():
@@ -65,8 +72,10 @@ def build():
     with gr.Tab("Text", id="text"):
         with gr.Row():
             with gr.Column(scale=1, min_width=300):
+                dataset_choice = gr.Radio([(DATASETS[d].title, d) for d in studio.text_datasets()], value="names",
+                                          label="Data set")
                 family = gr.Radio(FAMILIES, value="all", label="Family")
-                n = gr.Slider(1, studio.MAX_NAMES, value=12, step=1, label="How many names")
+                n = gr.Slider(1, studio.MAX_NAMES, value=12, step=1, label="How many")
                 seed = gr.Number(0, precision=0, minimum=0, label="Seed")
                 temperature = gr.Slider(*studio.TEMPERATURES, value=1.0, step=0.05, label="VAE temperature",
                                         info="below 1: safer, commoner names; above 1: wilder ones")
@@ -75,13 +84,13 @@ def build():
                 button = gr.Button("Generate", variant="primary")
                 with gr.Accordion("What to notice", open=False):
                     gr.Markdown(what_to_notice())
-            inputs = [family, n, seed, temperature, steps]
+            inputs = [family, n, seed, temperature, steps, dataset_choice]
             with gr.Column(scale=2):
                 with gr.Row():
                     slots = [gr.HighlightedText(color_map=COLOURS, combine_adjacent=False, show_legend=True,
                                                 interactive=False, label=f.upper())
                              for f in studio.FAMILIES]
-                download = gr.DownloadButton("Download names (.txt)", variant="secondary")
+                download = gr.DownloadButton("Download them (.txt)", variant="secondary")
 
         wire(button, check, generate, inputs, [*slots, download], api_name="generate_text", preprocess=False,
              **MAIN_QUEUE)

@@ -1,5 +1,5 @@
-"""The Latent space tab's names section: walk a text checkpoint from a typed name (or a seed) to
-another, and read the names along the way, each scored by the evaluator language model."""
+"""The Latent space tab's text section: walk a text checkpoint from a typed name or line (or a seed) to
+another, and read the texts along the way, each scored by the evaluator language model."""
 import gradio as gr
 
 from ... import studio
@@ -9,7 +9,10 @@ NOTE = """Type two names (or leave a box empty to start from its seed). The **GA
 code spells your name (inversion); the **RBM** uses its hidden units' probabilities; the **VAE** uses its
 encoder, but it keeps so little in z (posterior collapse: see the Text tab) that it often cannot even
 spell your name back, and the path between two names wanders through its decoder's favourite letters.
-*nats/char* is the evaluator's surprise: real names score about 2, letter salad 4 or more."""
+*nats/char* is the evaluator's surprise: real names score about 2, letter salad 4 or more.
+
+The **lines** checkpoints walk between two lines of verse (the homotopy of Bowman et al. 2016): type any two
+lines, "To be, or not to be" and "Now is the winter of our discontent". Real lines score about 1.5 nats/char."""
 
 
 @speaks_errors
@@ -35,10 +38,10 @@ def build():
         with gr.Column(scale=1, min_width=320):
             checkpoint = gr.Dropdown(checkpoints, value=first_of(checkpoints, "gan"), label="Checkpoint")   # inversion
             with gr.Row():
-                from_name = gr.Textbox("emma", label="From name", max_lines=1, max_length=1000)
+                from_name = gr.Textbox("emma", label="From (a name, or a line)", max_lines=1, max_length=1000)
                 from_seed = gr.Number(1, precision=0, minimum=0, label="or seed")
             with gr.Row():
-                to_name = gr.Textbox("oliver", label="To name", max_lines=1, max_length=1000)
+                to_name = gr.Textbox("oliver", label="To (a name, or a line)", max_lines=1, max_length=1000)
                 to_seed = gr.Number(2, precision=0, minimum=0, label="or seed")
             with gr.Row():
                 steps = gr.Slider(studio.MIN_PATH_STEPS, studio.MAX_PATH_STEPS, value=10, step=1, label="Steps")
@@ -47,11 +50,11 @@ def build():
             gr.Markdown(NOTE)
         inputs = [checkpoint, from_name, from_seed, to_name, to_seed, steps, spherical]
         with gr.Column(scale=1):
-            table = gr.Dataframe(headers=["step", "name", "nats/char", "marked"],
+            table = gr.Dataframe(headers=["step", "text", "nats/char", "marked"],
                                  datatype=["number", "str", "number", "str"], interactive=False,
-                                 label="Names along the path")
+                                 label="Along the path")
             summary = gr.Markdown()
-            listing = gr.DownloadButton("Download the names (.txt)", variant="secondary")
+            listing = gr.DownloadButton("Download them (.txt)", variant="secondary")
     wire(button, check, walk, inputs, [table, summary, listing], api_name="walk_names", preprocess=False,
          concurrency_limit=2)
     worked_example_later(walk, inputs, [table, summary, listing], "walk_names_example")

@@ -61,10 +61,10 @@ def class_menu(checkpoint):
 
 def report(r) -> str:
     ys, nearest = r.yardstick, r.neighbours[0]
-    what = {"image": "picture", "audio": "clip", "text": "name"}[r.modality]
+    what = {"image": "picture", "audio": "clip", "text": r.unit}[r.modality]
     sample = f"'{r.name}'" if r.modality == "text" else f"a {r.label}"
     mark = ("" if r.seen is None else
-            " eval-names marks it **in the training data**." if r.seen else " eval-names marks it **new**.")
+            " The evaluator marks it **in the training data**." if r.seen else " The evaluator marks it **new**.")
     return (f"### {r.verdict}\n"
             f"The sample: {sample}, {what} {r.position} of seed {r.seed} from {r.checkpoint}.{mark} "
             f"Its nearest training example, #{nearest.index}, is at **{nearest.distance:.3g}** ({r.measure}).\n\n"
@@ -129,8 +129,8 @@ def build():
                 sample_clip = gr.Audio(label="The sample, heard", type="numpy", interactive=False, visible=False)
                 neighbour_clips = gr.Audio(label="Their real recordings, nearest first", type="numpy",
                                            interactive=False, visible=False)
-            names = gr.Dataframe(headers=["rank", "training name", "edit distance"], interactive=False,
-                                 visible=False, label="Nearest training names")
+            names = gr.Dataframe(headers=["rank", "training name or line", "edit distance"], interactive=False,
+                                 visible=False, label="Nearest training names (or lines)")
 
     outputs = [sample, sample_clip, neighbours, neighbour_clips, names, verdict]
     # in the background from start: it reads (or downloads) the training data, 0.45 s the server need not wait for
