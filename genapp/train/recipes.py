@@ -177,6 +177,26 @@ EMOJI_RECIPES = [
                  "0.746): it learns its training emoji by heart either way; more emoji, not more steps, would help."),
 ]
 
+def _text_rbm(name: str, dataset: str, num_hidden: int, symbol: str, shape: str, storage: str = "float32"):
+    """An RBM with categorical (softmax) visible units on one-hot rows of text, one per symbol position."""
+    return Recipe(name, "rbm", dataset, dict(num_hidden=num_hidden, num_classes=0, visible_type="categorical",
+                                             default_steps=200),
+                  steps=30_000, batch_size=100, lr=0.01, storage=storage,
+                  options=dict(num_chains=500, discriminative_weight=0.0, weight_decay=1e-4),
+                  notes=f"Categorical (softmax) visible units, one per {symbol} position ({shape} symbols). PCD-1 "
+                        "with persistent chains; SGD with momentum 0.9 and weight decay, learning rate decayed "
+                        f"linearly to 0. Sampled by Gibbs from the {symbol}s' base rates at each position.")
+
+
+def _text_evaluator(name: str, dataset: str, hidden: int, steps: int, texts: str):
+    """A character-level GRU language model, the evaluator of a text data set's samples."""
+    return Recipe(name, "lm", dataset, dict(hidden=hidden, dropout=0.2), steps=steps, batch_size=64, lr=3e-3,
+                  eval_every=500, options=dict(weight_decay=0.01),
+                  notes="AdamW, one-cycle learning rate, dropout 0.2 before the output layer. A character-level GRU "
+                        f"language model: the evaluator of generated {texts} (nats per character), carrying 64-bit "
+                        f"fingerprints of the training {texts} to tell new {texts} from copies.")
+
+
 # names: one-hot rows of 16 symbols (genapp/data/text.py); unconditional (names have no classes)
 TEXT = dict(body_type="gru", latent_dim=16, num_classes=0, hidden=256, embed_dim=32)
 TEXT_RECIPES = [
@@ -195,18 +215,8 @@ TEXT_RECIPES = [
                  "trains the autoencoder (a VAE with KL weight 0.05: nearly deterministic, smooth codes); "
                  "stage 2 a hinge GAN of MLPs (spectral norm in D, EMA of G) on its codes. The autoencoder's "
                  "decoder (subfolder autoencoder/) spells the generated codes out."),
-    Recipe("rbm-names", "rbm", "names", dict(num_hidden=500, num_classes=0, visible_type="categorical",
-                                             default_steps=200),
-           steps=30_000, batch_size=100, lr=0.01, options=dict(num_chains=500, discriminative_weight=0.0,
-                                                                weight_decay=1e-4),
-           notes="Categorical (softmax) visible units, one per letter position (16 x 28 symbols). PCD-1 with "
-                 "persistent chains; SGD with momentum 0.9 and weight decay, learning rate decayed linearly to 0. "
-                 "Sampled by Gibbs from the letters' base rates at each position."),
-    Recipe("eval-names", "lm", "names", dict(hidden=256, dropout=0.2), steps=5000, batch_size=64, lr=3e-3,
-           eval_every=500, options=dict(weight_decay=0.01),
-           notes="AdamW, one-cycle learning rate, dropout 0.2 before the output layer. A character-level GRU "
-                 "language model: the evaluator of generated names (nats per character), "
-                 "carrying 64-bit fingerprints of the training names to tell new names from copies."),
+    _text_rbm("rbm-names", "names", 500, "letter", "16 x 28"),
+    _text_evaluator("eval-names", "names", 256, 5000, "names"),
 ]
 
 # Shakespeare's lines: one-hot rows of 64 symbols (genapp/data/lines.py); unconditional. Nets twice as wide
@@ -227,18 +237,8 @@ LINES_RECIPES = [
                  "discrete, so no gradient reaches a character's choice from a discriminator. Stage 1 trains the "
                  "autoencoder (a VAE with KL weight 0.05), stage 2 a hinge GAN of MLPs (spectral norm in D, EMA of "
                  "G) on its codes; the autoencoder's decoder (subfolder autoencoder/) spells the codes out."),
-    Recipe("rbm-lines", "rbm", "lines", dict(num_hidden=1000, num_classes=0, visible_type="categorical",
-                                             default_steps=200),
-           steps=30_000, batch_size=100, lr=0.01, storage="float16",
-           options=dict(num_chains=500, discriminative_weight=0.0, weight_decay=1e-4),
-           notes="Categorical (softmax) visible units, one per character position (64 x 66 symbols), as rbm-names. "
-                 "PCD-1 with persistent chains; SGD with momentum 0.9 and weight decay, learning rate decayed "
-                 "linearly to 0. Sampled by Gibbs from the characters' base rates at each position."),
-    Recipe("eval-lines", "lm", "lines", dict(hidden=512, dropout=0.2), steps=8000, batch_size=64, lr=3e-3,
-           eval_every=500, options=dict(weight_decay=0.01),
-           notes="AdamW, one-cycle learning rate, dropout 0.2 before the output layer. A character-level GRU "
-                 "language model: the evaluator of generated lines (nats per character), carrying 64-bit "
-                 "fingerprints of the training lines to tell new lines from copies."),
+    _text_rbm("rbm-lines", "lines", 1000, "character", "64 x 66", storage="float16"),
+    _text_evaluator("eval-lines", "lines", 512, 8000, "lines"),
 ]
 
 # A GAN built to fail: the plain GAN of 2016 (the original loss, no spectral norm, no EMA, Adam(0.5,
