@@ -160,9 +160,9 @@ def test_every_tab_opens_and_the_generate_buttons_show_results(page, tmp_path_fa
 
     panel.get_by_label("Shakespeare's lines (tiny Shakespeare)").check()        # the same tab, lines of verse
     panel.get_by_role("button", name="Generate", exact=True).click()
-    sync_api.expect(panel.get_by_text("none for this data set yet")).to_be_visible()   # no GAN of lines yet
     page.wait_for_function("""() => [...document.querySelectorAll('.token')].filter(t => t.offsetParent !== null)
         .some(t => t.innerText.trim().includes(' '))""")
+    sync_api.expect(panel.get_by_text("none for this data set yet")).to_be_visible(timeout=TIMEOUT_MS)  # no GAN yet
     lines = [t.strip() for t in names.all_inner_texts()]
     assert sum(" " in t for t in lines) >= 10, lines                    # words, not names
     _shot(page, shots, "text-lines")

@@ -68,7 +68,7 @@ def test_a_generated_clip_is_heard_beside_the_real_recordings_nearest_to_it():
 
 
 def test_names_by_edit_distance_a_training_name_is_at_zero_and_marked_seen():
-    data = copying._names(copying.data_folder("names"))
+    data = copying._names(copying.data_folder("names"), "names")
     for i in (0, 1000, 20000):
         name = data.names[i]
         distances = copying.edit_distances(name, data)

@@ -6,9 +6,9 @@ from . import uses
 from . import audio, image, latent, limits, text, toy
 
 INTRO = """# genapp: see how generative models work
-Generate pictures, sounds and names with three classic families of generative models (a **VAE**, a
+Generate pictures, sounds and text with three classic families of generative models (a **VAE**, a
 **GAN** and an **RBM**), each trained on handwritten digits, clothing, colour emoji, spoken digits,
-instrument notes and baby names, and compare them on the same seed."""
+instrument notes, baby names and lines of Shakespeare, and compare them on the same seed."""
 
 
 def build_app() -> gr.Blocks:
