@@ -61,3 +61,13 @@ def test_is_it_copying_finds_the_nearest_training_lines_by_edit_distance():
     assert "real unseen lines" in r.verdict and "characters inserted" in r.measure
     data = _names(FOLDER, "lines")
     assert edit_distances(train[5], data)[5] == 0 and edit_distances("Speak, speek.", data).min() == 1
+
+
+def test_a_line_is_a_latent_point_moved_by_hand_and_saved_as_a_bookmark():
+    point = studio.seed_point("vae-lines", 5)
+    line = studio.decode_point("vae-lines", point.z, "").name
+    assert line and len(line) <= 63 and line in studio.walk_names("vae-lines", 5, 6, 2).names[:1]
+    moved = [v + 2.0 for v in point.z]                    # every slider pushed far
+    assert studio.decode_point("vae-lines", moved, "").name != line
+    back = studio.restore(studio.bookmark(point))
+    assert back.checkpoint == "vae-lines" and studio.decode_point("vae-lines", back.z, "").name == line
