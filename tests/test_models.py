@@ -7,7 +7,8 @@ from genapp.models.classifier import Classifier
 from genapp.models.gan import Discriminator, Generator, hinge_d_loss, hinge_g_loss
 from genapp.models.nets import fold_batch_norms
 from genapp.models.rbm import RBM
-from genapp.models.vae import VAE, fit_class_prior, gaussian_log_density, iwae_nll, kl_divergence
+from genapp.models.vae import (VAE, discretized_logistic_log_likelihood, fit_class_prior, gaussian_log_density, iwae_nll,
+                               kl_divergence, logistic_mixture_log_likelihood, mixture_mode)
 
 SHAPE = (1, 8, 8)
 TINY = {
@@ -129,6 +130,18 @@ def test_class_prior_survives_save_and_load_and_sets_the_likelihood_bound(tmp_pa
     labels = torch.tensor([0, 3])
     assert torch.equal(model.sample(2, torch.Generator().manual_seed(1), labels),
                        loaded.sample(2, torch.Generator().manual_seed(1), labels))
+
+
+def test_a_logistic_mixture_is_a_distribution_over_8_bit_values_and_shows_its_likeliest_colour():
+    g = torch.Generator().manual_seed(0)
+    logits, means = torch.randn(1, 3, 1, 1, generator=g), torch.rand(1, 3, 1, 1, 1, generator=g)
+    log_scales = torch.full((1, 3, 1, 1, 1), -3.0)
+    values = torch.arange(256.0).view(256, 1, 1, 1) / 255                       # every value of one channel
+    total = sum(logistic_mixture_log_likelihood(logits, means, log_scales, v[None]).exp() for v in values)
+    assert abs(total.item() - 1) < 1e-4
+    one = logistic_mixture_log_likelihood(torch.zeros(1, 1, 1, 1), means[:, :1], log_scales[:, :1], values[100][None])
+    torch.testing.assert_close(one, discretized_logistic_log_likelihood(means[:, 0], log_scales[:, 0], values[100][None]))
+    assert mixture_mode(logits, means).item() == means[0, logits[0, :, 0, 0].argmax(), 0, 0, 0].item()
 
 
 def test_gan_discriminator_learns_and_generator_follows():

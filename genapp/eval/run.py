@@ -76,7 +76,7 @@ def vae_likelihoods(model, ref, quick, encoder_reads_grey=False) -> dict:
     over every image. encoder_reads_grey: the encoder was trained on grey pictures (the expected
     binarization), so it reads the grey test picture while the likelihood is of its binarized copy."""
     g = torch.Generator().manual_seed(SEED)
-    logistic = model.config.likelihood == "logistic"         # 8-bit colour channels: the values themselves
+    logistic = model.config.likelihood.startswith("logistic")  # 8-bit colour channels: the values themselves
     x, y = (ref.x_test[ref.test_index] if logistic else ref.x_test_binary), ref.labels
     seen = ref.x_test[ref.test_index] if encoder_reads_grey else x
     nelbo = torch.cat([model(x[i:i + 500], y[i:i + 500], g, encoder_input=seen[i:i + 500])[0]

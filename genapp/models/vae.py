@@ -12,7 +12,8 @@ Bernoulli on dynamically binarized pixels is the convention of the MNIST likelih
 published numbers. Pictures shown to people are the Bernoulli means, not binary draws. For colour
 pictures (likelihood "logistic") each 8-bit channel value has a discretized logistic distribution, a
 mean and a scale per pixel and channel (PixelCNN++, Salimans et al. 2017, without the mixture): the
-colour-image literature's likelihood, whose NLL is read in bits per dimension.
+colour-image literature's likelihood, whose NLL is read in bits per dimension; "logistic_mixture" gives
+each pixel K of them, weighted (PixelCNN++'s mixture), and shows each pixel's likeliest component.
 """
 import math
 
@@ -29,20 +30,34 @@ BODIES = ("conv", "gru", "mlp")
 
 # helpers
 
-LIKELIHOODS = ("bernoulli", "logistic")
+LIKELIHOODS = ("bernoulli", "logistic", "logistic_mixture")
 BINS = 255                       # an 8-bit channel: values k / 255, k = 0..255
 
 
-def discretized_logistic_log_likelihood(mean, log_scale, x):
-    """(B,) log p(x) in nats of 8-bit pictures x in [0, 1] (values k / 255), each channel value a
-    logistic of `mean` and exp(`log_scale`) discretized to its bin of width 1/255, the end bins taking
-    the tails (Salimans et al. 2017, eq. 2, one component)."""
+def logistic_bin_log_probs(mean, log_scale, x):
+    """Elementwise log-probability of 8-bit values x in [0, 1] (k / 255) under a logistic of `mean` and
+    exp(`log_scale`) discretized to bins of width 1/255, the end bins taking the tails (Salimans et al.
+    2017, eq. 2)."""
     inv_scale = torch.exp(-log_scale)
     upper = torch.sigmoid((x + 0.5 / BINS - mean) * inv_scale)
     lower = torch.sigmoid((x - 0.5 / BINS - mean) * inv_scale)
     upper = torch.where(x > 1 - 0.5 / BINS, torch.ones_like(upper), upper)   # 255: everything above
     lower = torch.where(x < 0.5 / BINS, torch.zeros_like(lower), lower)      # 0: everything below
-    return torch.log((upper - lower).clamp_min(1e-12)).flatten(1).sum(1)
+    return torch.log((upper - lower).clamp_min(1e-12))
+
+
+def discretized_logistic_log_likelihood(mean, log_scale, x):
+    """(B,) log p(x) in nats of 8-bit pictures x, each channel value one discretized logistic."""
+    return logistic_bin_log_probs(mean, log_scale, x).flatten(1).sum(1)
+
+
+def logistic_mixture_log_likelihood(logits, means, log_scales, x):
+    """(B,) log p(x) in nats of 8-bit pictures x (B, C, H, W) under a mixture of K discretized logistics
+    per pixel (PixelCNN++'s, Salimans et al. 2017, without its channel coupling): a pixel's components
+    have weights softmax(logits) (B, K, H, W) shared by its channels, and a mean and log-scale per channel
+    (B, K, C, H, W)."""
+    per_component = logistic_bin_log_probs(means, log_scales, x.unsqueeze(1)).sum(2) + logits.log_softmax(1)
+    return torch.logsumexp(per_component, 1).flatten(1).sum(1)
 
 
 def bits_per_dimension(nll_nats, dimensions: int):
@@ -91,6 +106,21 @@ def gaussian_parameters(out):
     return mean, logvar.clamp(-10, 6)
 
 
+def mixture_parameters(out, channels: int, components: int):
+    """A "logistic_mixture" decoder's output (B, K (1 + 2C), H, W) -> component logits (B, K, H, W), means
+    in [0, 1] and log-scales (B, K, C, H, W)."""
+    k = components
+    logits, rest = out[:, :k], out[:, k:].unflatten(1, (2, k, channels))
+    return logits, torch.sigmoid(rest[:, 0]), rest[:, 1].clamp(math.log(0.1 / BINS), 2)
+
+
+def mixture_mode(logits, means):
+    """Each pixel's picture as shown: the means of its likeliest component (B, C, H, W): one of the
+    colours the pixel may have, not a blend of them (a blend of white and ink is the VAE's blur)."""
+    best = logits.argmax(1)[:, None, None].expand(-1, 1, means.shape[2], -1, -1)      # (B, 1, C, H, W)
+    return means.gather(1, best)[:, 0]
+
+
 def logistic_parameters(out):
     """A "logistic" decoder's output (B, 2C, H, W) -> each channel value's mean in [0, 1] and log-scale
     (B, C, H, W), the scale kept above a tenth of a bin (below it the likelihood stops changing)."""
@@ -114,8 +144,11 @@ class VAE(ModelMixin, ConfigMixin):
         embed_dim, end_symbol: symbol embedding size and the end (and start) symbol's index (gru).
         label_factors: for a label of several factors (an instrument and a pitch), each one's number of
             values: the label's vector is the sum of one per factor value (nets.FactoredEmbedding).
-        likelihood: of a conv picture's pixels: "bernoulli" (grey ink), or "logistic" (8-bit colour
-            channels, a discretized logistic each: the decoder gives a mean and a log-scale per channel).
+        likelihood: of a conv picture's pixels: "bernoulli" (grey ink), "logistic" (8-bit colour
+            channels, a discretized logistic each: the decoder gives a mean and a log-scale per channel), or
+            "logistic_mixture" (mixture_components of them per pixel, weighted, see
+            logistic_mixture_log_likelihood).
+        mixture_components: the mixture's K.
         class_prior: p(z | y) a diagonal Gaussian per class, N(0, I) until fit_class_prior measures where
             the class's training examples land (a conditional model only).
     """
@@ -124,7 +157,8 @@ class VAE(ModelMixin, ConfigMixin):
     def __init__(self, sample_shape: tuple = (1, 28, 28), latent_dim: int = 16, num_classes: int = 10,
                  hidden: int = 256, enc_channels: tuple = (32, 64), dec_channels: tuple = (64, 32),
                  label_dim: int = 16, body_type: str = "conv", embed_dim: int = 32, end_symbol: int = 1,
-                 label_factors: tuple = (), likelihood: str = "bernoulli", class_prior: bool = False):
+                 label_factors: tuple = (), likelihood: str = "bernoulli", class_prior: bool = False,
+                 mixture_components: int = 3):
         super().__init__()
         assert num_classes > 0 or not class_prior, "a class prior needs classes"
         assert body_type in BODIES, f"body_type must be one of {BODIES}"
@@ -143,7 +177,7 @@ class VAE(ModelMixin, ConfigMixin):
         else:
             self.encoder = ConvEncoder(sample_shape=sample_shape, channels=enc_channels, out_features=hidden)
             c, h, w = sample_shape
-            out = (2 * c if likelihood == "logistic" else c, h, w)                # logistic: means, log-scales
+            out = ({"logistic": 2 * c, "logistic_mixture": mixture_components * (1 + 2 * c)}.get(likelihood, c), h, w)
             self.decoder = ConvDecoder(sample_shape=out, in_features=latent_dim + cond, channels=dec_channels)
         if class_prior:     # saved with the weights; N(0, I) for every class until fitted
             self.register_buffer("prior_mean", torch.zeros(num_classes, latent_dim))
@@ -201,6 +235,9 @@ class VAE(ModelMixin, ConfigMixin):
         each in its class's prior."""
         return torch.randn((n, self.latent_dim), generator=generator, device=self.device)
 
+    def _mixture(self, out):
+        return mixture_parameters(out, self.config.sample_shape[0], self.config.mixture_components)
+
     def decode_logits(self, z, labels=None, x=None):
         """Logits of p(x | z, y); a text decoder reads x's symbols before each one (teacher forcing)."""
         code = self._with_label(z, labels)
@@ -216,6 +253,8 @@ class VAE(ModelMixin, ConfigMixin):
             return -0.5 * ((x - mean).pow(2) / logvar.exp() + logvar + math.log(2 * math.pi)).sum(1)
         if self.config.likelihood == "logistic":
             return discretized_logistic_log_likelihood(*logistic_parameters(logits), x)
+        if self.config.likelihood == "logistic_mixture":
+            return logistic_mixture_log_likelihood(*self._mixture(logits), x)
         return -F.binary_cross_entropy_with_logits(logits, x, reduction="none").flatten(1).sum(1)
 
     def decode(self, u, labels=None):
@@ -228,6 +267,9 @@ class VAE(ModelMixin, ConfigMixin):
             return gaussian_parameters(self.decode_logits(z, labels))[0]
         if self.config.likelihood == "logistic":
             return logistic_parameters(self.decode_logits(z, labels))[0]
+        if self.config.likelihood == "logistic_mixture":
+            logits, means, _ = self._mixture(self.decode_logits(z, labels))
+            return mixture_mode(logits, means)
         return torch.sigmoid(self.decode_logits(z, labels))
 
     def forward(self, x, labels=None, generator=None, decoder_input=None, encoder_input=None):
