@@ -6,6 +6,7 @@ import pytest
 
 from genapp import hub, studio
 from genapp.data import text
+from genapp.data.text import NAMES
 
 from conftest import ROOT
 
@@ -16,7 +17,7 @@ def test_same_seed_same_names_each_spelled_in_the_vocabulary(name):
     b = studio.generate_names(name, n=20, seed=5, temperature=0.9, steps=30)
     c = studio.generate_names(name, n=20, seed=6, temperature=0.9, steps=30)
     assert a.names == b.names and a.names != c.names and len(a.names) == 20
-    assert all(set(n) <= set(text.LETTERS) and len(n) <= text.MAX_LETTERS for n in a.names)
+    assert all(set(n) <= set(text.LETTERS) and len(n) <= NAMES.max_symbols for n in a.names)
     assert a.text == "".join(n + "\n" for n in a.names)
 
 

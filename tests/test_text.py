@@ -5,12 +5,13 @@ import pytest
 import torch
 
 from genapp.data import text
+from genapp.data.text import NAMES
 from genapp.models.gan import Discriminator, Generator
 from genapp.models.nets import categorical_log_likelihood, symbol_mask
 from genapp.models.rbm import RBM
 from genapp.models.vae import VAE, iwae_nll
 
-SHAPE = (text.MAX_LENGTH, text.VOCAB_SIZE)
+SHAPE = (NAMES.max_length, NAMES.vocab_size)
 
 
 def tiny_vae():
@@ -18,11 +19,11 @@ def tiny_vae():
 
 
 def test_names_encode_decode_round_trip_with_end_and_padding():
-    ids = text.encode(["ava", "Zoe"])
-    assert ids.shape == (2, text.MAX_LENGTH)
-    assert ids[0, :4].tolist() == [text.VOCABULARY.index(c) for c in "ava"] + [text.END_ID]
+    ids = NAMES.encode(["ava", "Zoe"])
+    assert ids.shape == (2, NAMES.max_length)
+    assert ids[0, :4].tolist() == [NAMES.vocabulary.index(c) for c in "ava"] + [text.END_ID]
     assert (ids[0, 4:] == text.PAD_ID).all()
-    assert text.decode(text.one_hot(ids)) == ["ava", "zoe"]
+    assert NAMES.decode(NAMES.one_hot(ids)) == ["ava", "zoe"]
     assert text.characters(["ava", "zoe"]) == 8
 
 
@@ -30,13 +31,13 @@ def test_names_encode_decode_round_trip_with_end_and_padding():
                                         ("jo-ann", "outside the vocabulary")])
 def test_names_outside_the_vocabulary_are_refused_with_a_reason(bad, words):
     with pytest.raises(ValueError, match=words):
-        text.encode([bad])
+        NAMES.encode([bad])
 
 
 def test_a_row_that_never_ends_is_cut_to_a_name_that_encodes_again():
-    row = torch.full((1, text.MAX_LENGTH), text.VOCABULARY.index("a"))
-    (name,) = text.decode(row)
-    assert name == "a" * text.MAX_LETTERS and text.encode([name]).shape == (1, text.MAX_LENGTH)
+    row = torch.full((1, NAMES.max_length), NAMES.vocabulary.index("a"))
+    (name,) = NAMES.decode(row)
+    assert name == "a" * NAMES.max_symbols and NAMES.encode([name]).shape == (1, NAMES.max_length)
 
 
 def test_split_is_a_fixed_tenth_disjoint_from_training():
@@ -47,11 +48,11 @@ def test_split_is_a_fixed_tenth_disjoint_from_training():
 
 
 def test_likelihood_counts_letters_and_the_end_symbol_not_padding():
-    x = text.one_hot(text.encode(["ab", "abcd"]))
+    x = NAMES.one_hot(NAMES.encode(["ab", "abcd"]))
     assert symbol_mask(x, text.END_ID).sum(1).tolist() == [3, 5]
     logits = torch.zeros(2, *SHAPE)                              # uniform over the vocabulary
     ll = categorical_log_likelihood(logits, x, text.END_ID)
-    assert torch.allclose(ll, -torch.tensor([3.0, 5.0]) * math.log(text.VOCAB_SIZE))
+    assert torch.allclose(ll, -torch.tensor([3.0, 5.0]) * math.log(NAMES.vocab_size))
 
 
 def test_text_vae_samples_one_hot_rows_reproducibly_and_decodes_greedily():
@@ -61,7 +62,7 @@ def test_text_vae_samples_one_hot_rows_reproducibly_and_decodes_greedily():
     assert a.shape == (6, *SHAPE) and torch.equal(a, b) and (a.sum(-1) == 1).all()
     z = torch.randn(3, 3)
     assert torch.equal(model.decode(z), model.decode(z))
-    x = text.one_hot(text.encode(["ann", "bo"]))
+    x = NAMES.one_hot(NAMES.encode(["ann", "bo"]))
     loss, rec, kl = model(x)
     assert loss.shape == (2,) and (rec > 0).all() and (kl >= 0).all()
     bound = iwae_nll(model, x, k=8, batch=4, generator=torch.Generator().manual_seed(0))
@@ -71,7 +72,7 @@ def test_text_vae_samples_one_hot_rows_reproducibly_and_decodes_greedily():
 def test_text_vae_learns_names():
     torch.manual_seed(0)
     model = tiny_vae().train()
-    x = text.one_hot(text.encode(["anna", "bob", "cara", "dan"] * 8))
+    x = NAMES.one_hot(NAMES.encode(["anna", "bob", "cara", "dan"] * 8))
     opt = torch.optim.Adam(model.parameters(), lr=0.02)
     first = model(x)[0].mean().item()
     for _ in range(60):
@@ -85,7 +86,7 @@ def test_categorical_rbm_draws_one_symbol_per_position():
     s = model.sample(5, torch.Generator().manual_seed(2))
     assert s.shape == (5, *SHAPE) and (s.sum(-1) == 1).all()
     assert torch.equal(s, model.sample(5, torch.Generator().manual_seed(2)))
-    assert len(text.decode(s)) == 5
+    assert len(NAMES.decode(s)) == 5
 
 
 def test_gaussian_rbm_standardizes_and_restores_pictures():

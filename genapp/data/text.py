@@ -147,12 +147,6 @@ DATASET = Dataset(
     source="`names.txt` of karpathy/makemore: 32,032 US baby names (Social Security Administration, 2018), lower "
            "case, one per line")
 
-# the names' alphabet under the names the code has long used
-VOCABULARY, VOCAB_SIZE, MAX_LETTERS, MAX_LENGTH, SHAPE = (NAMES.vocabulary, NAMES.vocab_size, NAMES.max_symbols,
-                                                          NAMES.max_length, NAMES.shape)
-PAD, END = NAMES.pad, NAMES.end
-check_text, encode, one_hot, decode = NAMES.check, NAMES.encode, NAMES.one_hot, NAMES.decode
-
 
 def load_tensors(dataset: Dataset, data_dir, split: str = "train", device="cpu"):
     """(x, y) as the nets take them: x (N, max_length, vocab_size) one-hot rows, y (N,) zeros (texts have

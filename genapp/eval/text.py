@@ -1,6 +1,7 @@
 """Evaluation of the text checkpoints (names, Shakespeare's lines): the data set's evaluator (eval-names,
-eval-lines: a character language model) scores generated texts in nats per character beside held-out real ones; novelty, uniqueness and the length distribution
-say whether a generator copies, repeats itself or gets the shape of names wrong. The VAE also gets its
+eval-lines: a character language model) scores generated texts in nats per character beside held-out
+real ones; novelty, uniqueness and the length distribution say whether a generator copies, repeats
+itself or gets the shape of its texts wrong. The VAE also gets its
 own test likelihood bound and the KL that shows how much it uses z (posterior collapse)."""
 import math
 import random

@@ -14,14 +14,15 @@ from ..data import text
 
 class CharLM(ModelMixin, ConfigMixin):
     """Parameters:
-        vocab_size, max_length: the one-hot rows' shape (text.VOCAB_SIZE, text.MAX_LENGTH).
+        vocab_size, max_length: the one-hot rows' shape (text.NAMES.vocab_size, text.NAMES.max_length).
         embed_dim: size of a symbol's embedding; hidden, layers: the GRU's width and depth.
         num_training_names: size of the `training_hashes` buffer (set by `remember`).
     """
 
     @register_to_config
-    def __init__(self, vocab_size: int = text.VOCAB_SIZE, max_length: int = text.MAX_LENGTH, embed_dim: int = 32,
-                 hidden: int = 256, layers: int = 1, dropout: float = 0.0, num_training_names: int = 0):
+    def __init__(self, vocab_size: int = text.NAMES.vocab_size, max_length: int = text.NAMES.max_length,
+                 embed_dim: int = 32, hidden: int = 256, layers: int = 1, dropout: float = 0.0,
+                 num_training_names: int = 0):
         super().__init__()
         self.embed = nn.Linear(vocab_size, embed_dim, bias=False)      # one-hot rows in: a lookup table
         self.gru = nn.GRU(embed_dim, hidden, layers, batch_first=True, dropout=dropout if layers > 1 else 0.0)
@@ -46,7 +47,7 @@ class CharLM(ModelMixin, ConfigMixin):
         return (nll * counted).sum(1)
 
     @torch.no_grad()
-    def nll_per_char(self, names: list[str], alphabet: text.Alphabet = text.NAMES, batch: int = 4096) -> float:
+    def nll_per_char(self, names: list[str], alphabet: text.Alphabet, batch: int = 4096) -> float:
         """Nats per character of a list of texts spelled in `alphabet` (makemore's test loss): total
         nats / (symbols + 1)."""
         device = self.head.weight.device

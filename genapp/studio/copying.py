@@ -30,7 +30,7 @@ import torch
 from PIL import Image
 
 from .. import hub
-from ..data import DATASETS, load_tensors, pictures_of, text
+from ..data import DATASETS, load_tensors, pictures_of
 from .checks import (BadRequest, integer, check_clip_count, check_count, check_label, check_seed,
                      check_steps, checkpoint_dataset, generators)
 from .names import NamesRequest, check_name_count, check_temperature, run_names
@@ -149,7 +149,7 @@ class Names:
                                   # the edit-distance table walks positions, each a contiguous row)
     lengths: np.ndarray           # (N,)
     test_distances: np.ndarray    # (M,) sorted edit distances of test texts to their nearest training text
-    symbols: str = text.LETTERS   # the alphabet's symbols, whose places the ids are
+    symbols: str                  # the alphabet's symbols, whose places the ids are
 
 
 def _search(data: Pixels, queries: torch.Tensor, k: int):
