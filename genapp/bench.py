@@ -94,6 +94,12 @@ def name_lists(repeats: int) -> list[dict]:
         target = f"median <= {TARGETS['lines_ms']} ms" if lines and described.family != "rbm" else ""
         rows.append({"operation": f"{n} {described.alphabet.unit}s{_gibbs_steps(name)}", "checkpoint": name,
                      **_percentiles(ms), "target": target})
+    if studio.replies.available():                  # as the Reply panel makes them: drawn, scored, looked up
+        line = studio.REPLY_EXAMPLES[0]
+        studio.reply(line, 5, seed=0)                                  # warm-up
+        ms = [_timed(lambda: studio.reply(line, 5, seed)) * 1000 for seed in range(repeats)]
+        rows.append({"operation": "5 replies to a line, scored", "checkpoint": studio.replies.CHECKPOINT,
+                     **_percentiles(ms), "target": f"median <= {TARGETS['replies_ms']} ms"})
     return rows
 
 
@@ -301,6 +307,7 @@ def vocoder_iterations(n: int = 300, iterations=(8, 16, 32, 64)) -> list[dict]:
 
 TARGETS = {"grid_http_median_ms": 150, "load_p95_ms": 1500, "cold_start_s": 5, "rss_mb": 1536, "flop_ratio": 3,
            "note_ms": 50, "melody_ms": 400, "notes_http_median_ms": 150, "colour_grid_ms": 60, "lines_ms": 100,
+           "replies_ms": 150,
            "line_walk_ms": 200}
 
 

@@ -43,9 +43,11 @@ LIKELIHOOD = {
                       "likelihood is reported: AIS here is written for binary units.",
 }
 USE = {"image": "--n 16 --seed 0 --out grid.png", "audio": "--n 4 --seed 0 --label 7 --out seven.wav",
-       "text": "--n 20 --seed 0 --out names.txt",
+       "text": "--n 20 --seed 0 --out names.txt", "lines": "--n 10 --seed 3 --out lines.txt",
+       "replies": '--line "When will he be here?" --n 5 --seed 1',
        "notes": "--n 4 --seed 0 --instrument brass --pitch C4 --out brass-c4.wav",
        "emoji": "--n 16 --seed 7 --label animals-nature --out animals.png"}   # a data set's own, or its modality's
+COMMAND = {"replies": "reply"}       # a data set whose generator answers an input, not `generate`
 
 
 def _value(m: dict) -> str:
@@ -104,6 +106,7 @@ def write_card(folder: Path):
     measured = metrics.get("eval", {})
     evaluator = recipe.family in ("classifier", "lm")
     conditional = recipe.model.get("num_classes", 0) > 0
+    replying = bool(recipe.model.get("context_shape"))          # conditioned on a line it answers
     task = (f"{data.modality}-classification" if recipe.family == "classifier" else
             "text-generation" if data.modality == "text" else
             "text-to-audio" if data.modality == "audio" else "unconditional-image-generation")
@@ -114,7 +117,8 @@ def write_card(folder: Path):
         f"pipeline_tag: {task}",
         "datasets:", f"- {OWNER}{recipe.dataset}", *([f"- {data.upstream}"] if data.upstream else []),
         "tags:", "- genapp", f"- {recipe.family}", f"- {recipe.dataset}",
-        "- evaluator" if evaluator else "- class-conditional" if conditional else "- unconditional",
+        "- evaluator" if evaluator else "- class-conditional" if conditional else "- conditional" if replying
+        else "- unconditional",
         "model-index:", f"- name: {name}", "  results:",
         "  - task:", f"      type: {task}",
         "    dataset:", f"      name: {data.title}", f"      type: {OWNER}{recipe.dataset}",
@@ -133,7 +137,8 @@ def write_card(folder: Path):
     body = [
         f"# {name}",
         "",
-        f"A{' class-conditional' if conditional else 'n unconditional'} {FAMILY_TITLES[recipe.family]} on {data.title}, part of "
+        f"A{' class-conditional' if conditional else ' conditional' if replying else 'n unconditional'} "
+        f"{FAMILY_TITLES[recipe.family]} on {data.title}, part of "
         f"[genapp]({SPACE_URL}) (the Space `{SPACE}`), an interactive demo of classic generative models."
         if not evaluator else
         f"The {FAMILY_TITLES[recipe.family]} for {data.title}: genapp's stand-in for Inception. It names "
@@ -141,7 +146,7 @@ def write_card(folder: Path):
         f"Part of [genapp]({SPACE_URL}) (the Space `{SPACE}`)."
         if recipe.family == "classifier" else
         f"The {FAMILY_TITLES[recipe.family]} for {data.title}: it scores generated text in nats per character "
-        "beside held-out real text, and tells new names from training names by their fingerprints. "
+        "beside held-out real text, and tells new texts from training texts by their fingerprints. "
         f"Part of [genapp]({SPACE_URL}) (the Space `{SPACE}`).",
         "",
         "## Data",
@@ -181,7 +186,7 @@ def write_card(folder: Path):
     else:
         body.append("Not measured yet.")
     body += [""] + augmentation_lines(folder)
-    body += ["## Use", "```", f"python -m genapp generate {name} {USE.get(recipe.dataset, USE[data.modality])}"
+    body += ["## Use", "```", f"python -m genapp {COMMAND.get(recipe.dataset, 'generate')} {name} {USE.get(recipe.dataset, USE[data.modality])}"
              if not evaluator else "from genapp import hub; clf = hub.load('" + name + "')", "```", ""]
     (folder / "README.md").write_text("\n".join(yaml + [""] + body))
 

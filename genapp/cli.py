@@ -1,4 +1,4 @@
-"""Command line: python -m genapp train|eval|generate|melody|interpolate|toy|uses|bench|augment|publish|data."""
+"""Command line: python -m genapp train|eval|generate|melody|reply|interpolate|toy|uses|bench|augment|publish|data."""
 import argparse
 import json
 import sys
@@ -56,6 +56,14 @@ def main(argv=None):
     p.add_argument("--seed", "-s", type=int, default=0)
     p.add_argument("--bpm", type=float, default=100, help="beats per minute")
     p.add_argument("--out", "-o", required=True, help="the WAV to write")
+
+    p = sub.add_parser("reply", help="replies to a line of Shakespeare from a reply checkpoint, as the Reply panel "
+                       "shows them: each scored and marked new or seen", formatter_class=fmt)
+    p.add_argument("name", nargs="?", default="vae-replies", help="a reply checkpoint")
+    p.add_argument("--line", required=True, help="the line to reply to, e.g. 'When will he be here?'")
+    p.add_argument("--n", "-n", type=int, default=5, help="how many replies (1-20)")
+    p.add_argument("--seed", "-s", type=int, default=0)
+    p.add_argument("--out", "-o", default=None, help="also write the replies, one per line, to this .txt")
 
     p = sub.add_parser("data", help="write a data set that is rendered, not downloaded, to a folder", formatter_class=fmt)
     p.add_argument("dataset", choices=("notes", "emoji"),
@@ -185,6 +193,21 @@ def main(argv=None):
         with open(args.out, "wb") as f:
             f.write(m.wav)
         print(f"{args.out}: {len(m.pcm) / m.sample_rate:.1f} s of {args.name}, seed {args.seed}, {m.ms:.0f} ms")
+    elif args.command == "reply":
+        from . import studio
+        studio.fix_threads()
+        try:
+            r = studio.reply(args.line, args.n, args.seed, args.name)
+        except studio.BadRequest as e:
+            sys.exit(f"error: {e}")
+        print(f"{args.name}, seed {args.seed}: {r.distinct} distinct of {len(r.replies)} replies to {r.line!r} "
+              f"in {r.ms:.0f} ms")
+        for text, nats, seen in zip(r.replies, r.nats_per_char, r.seen):
+            scores = "(ends at once)" if nats is None else f"{nats:.2f} nats/char"
+            print(f"  {text!r:66} {scores}  {'seen' if seen else 'new'}")
+        if args.out:
+            with open(args.out, "w") as f:
+                f.write(r.text)
     elif args.command == "data":
         from .data.emoji import write_emoji
         from .data.notes import write_notes

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from gradio_client import handle_file
 
-from genapp import hub
+from genapp import hub, studio
 from genapp.studio.render import png_text, wav_metadata
 from conftest import ROOT
 
@@ -82,19 +82,26 @@ def test_generate_text_lists_each_familys_names_marked_and_downloads_them(client
     assert Path(again).read_text() == listing
 
 
-def test_generate_text_writes_shakespeare_lines_and_says_which_family_has_none_yet(client):
+def test_generate_text_writes_shakespeare_lines_from_each_family(client):
     vae, gan, rbm, download = client.predict("all", 5, 3, 1.0, 30, "lines", api_name="/generate_text")
     lines = [entry["token"] for entry in vae["value"]]
     assert len(lines) == 5 and all(len(line) <= 63 for line in lines)
     assert sum(" " in line for line in lines) >= 4                    # words, not names
-    assert gan["value"] is None and "none for this data set" in gan["label"]
-    assert len(rbm["value"]) == 5
+    assert len(gan["value"]) == 5 and len(rbm["value"]) == 5
     listing = Path(download).read_text()
-    assert "# vae-lines, seed 3" in listing and "# rbm-lines, seed 3" in listing and lines[0] in listing
-    with pytest.raises(Exception, match="no GAN checkpoint yet"):
-        client.predict("gan", 5, 3, 1.0, 30, "lines", api_name="/generate_text")
+    assert all(f"# {f}-lines, seed 3" in listing for f in ("vae", "gan", "rbm")) and lines[0] in listing
     with pytest.raises(Exception, match="Pick a text data set"):
         client.predict("vae", 5, 3, 1.0, 30, "poems", api_name="/generate_text")
+
+
+def test_reply_endpoint_lists_five_scored_replies(client):
+    table, caption = client.predict("When will he be here?", 5, 1, api_name="/reply")
+    rows = table["data"]
+    assert len(rows) == 5 and all(row[2] in ("new", "seen") for row in rows)
+    assert [row[0] for row in rows] == [r or "(ends at once)" for r in studio.reply("When will he be here?", 5, 1).replies]
+    assert "distinct** of 5 replies" in caption
+    with pytest.raises(Exception, match="Type a line to reply to"):
+        client.predict("", 5, 1, api_name="/reply")
 
 
 def test_interpolate_endpoint_returns_the_strip_the_film_and_downloads(client):

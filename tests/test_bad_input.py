@@ -122,7 +122,18 @@ TABLE = {
         (dict(family="gpt"), "Pick a family"),
         (dict(dataset="poems"), "Pick a text data set"),
         (dict(dataset=["lines"]), "Pick a text data set"),
-        (dict(dataset="lines", family="gan"), "has no GAN checkpoint yet"),
+        (dict(dataset="replies"), "Pick a text data set"),
+    ]),
+    "/reply": (dict(line="When will he be here?", n=5, seed=0), [
+        (dict(line=""), "Type a line to reply to"),
+        (dict(line="x" * 100_000), "at most 63 characters"),
+        (dict(line="Быть или не быть"), "outside the vocabulary"),
+        (dict(line="Hello {world}"), "outside the vocabulary"),
+        (dict(line=None), "Type a line"),
+        (dict(n=0), "number of replies must be from 1 to 20"),
+        (dict(n=BIG), "number of replies must be from 1 to 20"),
+        (dict(n="many"), NOT_A_NUMBER),
+        (dict(seed=2**70), SEED),
     ]),
     "/encode_picture": (dict(checkpoint="vae-mnist", label="any", sketch=None, upload="{digit.png}"), [
         (dict(checkpoint=ESCAPES[0]), CHECKPOINT),
@@ -334,7 +345,7 @@ TABLE = {
 
 # one cheap good call per group of endpoints (a tab or a section), made from another client after the
 # bad ones; /augment_quick trains five classifiers (about a minute), so its group is left out
-GOOD_CALLS = ["/generate_image", "/generate_image_other_style", "/generate_audio", "/generate_notes", "/play_melody", "/generate_text", "/interpolate", "/encode_picture",
+GOOD_CALLS = ["/generate_image", "/generate_image_other_style", "/generate_audio", "/generate_notes", "/play_melody", "/generate_text", "/reply", "/interpolate", "/encode_picture",
               "/encode_recording", "/walk_names", "/restore_bookmark", "/decode_map_point", "/gibbs_chain",
               "/nearest_training", "/compress", "/toy_points_picture", "/toy_stop"]
 

@@ -148,7 +148,7 @@ def test_every_tab_opens_and_the_generate_buttons_show_results(page, tmp_path_fa
     names = panel.locator(".token")                                     # HighlightedText's spans
     sync_api.expect(names.first).to_be_visible()                        # the names of its settings
     first = [t.strip() for t in names.all_inner_texts()]
-    panel.get_by_label("Seed").fill("4")
+    panel.get_by_label("Seed", exact=True).fill("4")
     panel.get_by_role("button", name="Generate", exact=True).click()
     page.wait_for_function("""([first]) => {
         const names = [...document.querySelectorAll('.token')].filter(t => t.offsetParent !== null);
@@ -162,7 +162,21 @@ def test_every_tab_opens_and_the_generate_buttons_show_results(page, tmp_path_fa
     panel.get_by_role("button", name="Generate", exact=True).click()
     page.wait_for_function("""() => [...document.querySelectorAll('.token')].filter(t => t.offsetParent !== null)
         .some(t => t.innerText.trim().includes(' '))""")
-    sync_api.expect(panel.get_by_text("none for this data set yet")).to_be_visible(timeout=TIMEOUT_MS)  # no GAN yet
     lines = [t.strip() for t in names.all_inner_texts()]
     assert sum(" " in t for t in lines) >= 10, lines                    # words, not names
     _shot(page, shots, "text-lines")
+
+    rows = panel.locator("[role=row][data-index]")                     # the Reply panel's table (its worked example)
+    sync_api.expect(rows).to_have_count(5, timeout=TIMEOUT_MS)
+    shown = rows.first.inner_text()
+    line = panel.get_by_label("The line")
+    line.fill("Of Mantua.")
+    line.press("Enter")
+    count = panel.get_by_label("number input for How many replies")
+    count.fill("3")
+    count.press("Enter")
+    panel.get_by_role("button", name="Reply", exact=True).click()
+    sync_api.expect(rows).to_have_count(3, timeout=TIMEOUT_MS)
+    sync_api.expect(panel.get_by_text("replies to Of Mantua.")).to_be_visible(timeout=TIMEOUT_MS)
+    assert rows.first.inner_text() != shown
+    _shot(page, shots, "text-replies")

@@ -13,7 +13,8 @@ from genapp.card import read_metrics
 from genapp.eval.run import difference_estimate
 
 MNIST_GENERATORS = ["vae-mnist", "gan-mnist", "rbm-mnist"]
-TEXT = ["eval-names", "vae-names", "gan-names", "rbm-names", "eval-lines", "vae-lines"]
+TEXT = ["eval-names", "vae-names", "gan-names", "rbm-names", "eval-lines", "vae-lines", "gan-lines", "eval-replies",
+        "vae-replies"]
 LATENT_MAP = ["vae2d-mnist"]
 
 

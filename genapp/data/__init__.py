@@ -10,7 +10,8 @@ from .dataset import Dataset
 
 # in the menus' order: the pictures first (grey, then colour), then sound, then text
 DATASETS: dict[str, Dataset] = image.DATASETS | {d.name: d for d in (emoji.DATASET, audio.DATASET, notes.DATASET,
-                                                                     text.DATASET, lines.DATASET)}
+                                                                     text.DATASET, lines.DATASET,
+                                                                     lines.REPLIES)}
 
 
 def load_tensors(dataset: str, data_dir, split: str, device="cpu"):

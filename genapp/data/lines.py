@@ -7,7 +7,11 @@ characters. The symbols are characters, not words: the file has 64 distinct char
 distinct words, so a one-hot row is 64 x 66 (every family reads it as it reads names, the RBM with one
 softmax per position), a small net can learn it, and no word a student types is outside the vocabulary.
 Split by position, not at random: the speeches of the file's first 90% train, those of its last 10%
-(the later plays, unseen) test, so a "new" line is new to the models, not a neighbour of one they saw."""
+(the later plays, unseen) test, so a "new" line is new to the models, not a neighbour of one they saw.
+
+Replies (data set "replies"): a speech's last line and the next speaker's first line, the same split: 6,233
+training pairs, 814 test. Its examples are (line, reply) pairs: the reply is what a model generates, the line
+what it is conditioned on."""
 from pathlib import Path
 
 from .dataset import Dataset
@@ -61,9 +65,18 @@ DATASET = Dataset(
     "lines", "Shakespeare's lines (tiny Shakespeare)", (), DEFAULT_DIR,
     "public domain; input.txt of karpathy/char-rnn (tiny Shakespeare, 40,000 lines of the plays)",
     modality="text", subfolder="lines", files=(FILE,), read=read_lines, alphabet=LINES, yardstick=100,
-    checkpoints=("vae-lines", "rbm-lines", "eval-lines"),
+    checkpoints=("vae-lines", "gan-lines", "rbm-lines", "eval-lines"),
     split="the lines of the speeches in the file's first 90% train, those of its last 10% (the later plays) "
           "test: by position, not at random. Each line is a row of 64 symbols, its characters, an end "
           "symbol and padding (`genapp/data/lines.py`)",
     source="`input.txt` of karpathy/char-rnn (tiny Shakespeare): speeches of several plays, each a speaker's "
            "name and its lines; a line is one line of a speech")
+
+REPLIES = Dataset(
+    "replies", "Replies in Shakespeare (a line, the next speaker's first line)", (), DEFAULT_DIR,
+    DATASET.licence, modality="text", subfolder="lines", files=(FILE,), read=read_replies, alphabet=LINES,
+    yardstick=100, validation=500, checkpoints=("vae-replies", "eval-replies"),
+    split="the (line, reply) pairs of the speeches in the file's first 90% train, those of its last 10% test, "
+          "as for the lines; a pair is a speech's last line and the next speech's first line where the speaker "
+          "changes. The reply is generated, the line read (`genapp/data/lines.py`)",
+    source=DATASET.source + "; a pair is one speaker's last line and the next speaker's first")

@@ -150,8 +150,12 @@ DATASET = Dataset(
 
 def load_tensors(dataset: Dataset, data_dir, split: str = "train", device="cpu"):
     """(x, y) as the nets take them: x (N, max_length, vocab_size) one-hot rows, y (N,) zeros (texts have
-    no classes)."""
-    x = dataset.alphabet.rows(dataset.read(data_dir, split))
+    no classes); for a data set of (prompt, text) pairs (replies), x the texts' rows and y the prompts'."""
+    texts = dataset.read(data_dir, split)
+    if texts and isinstance(texts[0], tuple):
+        prompts, texts = zip(*texts)
+        return dataset.alphabet.rows(list(texts)).to(device), dataset.alphabet.rows(list(prompts)).to(device)
+    x = dataset.alphabet.rows(texts)
     return x.to(device), torch.zeros(len(x), dtype=torch.long, device=device)
 
 

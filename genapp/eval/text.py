@@ -13,6 +13,7 @@ from ..data import DATASETS, text
 from ..models.vae import iwae_nll, kl_divergence
 from ..sampling import sample_names
 from .figure import metric, progress
+from .replies import evaluate_reply_checkpoint
 from .sample_metrics import length_distance, novelty, uniqueness
 
 NUM_SAMPLES = 1000
@@ -81,6 +82,8 @@ def sample_metrics(name, names, train_sample, lm) -> dict:
 
 
 def evaluate_text(name, recipe, data_dir=None, quick=False) -> dict:
+    if recipe.dataset == "replies":          # a reply to a line: eval/replies.py
+        return evaluate_reply_checkpoint(name, recipe, data_dir)
     data = DATASETS[recipe.dataset]
     unit, names = data.alphabet.unit, texts(recipe.dataset, data_dir, "test")
     lm = hub.load(hub.evaluator(recipe.dataset))

@@ -131,19 +131,31 @@ def categorical_log_likelihood(logits, x, end_symbol: int):
     return ((F.log_softmax(logits, -1) * x).sum(-1) * symbol_mask(x, end_symbol)).sum(1)
 
 
-class TextEncoder(nn.Module):
-    """(B, T, V) one-hot rows -> (B, out_features): a GRU reads the row, its last state is the summary."""
+def state_at_end(states, x, end_symbol: int):
+    """(B, T, H) states of a GRU that read one-hot rows x (B, T, V) -> (B, H): each row's state just after
+    its first end symbol (its last state if it has none), not after the padding that follows."""
+    ends = x[..., end_symbol] > 0
+    last = torch.full_like(ends[:, 0], x.shape[1] - 1, dtype=torch.long)
+    return states[torch.arange(len(x), device=x.device), torch.where(ends.any(1), ends.float().argmax(1), last)]
 
-    def __init__(self, *, sample_shape, embed_dim=32, hidden=256, out_features=256):
+
+class TextEncoder(nn.Module):
+    """(B, T, V) one-hot rows -> (B, out_features): a GRU reads the row; the summary is its last state
+    (summary "last"), or its state at the row's end symbol (summary "end": a short row's summary is then not
+    washed out by the padding after it)."""
+
+    def __init__(self, *, sample_shape, embed_dim=32, hidden=256, out_features=256, summary="last", end_symbol=1):
         super().__init__()
         _, vocab = sample_shape
+        assert summary in ("last", "end"), f"summary must be last or end, not {summary!r}"
+        self.summary, self.end_symbol = summary, end_symbol
         self.embed = nn.Linear(vocab, embed_dim, bias=False)      # one-hot @ table: an embedding
         self.gru = nn.GRU(embed_dim, hidden, batch_first=True)
         self.out = nn.Sequential(nn.Linear(hidden, out_features), nn.ReLU())
 
     def forward(self, x):
-        _, h = self.gru(self.embed(x))
-        return self.out(h[-1])
+        states, h = self.gru(self.embed(x))
+        return self.out(h[-1] if self.summary == "last" else state_at_end(states, x, self.end_symbol))
 
 
 class TextDecoder(nn.Module):

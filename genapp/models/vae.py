@@ -89,8 +89,8 @@ def iwae_nll(model, x, labels=None, k=1000, batch=250, generator=None, encoder_i
         kk = min(batch, k - start)
         eps = torch.randn((kk, *mu.shape), generator=generator, device=mu.device)
         z = mu + std * eps                                                # (kk, B, D)
-        xs = x.repeat(kk, *[1] * (x.dim() - 1))
-        logits = model.decode_logits(z.flatten(0, 1), None if labels is None else labels.repeat(kk), xs)
+        xs, ys = (None if t is None else t.repeat(kk, *[1] * (t.dim() - 1)) for t in (x, labels))
+        logits = model.decode_logits(z.flatten(0, 1), ys, xs)
         log_px = model.log_likelihood(logits, xs).view(kk, -1)
         log_pz = model.log_prior(z, labels)
         log_qz = (-0.5 * (eps.pow(2) + math.log(2 * math.pi)) - 0.5 * logvar).sum(-1)
@@ -151,6 +151,14 @@ class VAE(ModelMixin, ConfigMixin):
         mixture_components: the mixture's K.
         class_prior: p(z | y) a diagonal Gaussian per class, N(0, I) until fit_class_prior measures where
             the class's training examples land (a conditional model only).
+        context_shape: (length, vocabulary) of a one-hot row of text that the model is conditioned on
+            instead of a class (a line it replies to; num_classes 0): a GRU reads it into a label_dim
+            vector, and p(z | context) is a Gaussian that a prior network gives from that vector, learned
+            with the rest (the conditional VAE of Zhao et al. 2017, "Learning Discourse-level Diversity for
+            Neural Dialog Models using Conditional Variational Autoencoders"). The `labels` of every method
+            are then the context rows (B, length, vocabulary).
+        text_summary: what a text encoder (gru) keeps of a row: its GRU's "last" state, or its state at the
+            row's "end" symbol (nets.TextEncoder).
     """
 
     @register_to_config
@@ -158,17 +166,23 @@ class VAE(ModelMixin, ConfigMixin):
                  hidden: int = 256, enc_channels: tuple = (32, 64), dec_channels: tuple = (64, 32),
                  label_dim: int = 16, body_type: str = "conv", embed_dim: int = 32, end_symbol: int = 1,
                  label_factors: tuple = (), likelihood: str = "bernoulli", class_prior: bool = False,
-                 mixture_components: int = 3):
+                 mixture_components: int = 3, context_shape: tuple = (),
+                 text_summary: str = "last"):
         super().__init__()
         assert num_classes > 0 or not class_prior, "a class prior needs classes"
+        assert not (context_shape and num_classes), "a model is conditioned on classes or on a context, not both"
         assert body_type in BODIES, f"body_type must be one of {BODIES}"
         assert likelihood in LIKELIHOODS, f"likelihood must be one of {LIKELIHOODS}"
         self.label_emb = label_embedding(num_classes, label_dim, tuple(label_factors))
-        cond = label_dim if num_classes > 0 else 0
+        cond = label_dim if num_classes > 0 or context_shape else 0
+        if context_shape:   # a line read into a vector; the prior network: that vector -> p(z | context)
+            self.context_encoder = TextEncoder(sample_shape=tuple(context_shape), embed_dim=embed_dim, hidden=hidden,
+                                               out_features=label_dim, summary=text_summary, end_symbol=end_symbol)
+            self.to_prior = nn.Sequential(nn.Linear(label_dim, hidden), nn.Tanh(), nn.Linear(hidden, 2 * latent_dim))
         self.to_posterior = nn.Linear(hidden + cond, 2 * latent_dim)
         if body_type == "gru":
             self.encoder = TextEncoder(sample_shape=sample_shape, embed_dim=embed_dim, hidden=hidden,
-                                       out_features=hidden)
+                                       out_features=hidden, summary=text_summary, end_symbol=end_symbol)
             self.decoder = TextDecoder(sample_shape=sample_shape, in_features=latent_dim + cond,
                                        embed_dim=embed_dim, hidden=hidden, end_symbol=end_symbol)
         elif body_type == "mlp":
@@ -187,11 +201,19 @@ class VAE(ModelMixin, ConfigMixin):
     def latent_dim(self) -> int:
         return self.config.latent_dim
 
-    def _with_label(self, h, labels):
+    def condition(self, labels):
+        """What the encoder, decoder and prior read of the condition: (B, label_dim), or None."""
+        if self.config.context_shape:
+            assert labels is not None and labels.dim() == 3, "this VAE replies to a context: pass its one-hot rows"
+            return self.context_encoder(labels)
         if self.label_emb is None:
-            return h
+            return None
         assert labels is not None, "this VAE is class-conditional: pass labels"
-        return torch.cat([h, embed_labels(self.label_emb, labels)], 1)
+        return embed_labels(self.label_emb, labels)
+
+    def _with_label(self, h, labels, condition=None):
+        condition = self.condition(labels) if condition is None else condition
+        return h if condition is None else torch.cat([h, condition], 1)
 
     @property
     def is_text(self) -> bool:
@@ -212,7 +234,11 @@ class VAE(ModelMixin, ConfigMixin):
 
     def prior(self, labels=None):
         """Mean and log-variance of p(z | y), (B, latent_dim) each, or (0.0, 0.0): N(0, I). Labels as class
-        weights (a point between classes, nets.embed_labels) mix the classes' means and log-variances."""
+        weights (a point between classes, nets.embed_labels) mix the classes' means and log-variances.
+        Given a context (context_shape), the prior network's Gaussian for it."""
+        if self.config.context_shape:
+            mean, logvar = self.to_prior(self.condition(labels)).chunk(2, 1)
+            return mean, logvar.clamp(-12, 8)
         if not self.config.class_prior:
             return 0.0, 0.0
         if labels.is_floating_point():

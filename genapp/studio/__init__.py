@@ -29,9 +29,10 @@ from .latent_point import SLIDER_DIMS, Point, PointView, bookmark, decode_point,
 from .limits import Cost, chain_checkpoints, compute_costs, inverse_duel, rbm_quality_by_steps
 from .names import (MAX_NAMES, TEMPERATURES, NamesResult, check_names_comparison, compare_names, generate_names,
                     kl_per_char, text_datasets)
+from .replies import EXAMPLES as REPLY_EXAMPLES, MAX_REPLIES, Replies, check_reply_count, reply
 from .sounds import AudioResult, check_sound_comparison, compare_sounds, generate_audio, sounds_zip
 from .notes import Melody, compare_notes, generate_notes, melody_request, notes_request, play_melody
-from . import tunes
+from . import replies, tunes
 
 
 # serving

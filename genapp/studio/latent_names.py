@@ -88,8 +88,6 @@ def run_names_walk(request: NamesWalkRequest) -> NamesWalk:
         names = alphabet.decode(model.decode(path(a.detach(), b.detach(), steps, spherical)))
     lm = hub.load(hub.describe(checkpoint).evaluator)
     spelled = [n for n in names if n]
-    with torch.inference_mode():                # each name's nats / (letters + 1), in one batch
-        per_char = iter((lm(alphabet.rows(spelled)) / torch.tensor([len(n) + 1.0 for n in spelled])).tolist()
-                        if spelled else [])
+    per_char = iter(lm.text_nats(spelled, alphabet).tolist() if spelled else [])   # nats / (letters + 1)
     scores = [round(next(per_char), 3) if n else None for n in names]
     return NamesWalk(checkpoint, names, scores, lm.seen(names), (time.perf_counter() - t0) * 1000)

@@ -63,8 +63,9 @@ def names_request(checkpoint, n=20, seed=0, temperature=1.0, steps=None) -> Name
 
 
 def text_datasets() -> list[str]:
-    """The text data sets, in the menu's order (names, then Shakespeare's lines)."""
-    return [d for d, data in DATASETS.items() if data.modality == "text" and hub.serving(d)]
+    """The text data sets that generators serve, in the menu's order (names, then Shakespeare's lines; replies,
+    whose one generator answers a line, have a panel of their own)."""
+    return [d for d, data in DATASETS.items() if data.modality == "text" and any(c.generates for c in hub.serving(d))]
 
 
 def check_text_dataset(dataset) -> str:

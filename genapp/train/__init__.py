@@ -23,7 +23,7 @@ FAMILY_OPTIONS = {
     "gan": {"auxiliary", "diffaugment", "discriminator", "loss", "betas", "ema", "autoencoder"},
     "rbm": {"num_chains", "discriminative_weight", "weight_decay", "binarize"},
     "classifier": {"max_shift", "round_trip"},
-    "lm": {"weight_decay"},
+    "lm": {"weight_decay", "init_from"},
 }
 
 

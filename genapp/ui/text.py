@@ -1,5 +1,6 @@
 """The Text tab: a data set (names, Shakespeare's lines), a family (or all three), how many, a seed and the
-VAE's temperature; invented names or lines, each marked new or in the training data."""
+VAE's temperature; invented names or lines, each marked new or in the training data. Below, the Reply
+panel: a line typed or picked, replies from the conditional VAE, each scored and marked new or seen."""
 import gradio as gr
 
 from .. import studio
@@ -67,6 +68,52 @@ def generate(family, n, seed, temperature, steps, dataset="names", progress=None
     return *outputs, download_file(listing.encode(), f"{dataset}-{family}-seed{seed}.txt")
 
 
+REPLY_HEADERS = ["Reply", "Reads like Shakespeare (nats/char, lower: more)", "New or seen"]
+REPLY_NOTE = """**A reply is a draw, not an answer.** The conditional VAE reads the line, and its prior network says
+where in latent space replies to *this* line lie; each reply decodes another point drawn from there, so the
+same line gets different replies (Zhao et al. 2017). **Reads like Shakespeare**: the lines' evaluator's nats per
+character (real lines score about 1.5). **Does it answer the line?** Barely, and neither do the plays' own
+replies by this measure: a language model that reads the line first finds a real reply no likelier after its
+own line than after a random one (half the time), so from 6,000 pairs the model learns how replies sound more
+than what they answer. Try the same seed on two lines: the replies start alike."""
+
+
+@speaks_errors
+def check_reply(line, n, seed):
+    studio.replies.replies_request(line, n, seed)
+
+
+@speaks_errors
+def reply(line, n, seed):
+    r = studio.reply(line, n, seed)
+    rows = [[text or "(ends at once)", nats, "seen" if seen else "new"]
+            for text, nats, seen in zip(r.replies, r.nats_per_char, r.seen)]
+    caption = (f"**{r.distinct} distinct** of {len(r.replies)} replies to *{r.line}* · "
+               f"{sum(not s for s in r.seen)} new · {r.ms:.0f} ms")
+    return rows, caption
+
+
+def build_replies():
+    if not studio.replies.available():
+        return
+    gr.Markdown("### Reply to a line\nType a line, or pick one from the plays the models never saw, and get "
+                "replies from `vae-replies`, a conditional VAE.")
+    with gr.Row():
+        with gr.Column(scale=1, min_width=300):
+            line = gr.Dropdown(list(studio.REPLY_EXAMPLES), value=studio.REPLY_EXAMPLES[0], allow_custom_value=True,
+                               label="The line", info="pick one, or type your own (at most 63 characters)")
+            n = gr.Slider(1, studio.MAX_REPLIES, value=5, step=1, label="How many replies")
+            seed = gr.Number(0, precision=0, minimum=0, label="Reply seed")
+            button = gr.Button("Reply", variant="primary")
+        with gr.Column(scale=2):
+            caption = gr.Markdown()
+            table = gr.Dataframe(headers=REPLY_HEADERS, interactive=False, wrap=True, label="Replies")
+            gr.Markdown(REPLY_NOTE)
+    inputs = [line, n, seed]
+    wire(button, check_reply, reply, inputs, [table, caption], api_name="reply", preprocess=False, **MAIN_QUEUE)
+    worked_example_later(reply, inputs, [table, caption], "reply_example")
+
+
 def build():
     dataset = studio.checkpoint_dataset(studio.generators("text")[0])   # the tab's one data set
     with gr.Tab("Text", id="text"):
@@ -95,3 +142,4 @@ def build():
         wire(button, check, generate, inputs, [*slots, download], api_name="generate_text", preprocess=False,
              **MAIN_QUEUE)
         worked_example_later(generate, inputs, [*slots, download], "generate_text_example")
+        build_replies()

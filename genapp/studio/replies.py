@@ -1,0 +1,85 @@
+"""Replies to a line of Shakespeare from the conditional VAE (vae-replies): each reply decodes another z
+drawn from p(z | line) (Zhao et al. 2017), scored by the lines' evaluator (how Shakespeare-like it reads)
+and marked new or seen in the training lines. How well replies fit their line is measured over many lines by
+`python -m genapp eval vae-replies` (eval/replies.py): one reply's fit says little, since even the real
+replies fit their own line only as well as a random one under the replies' evaluator."""
+import time
+from dataclasses import dataclass
+
+import torch
+
+from .. import hub
+from ..sampling import sample_replies
+from .checks import BadRequest, integer, check_seed
+
+CHECKPOINT = "vae-replies"
+MAX_REPLIES = 20
+# lines of the test split's plays (unseen in training), offered to pick from
+EXAMPLES = ("When will he be here?", "Content. What is the wager?", "How fares my Kate? What, sweeting, all amort?",
+            "Of Mantua.", "He misses not much.", "I thank thee, master.", "Good wombs have borne bad sons.",
+            "All lost! to prayers, to prayers! all lost!")
+
+
+@dataclass
+class Replies:
+    checkpoint: str
+    line: str
+    seed: int
+    replies: list                 # one per z drawn
+    nats_per_char: list           # the lines' evaluator's surprise at each: lower reads more like Shakespeare
+    seen: list                    # in the training lines?
+    ms: float = 0.0               # generating the replies, scoring them aside
+
+    @property
+    def distinct(self) -> int:
+        return len(set(self.replies))
+
+    @property
+    def text(self) -> str:
+        return "".join(f"{r}\n" for r in self.replies)
+
+
+@dataclass(frozen=True)
+class RepliesRequest:
+    checkpoint: str
+    line: str
+    n: int
+    seed: int
+
+
+def available() -> bool:
+    """Whether the reply checkpoint is bundled (the Reply panel is shown only then)."""
+    return CHECKPOINT in hub.bundled()
+
+
+def check_reply_count(n) -> int:
+    return integer(n, "The number of replies", 1, MAX_REPLIES)
+
+
+def replies_request(line, n=5, seed=0, checkpoint=CHECKPOINT) -> RepliesRequest:
+    """The checked request of reply, or BadRequest."""
+    if checkpoint not in hub.bundled() or hub.describe(checkpoint).specimen != "reply":
+        raise BadRequest(f"Pick a reply checkpoint: {CHECKPOINT}; {checkpoint!r} is not one.")
+    alphabet = hub.describe(checkpoint).alphabet
+    if not isinstance(line, str) or not line.strip():
+        raise BadRequest(f"Type a {alphabet.unit} to reply to, or pick one.")
+    try:
+        line = alphabet.check(line)
+    except ValueError as e:
+        raise BadRequest(f"That {alphabet.unit} can't be read: {e}.") from None
+    return RepliesRequest(checkpoint, line, check_reply_count(n), check_seed(seed))
+
+
+def reply(line, n=5, seed=0, checkpoint=CHECKPOINT) -> Replies:
+    """n replies to a line, each scored and marked new or seen; BadRequest for a line it can't read."""
+    request = replies_request(line, n, seed, checkpoint)
+    checkpoint = request.checkpoint
+    t0 = time.perf_counter()
+    replies = sample_replies(checkpoint, request.line, request.n, torch.Generator().manual_seed(request.seed))
+    ms = (time.perf_counter() - t0) * 1000
+    alphabet = hub.describe(checkpoint).alphabet
+    lm = hub.load(hub.evaluator("lines"))
+    spelled = [r for r in replies if r.strip()]           # a reply may end before its first character
+    nats = iter(lm.text_nats(spelled, alphabet).tolist() if spelled else [])
+    scored = [round(next(nats), 3) if r.strip() else None for r in replies]
+    return Replies(checkpoint, request.line, request.seed, replies, scored, lm.seen(replies), ms)
