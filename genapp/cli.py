@@ -91,13 +91,20 @@ def main(argv=None):
 
     p = sub.add_parser("toy", help="train a tiny model on 2-D toy points on the CPU, as the Watch it train tab "
                        "does, and write the run as an animated GIF", formatter_class=fmt)
-    p.add_argument("--family", "-f", default="gan-vs-pacgan", help="gan, pacgan, gan-vs-pacgan, vae or rbm")
+    p.add_argument("--family", "-f", default="gan-vs-pacgan", help="gan, pacgan, gan-vs-pacgan, vae, rbm, or all "
+                   "(GAN, VAE and RBM side by side)")
     p.add_argument("--data", "-d", default="ring", help="ring, grid, moons or points (with --points)")
     p.add_argument("--points", default="", help="'x, y; x, y; ...' for --data points")
     p.add_argument("--steps", type=int, default=2000)
     p.add_argument("--every", type=int, default=50, help="steps between frames")
     p.add_argument("--lr", type=float, default=None, help="learning rate (default: the family's)")
     p.add_argument("--seed", "-s", type=int, default=0)
+    p.add_argument("--overlays", action="store_true", help="draw what each model does inside: the GAN's "
+                   "discriminator, warped grid and pushes; the VAE's warped grid and posteriors; the RBM's density and chains")
+    p.add_argument("--loss", default="bce", help="the GAN's loss: bce (non-saturating), minimax, hinge or lsgan")
+    p.add_argument("--optimizer", default="adam", help="adam or sgd (the GAN's and the VAE's)")
+    p.add_argument("--width", type=int, default=64, help="hidden units of the GAN's nets")
+    p.add_argument("--beta", type=float, default=1.0, help="the VAE's KL weight")
     p.add_argument("--out", "-o", required=True, help="the GIF to write")
 
     p = sub.add_parser("uses", help="measure the Uses tab's curves over many pictures: denoising PSNR by noise "
@@ -254,7 +261,8 @@ def main(argv=None):
         from .studio import toy
         frames = []
         try:
-            for f in toy.train_toy(args.family, args.data, args.lr, args.steps, args.seed, args.every, args.points):
+            for f in toy.train_toy(args.family, args.data, args.lr, args.steps, args.seed, args.every, args.points,
+                                   None, None, args.loss, args.optimizer, args.width, args.overlays, args.beta):
                 frames.append(f.picture)
                 if f.step % 500 == 0 or f.done:
                     print(f"step {f.step} | {f.caption.split(' · ', 1)[1]}")

@@ -78,6 +78,7 @@ class Run:
     step: int = 0                                  # steps trained so far
     rows: list = field(default_factory=list)      # the curve so far, as its spawner draws it
     owner: object = None                           # the request now streaming this run's frames
+    controls: dict = field(default_factory=dict)  # what a person may change while it runs (a VAE's beta)
     lock: threading.Lock = field(default_factory=threading.Lock)
     used: float = field(default_factory=time.monotonic)
 

@@ -36,3 +36,12 @@ def test_the_flop_bound_rows_hold_a_ratio_for_every_generator():
     flops = bench.flop_bounds(bench.matmul_gflops(n=512))
     assert {r["checkpoint"] for r in flops} == {n for m in ("image", "audio", "text") for n in studio.generators(m)}
     assert all(r["ratio"] > 0 and r["flop_bound_ms"] > 0 for r in flops)
+
+
+def test_the_live_toy_rows_time_frames_and_a_grid_meanwhile():
+    rows = bench.toy_live()
+    assert len(rows) == 3 and all(r["median_ms"] > 0 and r["p95_ms"] >= r["median_ms"] for r in rows)
+    assert "overlays on" in rows[0]["operation"] and "longest" in rows[0]["operation"]
+    assert rows[2]["operation"] == "64-image grid while that toy trains" and rows[2]["target"]
+    lines = [r for r in bench.name_lists(1) if r["checkpoint"] == "vae-replies"]
+    assert len(lines) == 1 and lines[0]["median_ms"] > 0 and "150" in lines[0]["target"]

@@ -180,3 +180,15 @@ def test_every_tab_opens_and_the_generate_buttons_show_results(page, tmp_path_fa
     sync_api.expect(panel.get_by_text("replies to Of Mantua.")).to_be_visible(timeout=TIMEOUT_MS)
     assert rows.first.inner_text() != shown
     _shot(page, shots, "text-replies")
+
+    panel = _tab(page, "Watch it train")                              # the three families from the inside
+    picture = panel.locator("img:visible").first
+    before = picture.get_attribute("src")
+    panel.get_by_role("combobox", name="Model").click()
+    page.get_by_role("option", name="GAN, VAE and RBM side by side").click()
+    panel.get_by_role("button", name="Step D only").click()
+    sync_api.expect(panel.get_by_text("RBM: modes covered")).to_be_visible(timeout=TIMEOUT_MS)
+    page.wait_for_function("""([before]) => [...document.querySelectorAll('[role=tabpanel] img')]
+        .some(i => i.offsetParent !== null && i.src !== before && i.complete && i.naturalWidth === 3 * 360)""",
+                           arg=[before])
+    _shot(page, shots, "toy-all-three-inside")

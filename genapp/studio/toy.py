@@ -6,7 +6,11 @@ module is what the worker computes, "train n steps and draw a frame" (`_trainer`
 that ask it: Start (`train_toy`), Step (`step_toy`), Stop (`stop`), a whole run (`run_to_end`).
 
 Frames are plain values: a scatter picture (drawn with Pillow), the loss history as rows, the modes
-covered and the share of high-quality samples (genapp.data.toy.coverage).
+covered and the share of high-quality samples (genapp.data.toy.coverage). With overlays on, each family's
+panel also shows what it does inside (train/toy.py `overlay`): the GAN's discriminator as a heatmap, its
+generator's warped grid and the push on each fake point; the VAE's decoder's warped grid and, in an inset of
+its latent plane, the posteriors of a few data points; the RBM's density exp(-F) as a heatmap, a Gibbs chain's
+path and its persistent chains.
 """
 import re
 import sys
@@ -21,10 +25,16 @@ from . import render
 from .checks import BadRequest, integer, number, check_seed, one_of
 
 FAMILIES = {"gan": "vanilla GAN", "pacgan": "PacGAN", "gan-vs-pacgan": "vanilla GAN vs PacGAN", "vae": "VAE",
-            "rbm": "RBM"}
+            "rbm": "RBM", "all": "GAN, VAE and RBM side by side"}
+GROUPS = {"gan-vs-pacgan": ("gan", "pacgan"), "all": ("gan", "vae", "rbm")}     # a choice of several families
+GAN_LOSSES = {"bce": "non-saturating", "minimax": "minimax", "hinge": "hinge", "lsgan": "least squares"}
+OPTIMIZERS = {"adam": "Adam", "sgd": "SGD"}
+PHASES = {"both": "D then G", "d": "D only", "g": "G only"}
+WIDTHS = (4, 256)                   # hidden units of the GAN's nets
+BETAS = (0.0, 4.0)                  # the VAE's KL weight
 DATA = {"ring": "ring of 8", "grid": "5x5 grid", "moons": "two moons", "points": "my points"}
 MAX_STEPS = 5000
-EVERY = (10, 500)                   # steps between frames
+EVERY = (1, 500)                    # steps between frames (1: slow motion, every step seen)
 LEARNING_RATES = (1e-5, 0.1)
 SHOWN = 512                         # model samples drawn in each frame
 PANEL = 360                         # pixels per side of a scatter
@@ -52,6 +62,15 @@ def check_toy_steps(steps) -> int:
 
 def check_every(every) -> int:
     return integer(every, "The steps between frames", *EVERY)
+
+
+def check_beta(beta) -> float:
+    """The VAE's KL weight; None (an API caller that predates it) is 1."""
+    return 1.0 if beta is None else number(beta, "The VAE's KL weight beta", *BETAS)
+
+
+def check_phase(phase) -> str:
+    return one_of(phase, PHASES, "which player to step")
 
 
 def check_points(points) -> list[tuple[float, float]]:
@@ -83,22 +102,36 @@ class Settings:
     lr: float
     seed: int
     points: tuple = ()
+    loss: str = "bce"              # the GAN's
+    optimizer: str = "adam"        # the GAN's and the VAE's
+    width: int = 64                # the GAN's nets' hidden units
+    overlays: bool = False         # draw what each family does inside
 
     @property
     def families(self) -> tuple:
-        return ("gan", "pacgan") if self.family == "gan-vs-pacgan" else (self.family,)
+        return GROUPS.get(self.family, (self.family,))
 
 
-def check_settings(family="gan-vs-pacgan", data="ring", lr=None, seed=0, points="") -> Settings:
-    from ..train.toy import DEFAULT_LR
+def check_settings(family="gan-vs-pacgan", data="ring", lr=None, seed=0, points="", loss="bce", optimizer="adam",
+                   width=64, overlays=False) -> Settings:
+    """The checked settings; None for loss, optimizer, width or overlays (a caller of the API that predates
+    them) is its default."""
     family, data, seed = check_family(family), check_data(data), check_seed(seed)
-    lr = DEFAULT_LR[family.split("-")[-1]] if lr in (None, "") else check_learning_rate(lr)
-    return Settings(family, data, lr, seed, tuple(check_points(points)) if data == "points" else ())
+    lr = default_learning_rate(family) if lr in (None, "") else check_learning_rate(lr)
+    loss, optimizer = ("bce" if loss is None else loss), ("adam" if optimizer is None else optimizer)
+    width, overlays = (64 if width is None else width), (False if overlays is None else overlays)
+    if not isinstance(overlays, bool):
+        raise BadRequest(f"Overlays are on (true) or off (false), not {overlays!r}.")
+    return Settings(family, data, lr, seed, tuple(check_points(points)) if data == "points" else (),
+                    one_of(loss, GAN_LOSSES, "a GAN loss"), one_of(optimizer, OPTIMIZERS, "an optimiser"),
+                    integer(width, "The GAN's width", *WIDTHS), overlays)
 
 
 def default_learning_rate(family) -> float:
+    """The family's learning rate (of several: the first's, the GAN's for all three; each of "all"'s families
+    then trains at its own default, unless one is given)."""
     from ..train.toy import DEFAULT_LR
-    return DEFAULT_LR[check_family(family).split("-")[-1]]
+    return DEFAULT_LR[GROUPS.get(check_family(family), (family,))[0]]
 
 
 # pictures
@@ -115,19 +148,83 @@ def canvas_point(px: float, py: float, size: int = PANEL) -> tuple[float, float]
     return round(px / (size - 1) * 2 * LIMIT - LIMIT, 1), round(LIMIT - py / (size - 1) * 2 * LIMIT, 1)
 
 
+def _heat(values, kind: str, size: int) -> Image.Image:
+    """A HEAT x HEAT grid of values in [0, 1] -> a faint size x size picture: D's belief from purple (fake)
+    through white to green (real), as GAN Lab colours it; a density from white to orange."""
+    import numpy as np
+    v = np.asarray(values, dtype=np.float32)[..., None]
+    if kind == "belief":
+        fake, real, white = np.array([222, 200, 238]), np.array([190, 232, 190]), np.array([255, 255, 255])
+        rgb = np.where(v < 0.5, white + (fake - white) * (1 - 2 * v), white + (real - white) * (2 * v - 1))
+    else:
+        rgb = 255 + (np.array([250, 180, 110]) - 255) * np.sqrt(v)
+    return Image.fromarray(rgb.clip(0, 255).astype(np.uint8)).resize((size, size), Image.BILINEAR)
+
+
+def _draw_overlay(picture, draw, ox: int, overlay: dict, color, size: int):
+    """A family's inside (train/toy.py overlay) on its panel: the heatmap is pasted by scatter first."""
+    at = lambda p: (ox + _to_pixel(*p, size)[0], _to_pixel(*p, size)[1])
+    faint = tuple(int(255 - (255 - c) * 0.45) for c in color)
+    for line in overlay.get("grid", []):                                # a latent grid's image: the warped sheet
+        draw.line([at(p) for p in line], fill=faint, width=1)
+    for x, y, dx, dy in overlay.get("arrows", []):                      # the push of G's loss on a fake point
+        norm = max(1e-9, (dx * dx + dy * dy) ** 0.5)
+        length = min(0.8, 4 * norm)
+        a, b = at((x, y)), at((x + dx / norm * length, y + dy / norm * length))
+        draw.line([a, b], fill=(60, 60, 60), width=1)
+        draw.ellipse([b[0] - 1.5, b[1] - 1.5, b[0] + 1.5, b[1] + 1.5], fill=(60, 60, 60))
+    for x, y in overlay.get("chains", []):                              # the negative phase's persistent chains
+        a, b = at((x, y))
+        draw.line([(a - 2.5, b - 2.5), (a + 2.5, b + 2.5)], fill=(40, 40, 40))
+        draw.line([(a - 2.5, b + 2.5), (a + 2.5, b - 2.5)], fill=(40, 40, 40))
+    if overlay.get("path"):                                             # one Gibbs chain, sweep by sweep
+        draw.line([at(p) for p in overlay["path"]], fill=(200, 30, 30), width=2)
+        a, b = at(overlay["path"][-1])
+        draw.ellipse([a - 4, b - 4, a + 4, b + 4], outline=(200, 30, 30), width=2)
+    if overlay.get("posteriors"):
+        _latent_inset(draw, ox, overlay["posteriors"], color, size, at)
+
+
+def _latent_inset(draw, ox: int, posteriors: list, color, size: int, at):
+    """The VAE's latent plane in the panel's corner: the prior's 1 and 2 standard deviation circles and each
+    shown data point's posterior as an ellipse of one standard deviation, numbered as its point on the canvas."""
+    side, span = size // 3, 3.0
+    x0, y0 = ox + size - side - 4, size - side - 4
+    to = lambda u, v: (x0 + (u + span) / (2 * span) * side, y0 + (span - v) / (2 * span) * side)
+    draw.rectangle([x0, y0, x0 + side, y0 + side], fill=(250, 250, 250), outline=(150, 150, 150))
+    for r in (1, 2):
+        (a, b), (c, d) = to(-r, r), to(r, -r)
+        draw.ellipse([a, b, c, d], outline=(190, 190, 190))
+    font = ImageFont.load_default(size=10)
+    draw.text((x0 + 3, y0 + 2), "latent z", fill=(90, 90, 90), font=font)
+    for k, p in enumerate(posteriors, 1):
+        (mx, my), (sx, sy) = p["mean"], p["std"]
+        (a, b), (c, d) = to(mx - sx, my + sy), to(mx + sx, my - sy)
+        draw.ellipse([a, b, max(a + 2, c), max(b + 2, d)], outline=color, width=2)
+        draw.text(to(mx, my), str(k), fill=(20, 20, 20), font=font)
+        px, py = at(p["point"])                                          # the data point, and where it decodes
+        qx, qy = at(p["decoded"])
+        draw.line([(px, py), (qx, qy)], fill=(120, 120, 120))
+        draw.rectangle([px - 3, py - 3, px + 3, py + 3], outline=(20, 20, 20))
+        draw.text((px + 4, py - 12), str(k), fill=(20, 20, 20), font=font)
+
+
 def scatter(toy, data_points, panels, size: int = PANEL) -> Image.Image:
-    """One panel per (title, family, samples (N, 2) list, covered modes (set)) side by side: the data in
-    grey, each mode's 3-std circle (green: covered, red: missed), the model's samples in colour."""
+    """One panel per (title, family, samples (N, 2) list, covered modes (set)[, overlay dict]) side by side:
+    the data in grey, each mode's 3-std circle (green: covered, red: missed), the model's samples in colour,
+    and, given an overlay, what the family does inside (_draw_overlay)."""
     font = ImageFont.load_default(size=13)
     picture = Image.new("RGB", (size * len(panels), size), "white")
     draw = ImageDraw.Draw(picture)
     centre_modes = toy.name != "moons"
-    for i, (title, family, samples, covered) in enumerate(panels):
-        ox = i * size
+    for i, (title, family, samples, covered, *extra) in enumerate(panels):
+        ox, overlay = i * size, (extra[0] if extra else None) or {}
+        if "heat" in overlay:
+            picture.paste(_heat(overlay["heat"], overlay["heat_kind"], size), (ox, 0))
         for v in range(-4, 5, 2):                                        # light grid every 2 units
             a, _ = _to_pixel(v, 0, size)
-            draw.line([(ox + a, 0), (ox + a, size)], fill=(238, 238, 238))
-            draw.line([(ox, a), (ox + size, a)], fill=(238, 238, 238))
+            draw.line([(ox + a, 0), (ox + a, size)], fill=(225, 225, 225) if overlay else (238, 238, 238))
+            draw.line([(ox, a), (ox + size, a)], fill=(225, 225, 225) if overlay else (238, 238, 238))
         for x, y in data_points:
             a, b = _to_pixel(x, y, size)
             draw.point((ox + a, b), fill=(170, 170, 170))
@@ -138,6 +235,8 @@ def scatter(toy, data_points, panels, size: int = PANEL) -> Image.Image:
                 draw.ellipse([ox + a - r, b - r, ox + a + r, b + r], outline=(40, 160, 40) if k in covered else (220, 50, 50),
                              width=2)
         color = COLORS[family]
+        if overlay:
+            _draw_overlay(picture, draw, ox, overlay, color, size)
         for x, y in samples:
             a, b = _to_pixel(x, y, size)
             if -2 <= a <= size + 2 and -2 <= b <= size + 2:
@@ -169,16 +268,23 @@ def _trainer(settings: Settings):
 
     from ..data.toy import coverage, toy as make_toy
     from ..train.toy import make_trainer
+    from ..train.toy import DEFAULT_LR
     torch.set_num_threads(1)
     toy = make_toy(settings.data, list(settings.points))
-    trainers = {f: make_trainer(f, toy, settings.lr, settings.seed) for f in settings.families}
+    scale = settings.lr / DEFAULT_LR[settings.families[0]]     # each family's own default, scaled alike
+    trainers = {f: make_trainer(f, toy, DEFAULT_LR[f] * scale, settings.seed, settings.loss, settings.optimizer,
+                                settings.width) for f in settings.families}
     data_points = toy.sample(1000, torch.Generator().manual_seed(12345)).tolist()
     step = 0
 
-    def train(n: int) -> dict:
+    def train(request) -> dict:
+        """request: n steps, or {"n": steps, "phase": the GAN's ("both", "d", "g"), "beta": the VAE's KL weight}."""
         nonlocal step
+        request = request if isinstance(request, dict) else {"n": request}
+        n = request["n"]
         t0 = time.perf_counter()
-        losses = {f: t.train(n) for f, t in trainers.items()}
+        losses = {f: t.train(n, phase=request.get("phase", "both"), beta=request.get("beta", 1.0))
+                  for f, t in trainers.items()}
         train_seconds = time.perf_counter() - t0
         step += n
         panels, stats = [], {}
@@ -191,7 +297,8 @@ def _trainer(settings: Settings):
                 stats[f] = (covered, quality)
                 title = f"{FAMILIES[f]} · step {step} · " + (f"modes {covered}/{toy.num_modes} · " if toy.name != "moons"
                                                              else f"moons {covered}/2 · ") + f"good {quality:.0%}"
-                panels.append((title, f, samples.tolist(), modes))
+                overlay = t.overlay() if settings.overlays else None
+                panels.append((title, f, samples.tolist(), modes, overlay))
         return dict(step=step, picture=scatter(toy, data_points, panels), losses=losses, stats=stats,
                     names={f: t.losses for f, t in trainers.items()}, train_seconds=train_seconds)
 
@@ -243,9 +350,19 @@ def _bin_losses(run: runs.Run, names: dict, losses: dict):
                 run.rows.append((start + b + len(part), sum(part) / len(part), series))
 
 
-def _advance(run_id: str, run: runs.Run, steps: int, every: int, progress=None):
+def set_beta(run_id, beta) -> str:
+    """Change the VAE's KL weight of a run while it trains (from its next frame on)."""
+    beta, run = check_beta(beta), runs.get(run_id)
+    if run is None:
+        return "Nothing is training; beta applies from the next Start."
+    run.controls["beta"] = beta
+    return f"The VAE's KL weight is now {beta:g} (from step {run.step} on)."
+
+
+def _advance(run_id: str, run: runs.Run, steps: int, every: int, progress=None, phase: str = "both"):
     """Train `steps` more steps, a frame every `every`: yields ToyFrames until done, or until another
-    request (Stop, Step, Start) takes the run over."""
+    request (Stop, Step, Start) takes the run over. phase: the GAN's player(s) to step; the VAE's beta is read
+    from run.controls before each frame (set_beta changes it meanwhile)."""
     from ..data.toy import toy as make_toy
     token = object()
     run.owner = token
@@ -255,7 +372,7 @@ def _advance(run_id: str, run: runs.Run, steps: int, every: int, progress=None):
         while run.step < target and run.owner is token:
             n = min(every, target - run.step)
             try:
-                reply = run.ask(n)
+                reply = run.ask({"n": n, "phase": phase, "beta": run.controls.get("beta", 1.0)})
             except runs.Ended:
                 raise BadRequest("This run's worker has ended; press Start to begin again.") from None
             run.step = reply["step"]
@@ -277,32 +394,39 @@ def _advance(run_id: str, run: runs.Run, steps: int, every: int, progress=None):
 
 
 def train_toy(family="gan-vs-pacgan", data="ring", lr=None, steps=2000, seed=0, every=50, points="",
-              run_id=None, progress=None):
+              run_id=None, progress=None, loss="bce", optimizer="adam", width=64, overlays=False, beta=1.0):
     """A new run (the session's previous run `run_id`, if any, ended): yields a ToyFrame every `every`
     steps, `steps` in all. Same arguments, same frames."""
-    settings = check_settings(family, data, lr, seed, points)
-    steps, every = check_toy_steps(steps), check_every(every)
+    settings = check_settings(family, data, lr, seed, points, loss, optimizer, width, overlays)
+    steps, every, beta = check_toy_steps(steps), check_every(every), check_beta(beta)
     close(run_id)
     run_id, run = _new_run(settings)
+    run.controls["beta"] = beta
     yield from _advance(run_id, run, steps, every, progress)
 
 
 def step_toy(run_id, steps=50, every=50, family="gan-vs-pacgan", data="ring", lr=None, seed=0, points="",
-             progress=None):
-    """Advance the session's run by `steps` steps from where it is; with no run (or one that ended, or
-    settings changed since), start one with these settings first."""
-    settings = check_settings(family, data, lr, seed, points)
-    steps, every = check_toy_steps(steps), check_every(every)
+             progress=None, loss="bce", optimizer="adam", width=64, overlays=False, phase="both", beta=None):
+    """Advance the session's run by `steps` steps from where it is (phase: the GAN's D and G, or one of them
+    alone); with no run (or one that ended, or settings changed since), start one with these settings first.
+    beta: the VAE's KL weight from now on (None: as it was)."""
+    settings = check_settings(family, data, lr, seed, points, loss, optimizer, width, overlays)
+    steps, every, phase = check_toy_steps(steps), check_every(every), check_phase(phase)
+    beta = None if beta is None else check_beta(beta)      # None: as it was
     run = runs.get(run_id)
     if run is None or not run.alive() or run.settings != settings:
         close(run_id)
         run_id, run = _new_run(settings)
-    yield from _advance(run_id, run, steps, every, progress)
+    if beta is not None:
+        run.controls["beta"] = beta
+    yield from _advance(run_id, run, steps, every, progress, phase)
 
 
-def run_to_end(family="gan-vs-pacgan", data="ring", lr=None, steps=2000, seed=0, every=50, points="") -> list:
+def run_to_end(family="gan-vs-pacgan", data="ring", lr=None, steps=2000, seed=0, every=50, points="",
+               loss="bce", optimizer="adam", width=64, overlays=False, beta=1.0) -> list:
     """A run of these settings, all its frames; its worker then ends (idle, it would stay 10 minutes)."""
-    frames = list(train_toy(family, data, lr, steps, seed, every, points))
+    frames = list(train_toy(family, data, lr, steps, seed, every, points, None, None, loss, optimizer, width,
+                            overlays, beta))
     close(frames[-1].run_id)
     return frames
 

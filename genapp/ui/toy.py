@@ -1,5 +1,6 @@
-"""The "Watch it train" tab: a tiny GAN, VAE or RBM learns a 2-D toy distribution on the server's CPU
-while the student watches the samples move and the loss curve grow. Each browser keeps only a run id."""
+"""The "Watch it train" tab: a tiny GAN, VAE or RBM (or all three side by side) learns a 2-D toy distribution
+on the server's CPU while the student watches the samples move and the loss curve grow, and, with the
+overlays on, what each family does inside. Each browser keeps only a run id."""
 import gradio as gr
 import pandas as pd
 
@@ -13,7 +14,17 @@ misses it. Watch a vanilla GAN chase the modes: its samples bunch up on a few, t
 learns to reject them, and the bunch moves on. PacGAN changes one thing: its discriminator judges
 two samples at a time, so a generator that repeats itself is caught. The VAE's samples (its
 decoder's means) join the modes with bridges: it cannot leave a gap in its continuous latent space.
-The RBM is a mixture of Gaussians, one per pattern of its hidden units."""
+The RBM is a mixture of Gaussians, one per pattern of its hidden units.
+
+**The overlays** (GAN Lab's, for all three). *GAN*: the background is what the discriminator believes, green
+where it says "real", purple where it says "fake"; the faint sheet is the generator's image of a grid of
+latent points, warped onto the data; each short arrow is where the generator's loss pushes a fake point
+(train **D only** and watch the background change, then **G only** and watch the arrows move the points;
+with the *minimax* loss the arrows vanish where D is sure). *VAE*: the sheet is the decoder's image of the
+prior's grid; the inset is the latent plane, each ellipse a numbered data point's posterior; slide **beta**
+up to 3 while it trains and watch the ellipses swell to the prior's circle and the sheet shrink (posterior
+collapse), then back to 1. *RBM*: the orange glow is its density exp(-F), the crosses its persistent chains
+(the negative phase: where it thinks data is), the red line one Gibbs chain sweep by sweep."""
 
 PREDICT = """**Predict, then reveal.** The tab opens on *vanilla GAN vs PacGAN* on the ring after 2,000 steps.
 Which curve, D loss or G loss, would have told you which one covers more modes? Before you press Start on
@@ -33,16 +44,22 @@ def _outputs(frame: toy.ToyFrame):
 
 
 @speaks_errors
-def start(family, data, lr, steps, seed, every, points, run_id, progress=gr.Progress()):
+def start(family, data, lr, steps, seed, every, points, run_id, loss="bce", optimizer="adam", width=64,
+          overlays=False, beta=1.0, progress=gr.Progress()):
     for frame in toy.train_toy(family, data, lr, steps, seed, every, points, run_id,
-                               progress_callback(progress, "Training")):
+                               progress_callback(progress, "Training"), loss, optimizer, width, overlays, beta):
         yield _outputs(frame)
 
 
-@speaks_errors
-def step(family, data, lr, seed, every, points, run_id, progress=gr.Progress()):
-    for frame in toy.step_toy(run_id, every, every, family, data, lr, seed, points):
-        yield _outputs(frame)
+def stepper(phase: str):
+    """Step, Step D only, Step G only: one press trains `every` steps of that phase."""
+    @speaks_errors
+    def step(family, data, lr, seed, every, points, run_id, loss="bce", optimizer="adam", width=64,
+             overlays=False, beta=1.0, progress=gr.Progress()):
+        for frame in toy.step_toy(run_id, every, every, family, data, lr, seed, points, None, loss, optimizer,
+                                  width, overlays, phase, beta):
+            yield _outputs(frame)
+    return step
 
 
 @speaks_errors
@@ -52,10 +69,11 @@ def add_point(points, evt: gr.SelectData):
     return points, toy.points_picture(points)
 
 
-def whole_run(family, data, lr, steps, seed, every, points):
+def whole_run(family, data, lr, steps, seed, every, points, loss="bce", optimizer="adam", width=64, overlays=False,
+              beta=1.0):
     """What Start ends on for these settings (the picture, the loss curve, the caption), and the GIF of its
     frames that the GIF button makes."""
-    frames = toy.run_to_end(family, data, lr, steps, seed, every, points)
+    frames = toy.run_to_end(family, data, lr, steps, seed, every, points, loss, optimizer, width, overlays, beta)
     picture, curve, caption, _ = _outputs(frames[-1])
     return picture, curve, EXAMPLE + caption, _gif_file(frames, family, data, seed)
 
@@ -65,8 +83,10 @@ def _gif_file(frames, family, data, seed) -> str:
 
 
 @speaks_errors
-def gif_of_run(family, data, lr, steps, seed, every, points):
-    return _gif_file(toy.run_to_end(family, data, lr, steps, seed, every, points), family, data, seed)
+def gif_of_run(family, data, lr, steps, seed, every, points, loss="bce", optimizer="adam", width=64, overlays=False,
+               beta=1.0):
+    return _gif_file(toy.run_to_end(family, data, lr, steps, seed, every, points, loss, optimizer, width, overlays,
+                                    beta), family, data, seed)
 
 
 def build():
@@ -84,12 +104,23 @@ def build():
                 lr = Number(toy.default_learning_rate("gan-vs-pacgan"), label="Learning rate",
                                minimum=toy.LEARNING_RATES[0], maximum=toy.LEARNING_RATES[1], step=0.0005)
                 steps = Slider(100, toy.MAX_STEPS, value=2000, step=100, label="Training steps")
-                every = Slider(*toy.EVERY, value=50, step=10, label="Steps per frame (and per Step press)")
+                every = Slider(*toy.EVERY, value=50, step=1, label="Steps per frame (and per Step press)",
+                               info="1: slow motion, every step seen")
                 seed = Number(0, precision=0, minimum=0, label="Seed")
+                overlays = gr.Checkbox(True, label="Overlays: what each family does inside")
+                beta = Slider(*toy.BETAS, value=1.0, step=0.1, label="VAE: KL weight beta (changes it while it trains)")
+                with gr.Accordion("GAN settings", open=False):
+                    loss = gr.Dropdown([(v, k) for k, v in toy.GAN_LOSSES.items()], value="bce", label="GAN loss")
+                    optimizer = gr.Radio([(v, k) for k, v in toy.OPTIMIZERS.items()], value="adam",
+                                         label="Optimiser (GAN and VAE)")
+                    width = Slider(*toy.WIDTHS, value=64, step=4, label="Hidden units of D and G")
                 with gr.Row():
                     start_button = gr.Button("Start", variant="primary")
                     stop_button = gr.Button("Stop", variant="stop")
                     step_button = gr.Button("Step")
+                with gr.Row():
+                    step_d_button = gr.Button("Step D only", size="sm")
+                    step_g_button = gr.Button("Step G only", size="sm")
                 gr.Markdown(NOTICE)
                 gr.Markdown(PREDICT)
                 with gr.Accordion("Reveal", open=False):
@@ -106,13 +137,19 @@ def build():
         points.submit(speaks_errors(toy.points_picture), points, canvas, api_name="toy_points_picture")
         outputs = [picture, curve, caption, run_id]
         inputs = [family, data, lr, steps, seed, every, points]
+        inside = [loss, optimizer, width, overlays, beta]
         # Start's run for these settings: 10-15 s in a worker process, at low priority like every run
-        worked_example_later(whole_run, inputs, [picture, curve, caption, gif_file], "toy_example", elsewhere=True)
-        started = start_button.click(start, inputs + [run_id], outputs,
+        worked_example_later(whole_run, inputs + inside, [picture, curve, caption, gif_file], "toy_example",
+                             elsewhere=True)
+        started = start_button.click(start, inputs + [run_id] + inside, outputs,
                                      api_name="toy_start", concurrency_limit=toy.MAX_RUNS, concurrency_id="toy")
-        stepped = step_button.click(step, [family, data, lr, seed, every, points, run_id], outputs,
-                                    api_name="toy_step", concurrency_limit=toy.MAX_RUNS, concurrency_id="toy")
-        stop_button.click(toy.stop, run_id, caption, api_name="toy_stop", cancels=[started, stepped],
+        step_inputs = [family, data, lr, seed, every, points, run_id] + inside
+        stepped = [button.click(stepper(phase), step_inputs, outputs, api_name=name, concurrency_limit=toy.MAX_RUNS,
+                                concurrency_id="toy")
+                   for button, phase, name in ((step_button, "both", "toy_step"), (step_d_button, "d", "toy_step_d"),
+                                               (step_g_button, "g", "toy_step_g"))]
+        stop_button.click(toy.stop, run_id, caption, api_name="toy_stop", cancels=[started, *stepped],
                           queue=False)
-        gif_button.click(gif_of_run, inputs, gif_file, api_name="toy_gif",
+        beta.release(speaks_errors(toy.set_beta), [run_id, beta], caption, api_name="toy_beta", queue=False)
+        gif_button.click(gif_of_run, inputs + inside, gif_file, api_name="toy_gif",
                          concurrency_limit=1)
