@@ -105,6 +105,9 @@ def main(argv=None):
     p.add_argument("--optimizer", default="adam", help="adam or sgd (the GAN's and the VAE's)")
     p.add_argument("--width", type=int, default=64, help="hidden units of the GAN's nets")
     p.add_argument("--beta", type=float, default=1.0, help="the VAE's KL weight")
+    p.add_argument("--sampler", default="pcd", help="the RBM's negative phase: pcd (persistent chains) or cd1")
+    p.add_argument("--g-lr-scale", type=float, default=1.0, help="the GAN's generator's learning rate over its "
+                   "discriminator's")
     p.add_argument("--out", "-o", required=True, help="the GIF to write")
 
     p = sub.add_parser("uses", help="measure the Uses tab's curves over many pictures: denoising PSNR by noise "
@@ -262,7 +265,8 @@ def main(argv=None):
         frames = []
         try:
             for f in toy.train_toy(args.family, args.data, args.lr, args.steps, args.seed, args.every, args.points,
-                                   None, None, args.loss, args.optimizer, args.width, args.overlays, args.beta):
+                                   None, None, args.loss, args.optimizer, args.width, args.overlays, args.beta,
+                                   args.sampler, args.g_lr_scale):
                 frames.append(f.picture)
                 if f.step % 500 == 0 or f.done:
                     print(f"step {f.step} | {f.caption.split(' · ', 1)[1]}")

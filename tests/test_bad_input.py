@@ -329,6 +329,8 @@ TABLE = {
         (dict(overlays="maybe"), "Overlays are on"),
         (dict(beta=-1), "must be from 0(.0)? to 4(.0)?"),
         (dict(beta=INF), "must be from 0|must be a number"),
+        (dict(sampler="cd10"), CHOICES),
+        (dict(g_lr_scale=0), "must be from 0.1 to 10"),
     ]),
     "/toy_step": (dict(family="vae", data="ring", lr=0.001, seed=0, every=50, points=""), [
         (dict(lr=NAN), NOT_A_NUMBER),

@@ -77,7 +77,7 @@ def test_two_students_train_at_once_each_with_a_run_of_their_own():
     (dict(every=0), "from 1 to 500"), (dict(seed=-1), "seed"), (dict(loss="wgan"), "Pick a GAN loss"),
     (dict(optimizer="rmsprop"), "Pick an optimiser"), (dict(width=1000), "must be from 4 to 256"),
     (dict(overlays="yes"), "Overlays are on"), (dict(beta=-1), "beta must be from 0.0 to 4.0"),
-    (dict(beta=float("inf")), "beta must be"),
+    (dict(beta=float("inf")), "beta must be"), (dict(sampler="cd10"), "Pick the RBM.s negative phase"),
     (dict(data="points", points="1, 2; 3"), "'x, y' pairs"), (dict(data="points", points=""), "from 1 to 32"),
     (dict(data="points", points="9, 0"), "between -4.5 and 4.5")])
 def test_bad_arguments_get_a_sentence_before_any_worker_starts(kwargs, words):
@@ -193,3 +193,26 @@ def test_cli_writes_the_three_families_with_overlays(tmp_path, capsys):
     assert out.read_bytes()[:6] == b"GIF89a" and "RBM: modes covered" in capsys.readouterr().out
     from PIL import Image
     assert Image.open(out).size == (3 * studio_toy.PANEL, studio_toy.PANEL)
+
+
+def test_cd1s_negative_phase_stays_by_the_data_and_pcds_wanders():
+    """CD-1 draws its negative samples one sweep from the training points, PCD from chains that persist:
+    CD-1's phases agree sooner (a smaller gap, W's gradient), though the model is no better for it."""
+    gap, far = {}, {}
+    for sampler in ("pcd", "cd1"):
+        rbm = _trainer("rbm", sampler=sampler)
+        history = rbm.train(800)
+        gap[sampler] = sum(h[1] for h in history[-200:]) / 200
+        chains = torch.tensor(rbm.overlay()["chains"])
+        centres = toy("ring").centers
+        far[sampler] = torch.cdist(chains, centres).min(1).values.mean().item()
+        assert rbm.overlay()["note"].endswith("(CD-1)" if sampler == "cd1" else "(PCD)")
+    assert gap["cd1"] < gap["pcd"] and far["cd1"] < far["pcd"]
+
+
+def test_the_generators_learning_rate_is_a_multiple_of_the_discriminators():
+    gan = _trainer("gan", g_lr_scale=3.0, optimizer_name="sgd")
+    assert isinstance(gan.opt_g, torch.optim.SGD)
+    assert gan.opt_g.param_groups[0]["lr"] == pytest.approx(3 * gan.opt_d.param_groups[0]["lr"])
+    with pytest.raises(BadRequest, match="must be from 0.1 to 10"):
+        next(studio_toy.train_toy("gan", g_lr_scale=50))

@@ -30,7 +30,9 @@ GROUPS = {"gan-vs-pacgan": ("gan", "pacgan"), "all": ("gan", "vae", "rbm")}     
 GAN_LOSSES = {"bce": "non-saturating", "minimax": "minimax", "hinge": "hinge", "lsgan": "least squares"}
 OPTIMIZERS = {"adam": "Adam", "sgd": "SGD"}
 PHASES = {"both": "D then G", "d": "D only", "g": "G only"}
+RBM_SAMPLERS = {"pcd": "PCD (persistent chains)", "cd1": "CD-1 (one sweep from the data)"}
 WIDTHS = (4, 256)                   # hidden units of the GAN's nets
+G_LR_SCALES = (0.1, 10.0)           # the GAN's generator's learning rate over its discriminator's
 BETAS = (0.0, 4.0)                  # the VAE's KL weight
 DATA = {"ring": "ring of 8", "grid": "5x5 grid", "moons": "two moons", "points": "my points"}
 MAX_STEPS = 5000
@@ -106,6 +108,8 @@ class Settings:
     optimizer: str = "adam"        # the GAN's and the VAE's
     width: int = 64                # the GAN's nets' hidden units
     overlays: bool = False         # draw what each family does inside
+    sampler: str = "pcd"           # the RBM's negative phase
+    g_lr_scale: float = 1.0        # the GAN's G's learning rate over D's
 
     @property
     def families(self) -> tuple:
@@ -113,9 +117,9 @@ class Settings:
 
 
 def check_settings(family="gan-vs-pacgan", data="ring", lr=None, seed=0, points="", loss="bce", optimizer="adam",
-                   width=64, overlays=False) -> Settings:
-    """The checked settings; None for loss, optimizer, width or overlays (a caller of the API that predates
-    them) is its default."""
+                   width=64, overlays=False, sampler="pcd", g_lr_scale=1.0) -> Settings:
+    """The checked settings; None for loss, optimizer, width, overlays, sampler or g_lr_scale (a caller of the
+    API that predates them) is its default."""
     family, data, seed = check_family(family), check_data(data), check_seed(seed)
     lr = default_learning_rate(family) if lr in (None, "") else check_learning_rate(lr)
     loss, optimizer = ("bce" if loss is None else loss), ("adam" if optimizer is None else optimizer)
@@ -124,7 +128,9 @@ def check_settings(family="gan-vs-pacgan", data="ring", lr=None, seed=0, points=
         raise BadRequest(f"Overlays are on (true) or off (false), not {overlays!r}.")
     return Settings(family, data, lr, seed, tuple(check_points(points)) if data == "points" else (),
                     one_of(loss, GAN_LOSSES, "a GAN loss"), one_of(optimizer, OPTIMIZERS, "an optimiser"),
-                    integer(width, "The GAN's width", *WIDTHS), overlays)
+                    integer(width, "The GAN's width", *WIDTHS), overlays,
+                    one_of("pcd" if sampler is None else sampler, RBM_SAMPLERS, "the RBM's negative phase"),
+                    1.0 if g_lr_scale is None else number(g_lr_scale, "G's learning rate over D's", *G_LR_SCALES))
 
 
 def default_learning_rate(family) -> float:
@@ -183,6 +189,8 @@ def _draw_overlay(picture, draw, ox: int, overlay: dict, color, size: int):
         draw.ellipse([a - 4, b - 4, a + 4, b + 4], outline=(200, 30, 30), width=2)
     if overlay.get("posteriors"):
         _latent_inset(draw, ox, overlay["posteriors"], color, size, at)
+    if overlay.get("note"):
+        draw.text((ox + 6, size - 18), overlay["note"], fill=(60, 60, 60), font=ImageFont.load_default(size=11))
 
 
 def _latent_inset(draw, ox: int, posteriors: list, color, size: int, at):
@@ -273,7 +281,7 @@ def _trainer(settings: Settings):
     toy = make_toy(settings.data, list(settings.points))
     scale = settings.lr / DEFAULT_LR[settings.families[0]]     # each family's own default, scaled alike
     trainers = {f: make_trainer(f, toy, DEFAULT_LR[f] * scale, settings.seed, settings.loss, settings.optimizer,
-                                settings.width) for f in settings.families}
+                                settings.width, settings.sampler, settings.g_lr_scale) for f in settings.families}
     data_points = toy.sample(1000, torch.Generator().manual_seed(12345)).tolist()
     step = 0
 
@@ -394,10 +402,11 @@ def _advance(run_id: str, run: runs.Run, steps: int, every: int, progress=None, 
 
 
 def train_toy(family="gan-vs-pacgan", data="ring", lr=None, steps=2000, seed=0, every=50, points="",
-              run_id=None, progress=None, loss="bce", optimizer="adam", width=64, overlays=False, beta=1.0):
+              run_id=None, progress=None, loss="bce", optimizer="adam", width=64, overlays=False, beta=1.0,
+              sampler="pcd", g_lr_scale=1.0):
     """A new run (the session's previous run `run_id`, if any, ended): yields a ToyFrame every `every`
     steps, `steps` in all. Same arguments, same frames."""
-    settings = check_settings(family, data, lr, seed, points, loss, optimizer, width, overlays)
+    settings = check_settings(family, data, lr, seed, points, loss, optimizer, width, overlays, sampler, g_lr_scale)
     steps, every, beta = check_toy_steps(steps), check_every(every), check_beta(beta)
     close(run_id)
     run_id, run = _new_run(settings)
@@ -406,11 +415,12 @@ def train_toy(family="gan-vs-pacgan", data="ring", lr=None, steps=2000, seed=0, 
 
 
 def step_toy(run_id, steps=50, every=50, family="gan-vs-pacgan", data="ring", lr=None, seed=0, points="",
-             progress=None, loss="bce", optimizer="adam", width=64, overlays=False, phase="both", beta=None):
+             progress=None, loss="bce", optimizer="adam", width=64, overlays=False, phase="both", beta=None,
+             sampler="pcd", g_lr_scale=1.0):
     """Advance the session's run by `steps` steps from where it is (phase: the GAN's D and G, or one of them
     alone); with no run (or one that ended, or settings changed since), start one with these settings first.
     beta: the VAE's KL weight from now on (None: as it was)."""
-    settings = check_settings(family, data, lr, seed, points, loss, optimizer, width, overlays)
+    settings = check_settings(family, data, lr, seed, points, loss, optimizer, width, overlays, sampler, g_lr_scale)
     steps, every, phase = check_toy_steps(steps), check_every(every), check_phase(phase)
     beta = None if beta is None else check_beta(beta)      # None: as it was
     run = runs.get(run_id)
@@ -423,10 +433,11 @@ def step_toy(run_id, steps=50, every=50, family="gan-vs-pacgan", data="ring", lr
 
 
 def run_to_end(family="gan-vs-pacgan", data="ring", lr=None, steps=2000, seed=0, every=50, points="",
-               loss="bce", optimizer="adam", width=64, overlays=False, beta=1.0) -> list:
+               loss="bce", optimizer="adam", width=64, overlays=False, beta=1.0, sampler="pcd",
+               g_lr_scale=1.0) -> list:
     """A run of these settings, all its frames; its worker then ends (idle, it would stay 10 minutes)."""
     frames = list(train_toy(family, data, lr, steps, seed, every, points, None, None, loss, optimizer, width,
-                            overlays, beta))
+                            overlays, beta, sampler, g_lr_scale))
     close(frames[-1].run_id)
     return frames
 

@@ -39,6 +39,7 @@ ARROWS = 48                    # fake points whose push is drawn
 POSTERIORS = 6                 # data points whose posterior the VAE's view draws
 CHAIN = 40                     # Gibbs sweeps of the chain whose path the RBM's view draws
 PHASES = ("both", "d", "g")    # a GAN step: D then G, D alone, G alone
+RBM_SAMPLERS = ("pcd", "cd1")
 OPTIMIZERS = ("adam", "sgd")
 
 
@@ -98,12 +99,12 @@ class ToyGAN:
     losses = ("D loss", "G loss")
 
     def __init__(self, toy: Toy, lr: float, generator: torch.Generator, pack: int = 1, hidden: int = 64,
-                 latent_dim: int = 16, loss: str = "bce", optimizer_name: str = "adam"):
+                 latent_dim: int = 16, loss: str = "bce", optimizer_name: str = "adam", g_lr_scale: float = 1.0):
         self.toy, self.g, self.pack = toy, generator, pack
         self.d_loss, self.g_loss, self.belief = GAN_LOSSES[loss]
         self.G = Generator(sample_shape=(2,), latent_dim=latent_dim, num_classes=0, body_type="mlp", hidden=hidden)
         self.D = Discriminator(sample_shape=(2 * pack,), num_classes=0, hidden=hidden, body_type="mlp", spectral=False)
-        self.opt_g = optimizer(optimizer_name, self.G.parameters(), lr)
+        self.opt_g = optimizer(optimizer_name, self.G.parameters(), lr * g_lr_scale)
         self.opt_d = optimizer(optimizer_name, self.D.parameters(), lr)
         self.shown_z = torch.randn((ARROWS, latent_dim), generator=torch.Generator().manual_seed(7))
         self.last = (float("nan"), float("nan"))
@@ -187,11 +188,16 @@ class ToyRBM:
     """A Gaussian-Bernoulli RBM on 2-D points. The RBM's visible units see the canvas mapped to the unit
     square, standardized so one visible unit is RBM_UNIT data units: its Gaussians of unit variance
     are then narrow enough to draw a ring. Shown points are visible means after RBM_GIBBS sweeps of
-    fresh chains (RBM.sample), as the app shows an RBM's pictures."""
-    losses = ("F(data) - F(model)",)
+    fresh chains (RBM.sample), as the app shows an RBM's pictures.
 
-    def __init__(self, toy: Toy, lr: float, generator: torch.Generator, hidden: int = 16):
-        self.toy, self.g = toy, generator
+    sampler: where the negative phase's samples come from: "pcd", persistent chains that wander the whole
+    model (Tieleman 2008), or "cd1", one Gibbs sweep from each training point (Hinton 2002), which never
+    visits a mode the model invents far from the data, so never unlearns it: spurious modes."""
+    losses = ("F(data) - F(model)", "phase gap |<vh>data - <vh>model|")
+
+    def __init__(self, toy: Toy, lr: float, generator: torch.Generator, hidden: int = 16, sampler: str = "pcd"):
+        assert sampler in RBM_SAMPLERS, f"sampler must be one of {RBM_SAMPLERS}"
+        self.toy, self.g, self.sampler = toy, generator, sampler
         self.model = RBM(sample_shape=(2,), num_hidden=hidden, num_classes=0, visible_type="gaussian")
         with torch.no_grad():
             self.model.visible_offset.fill_(0.5)                       # the canvas's centre
@@ -219,15 +225,24 @@ class ToyRBM:
                 v, _, mean = self.model.gibbs_step(v, None, g)
                 path.append(self.canvas(mean)[0].tolist())
         return {"heat": density.reshape(HEAT, HEAT).tolist(), "heat_kind": "density", "path": path,
-                "chains": self.canvas(self.chains).tolist()}
+                "chains": self.canvas(self.chains).tolist(),
+                "note": "x: negative phase, " + ("one sweep from the data (CD-1)" if self.sampler == "cd1"
+                                                 else "persistent chains (PCD)")}
 
-    def train(self, n: int, **_) -> list[tuple[float]]:
+    def phase(self, v):
+        """The mean of v h' over a batch (h's probabilities given v), (visible, hidden): the statistic whose
+        difference between the positive (data) and negative (model) phases is W's gradient."""
+        return v.T @ torch.sigmoid(self.model.hidden_input(v)) / len(v)
+
+    def train(self, n: int, **_) -> list[tuple[float, float]]:
         history = []
         for _ in range(n):
             v = self.visible(self.toy.sample(BATCH, self.g))
             with torch.no_grad():
-                self.chains = self.model.gibbs_step(self.chains, None, self.g)[0]
-            history.append((update(self.opt, self.model(v, None, self.chains, None)),))
+                start = v if self.sampler == "cd1" else self.chains
+                self.chains = self.model.gibbs_step(start, None, self.g)[0]
+                gap = (self.phase(v) - self.phase(self.chains)).norm().item()
+            history.append((update(self.opt, self.model(v, None, self.chains, None)), gap))
         return history
 
     def sample(self, n: int, generator: torch.Generator) -> torch.Tensor:
@@ -236,16 +251,17 @@ class ToyRBM:
 
 
 def make_trainer(family: str, toy: Toy, lr: float, seed: int, loss: str = "bce", optimizer_name: str = "adam",
-                 width: int = 64):
+                 width: int = 64, sampler: str = "pcd", g_lr_scale: float = 1.0):
     """family: "gan" (vanilla), "pacgan", "vae" or "rbm"; the seed fixes the weights and every draw. loss and
     width are the GAN's (its two nets' hidden width); optimizer_name the GAN's and the VAE's (the RBM's is SGD
-    with momentum, as the app's RBMs)."""
+    with momentum, as the app's RBMs); sampler the RBM's negative phase ("pcd" or "cd1"); g_lr_scale the GAN's
+    generator's learning rate over its discriminator's."""
     g = torch.Generator().manual_seed(seed)
     with torch.random.fork_rng():           # nn.Module initialises from the global RNG: seed it, then restore it
         torch.manual_seed(seed)
         if family in ("gan", "pacgan"):
             return ToyGAN(toy, lr, g, pack=PACK if family == "pacgan" else 1, hidden=width, loss=loss,
-                          optimizer_name=optimizer_name)
+                          optimizer_name=optimizer_name, g_lr_scale=g_lr_scale)
         if family == "vae":
             return ToyVAE(toy, lr, g, optimizer_name=optimizer_name)
-        return ToyRBM(toy, lr, g)
+        return ToyRBM(toy, lr, g, sampler=sampler)

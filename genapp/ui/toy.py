@@ -24,7 +24,10 @@ with the *minimax* loss the arrows vanish where D is sure). *VAE*: the sheet is 
 prior's grid; the inset is the latent plane, each ellipse a numbered data point's posterior; slide **beta**
 up to 3 while it trains and watch the ellipses swell to the prior's circle and the sheet shrink (posterior
 collapse), then back to 1. *RBM*: the orange glow is its density exp(-F), the crosses its persistent chains
-(the negative phase: where it thinks data is), the red line one Gibbs chain sweep by sweep."""
+(the negative phase: where it thinks data is), the red line one Gibbs chain sweep by sweep. Switch its negative phase to *CD-1* on the 5x5 grid: its
+negative samples never leave the data, so glow it invents between the modes is never unlearned (spurious
+modes); its phase gap (the size of W's gradient) falls fast, since samples one sweep from the data look like
+the data, while PCD's keeps telling the model where it is wrong."""
 
 PREDICT = """**Predict, then reveal.** The tab opens on *vanilla GAN vs PacGAN* on the ring after 2,000 steps.
 Which curve, D loss or G loss, would have told you which one covers more modes? Before you press Start on
@@ -45,9 +48,10 @@ def _outputs(frame: toy.ToyFrame):
 
 @speaks_errors
 def start(family, data, lr, steps, seed, every, points, run_id, loss="bce", optimizer="adam", width=64,
-          overlays=False, beta=1.0, progress=gr.Progress()):
+          overlays=False, beta=1.0, sampler="pcd", g_lr_scale=1.0, progress=gr.Progress()):
     for frame in toy.train_toy(family, data, lr, steps, seed, every, points, run_id,
-                               progress_callback(progress, "Training"), loss, optimizer, width, overlays, beta):
+                               progress_callback(progress, "Training"), loss, optimizer, width, overlays, beta, sampler,
+                               g_lr_scale):
         yield _outputs(frame)
 
 
@@ -55,9 +59,9 @@ def stepper(phase: str):
     """Step, Step D only, Step G only: one press trains `every` steps of that phase."""
     @speaks_errors
     def step(family, data, lr, seed, every, points, run_id, loss="bce", optimizer="adam", width=64,
-             overlays=False, beta=1.0, progress=gr.Progress()):
+             overlays=False, beta=1.0, sampler="pcd", g_lr_scale=1.0, progress=gr.Progress()):
         for frame in toy.step_toy(run_id, every, every, family, data, lr, seed, points, None, loss, optimizer,
-                                  width, overlays, phase, beta):
+                                  width, overlays, phase, beta, sampler, g_lr_scale):
             yield _outputs(frame)
     return step
 
@@ -70,10 +74,11 @@ def add_point(points, evt: gr.SelectData):
 
 
 def whole_run(family, data, lr, steps, seed, every, points, loss="bce", optimizer="adam", width=64, overlays=False,
-              beta=1.0):
+              beta=1.0, sampler="pcd", g_lr_scale=1.0):
     """What Start ends on for these settings (the picture, the loss curve, the caption), and the GIF of its
     frames that the GIF button makes."""
-    frames = toy.run_to_end(family, data, lr, steps, seed, every, points, loss, optimizer, width, overlays, beta)
+    frames = toy.run_to_end(family, data, lr, steps, seed, every, points, loss, optimizer, width, overlays, beta,
+                            sampler, g_lr_scale)
     picture, curve, caption, _ = _outputs(frames[-1])
     return picture, curve, EXAMPLE + caption, _gif_file(frames, family, data, seed)
 
@@ -84,9 +89,9 @@ def _gif_file(frames, family, data, seed) -> str:
 
 @speaks_errors
 def gif_of_run(family, data, lr, steps, seed, every, points, loss="bce", optimizer="adam", width=64, overlays=False,
-               beta=1.0):
+               beta=1.0, sampler="pcd", g_lr_scale=1.0):
     return _gif_file(toy.run_to_end(family, data, lr, steps, seed, every, points, loss, optimizer, width, overlays,
-                                    beta), family, data, seed)
+                                    beta, sampler, g_lr_scale), family, data, seed)
 
 
 def build():
@@ -114,6 +119,10 @@ def build():
                     optimizer = gr.Radio([(v, k) for k, v in toy.OPTIMIZERS.items()], value="adam",
                                          label="Optimiser (GAN and VAE)")
                     width = Slider(*toy.WIDTHS, value=64, step=4, label="Hidden units of D and G")
+                    g_lr_scale = Slider(*toy.G_LR_SCALES, value=1.0, step=0.1,
+                                        label="G's learning rate, times D's (the learning rate above)")
+                sampler = gr.Radio([(v, k) for k, v in toy.RBM_SAMPLERS.items()], value="pcd",
+                                   label="RBM: negative phase")
                 with gr.Row():
                     start_button = gr.Button("Start", variant="primary")
                     stop_button = gr.Button("Stop", variant="stop")
@@ -137,7 +146,7 @@ def build():
         points.submit(speaks_errors(toy.points_picture), points, canvas, api_name="toy_points_picture")
         outputs = [picture, curve, caption, run_id]
         inputs = [family, data, lr, steps, seed, every, points]
-        inside = [loss, optimizer, width, overlays, beta]
+        inside = [loss, optimizer, width, overlays, beta, sampler, g_lr_scale]
         # Start's run for these settings: 10-15 s in a worker process, at low priority like every run
         worked_example_later(whole_run, inputs + inside, [picture, curve, caption, gif_file], "toy_example",
                              elsewhere=True)
