@@ -43,7 +43,9 @@ and both curves look alike whether the generator covers every mode or one. The p
 
 def _outputs(frame: toy.ToyFrame):
     curve = pd.DataFrame(frame.rows, columns=["step", "loss", "series"])
-    return frame.picture, curve, frame.caption, frame.run_id
+    # the legend names this run's series: a LinePlot given new data alone keeps the last run's (Gradio 6.31)
+    legend = gr.LinePlot(curve, colors_in_legend=list(dict.fromkeys(curve["series"])))
+    return frame.picture, legend, frame.caption, frame.run_id
 
 
 @speaks_errors
