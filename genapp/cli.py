@@ -104,6 +104,7 @@ def main(argv=None):
     p.add_argument("--loss", default="bce", help="the GAN's loss: bce (non-saturating), minimax, hinge or lsgan")
     p.add_argument("--optimizer", default="adam", help="adam or sgd (the GAN's and the VAE's)")
     p.add_argument("--width", type=int, default=64, help="hidden units of the GAN's nets")
+    p.add_argument("--depth", type=int, default=2, help="hidden layers of the GAN's nets")
     p.add_argument("--beta", type=float, default=1.0, help="the VAE's KL weight")
     p.add_argument("--sampler", default="pcd", help="the RBM's negative phase: pcd (persistent chains) or cd1")
     p.add_argument("--g-lr-scale", type=float, default=1.0, help="the GAN's generator's learning rate over its "
@@ -266,7 +267,7 @@ def main(argv=None):
         try:
             for f in toy.train_toy(args.family, args.data, args.lr, args.steps, args.seed, args.every, args.points,
                                    None, None, args.loss, args.optimizer, args.width, args.overlays, args.beta,
-                                   args.sampler, args.g_lr_scale):
+                                   args.sampler, args.g_lr_scale, args.depth):
                 frames.append(f.picture)
                 if f.step % 500 == 0 or f.done:
                     print(f"step {f.step} | {f.caption.split(' · ', 1)[1]}")

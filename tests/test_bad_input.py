@@ -312,7 +312,7 @@ TABLE = {
         (dict(points=5), "Write your points as 'x, y' pairs"),
     ]),
     "/toy_start": (dict(family="vae", data="ring", lr=0.001, steps=100, seed=0, every=50, points="",
-                        loss="bce", optimizer="adam", width=64, overlays=True, beta=1.0, sampler="pcd", g_lr_scale=1.0), [
+                        loss="bce", optimizer="adam", width=64, overlays=True, beta=1.0, sampler="pcd", g_lr_scale=1.0, depth=2), [
         (dict(lr=NAN), NOT_A_NUMBER),
         (dict(lr=-1), "Learning rate must be from"),
         (dict(lr="fast"), NOT_A_NUMBER),
@@ -334,7 +334,7 @@ TABLE = {
         (dict(g_lr_scale=0), "must be from 0.1 to 10"),
     ]),
     "/toy_step": (dict(family="vae", data="ring", lr=0.001, seed=0, every=50, points="",
-                       loss="bce", optimizer="adam", width=64, overlays=True, beta=1.0, sampler="pcd", g_lr_scale=1.0), [
+                       loss="bce", optimizer="adam", width=64, overlays=True, beta=1.0, sampler="pcd", g_lr_scale=1.0, depth=2), [
         (dict(lr=NAN), NOT_A_NUMBER),
         (dict(every=-1), "must be from 1 to 500"),
         (dict(every=BIG), "must be from 1 to 500"),
@@ -343,13 +343,14 @@ TABLE = {
         (dict(beta=99), "must be from 0(.0)? to 4(.0)?"),
     ]),
     "/toy_step_d": (dict(family="gan", data="ring", lr=0.001, seed=0, every=50, points="",
-                         loss="bce", optimizer="adam", width=64, overlays=True, beta=1.0, sampler="pcd", g_lr_scale=1.0), [
+                         loss="bce", optimizer="adam", width=64, overlays=True, beta=1.0, sampler="pcd", g_lr_scale=1.0, depth=2), [
         (dict(every=0), "must be from 1 to 500"),
         (dict(width=2), "must be from 4 to 256"),
     ]),
     "/toy_step_g": (dict(family="gan", data="ring", lr=0.001, seed=0, every=50, points="",
-                         loss="bce", optimizer="adam", width=64, overlays=True, beta=1.0, sampler="pcd", g_lr_scale=1.0), [
+                         loss="bce", optimizer="adam", width=64, overlays=True, beta=1.0, sampler="pcd", g_lr_scale=1.0, depth=2), [
         (dict(g_lr_scale=99), "must be from 0.1 to 10"),
+        (dict(depth=0), "must be from 1 to 6"),
         (dict(overlays="no"), "Overlays are on"),
     ]),
     "/toy_beta": (dict(beta=1.0), [
@@ -357,7 +358,7 @@ TABLE = {
         (dict(beta="high"), NOT_A_NUMBER),
     ]),
     "/toy_gif": (dict(family="vae", data="ring", lr=0.001, steps=100, seed=0, every=50, points="",
-                      loss="bce", optimizer="adam", width=64, overlays=True, beta=1.0, sampler="pcd", g_lr_scale=1.0), [
+                      loss="bce", optimizer="adam", width=64, overlays=True, beta=1.0, sampler="pcd", g_lr_scale=1.0, depth=2), [
         (dict(lr=INF), NOT_A_NUMBER),
         (dict(steps=NAN), NOT_A_NUMBER),
         (dict(steps=BIG), "Training steps must be from 100"),

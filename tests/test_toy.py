@@ -210,8 +210,10 @@ def test_cd1s_negative_phase_stays_by_the_data_and_pcds_wanders():
     assert gap["cd1"] < gap["pcd"] and far["cd1"] < far["pcd"]
 
 
-def test_the_generators_learning_rate_is_a_multiple_of_the_discriminators():
-    gan = _trainer("gan", g_lr_scale=3.0, optimizer_name="sgd")
+def test_the_generators_learning_rate_is_a_multiple_of_the_discriminators_and_depth_adds_layers():
+    gan = _trainer("gan", g_lr_scale=3.0, optimizer_name="sgd", depth=4)
+    linear = lambda net: sum(isinstance(m, torch.nn.Linear) for m in net.modules())
+    assert linear(gan.G) == 5 and linear(gan.D) == 6                  # 4 hidden layers, and D's score
     assert isinstance(gan.opt_g, torch.optim.SGD)
     assert gan.opt_g.param_groups[0]["lr"] == pytest.approx(3 * gan.opt_d.param_groups[0]["lr"])
     with pytest.raises(BadRequest, match="must be from 0.1 to 10"):

@@ -65,7 +65,7 @@ class Generator(ModelMixin, ConfigMixin):
         latent_dim: size of z ~ N(0, I).
         num_classes: labels to condition on; 0 for an unconditional generator.
         channels: widths of the two up-convolutions (batch-normalized, as in DCGAN).
-        body_type: "conv" or "mlp"; hidden: the MLP's width.
+        body_type: "conv" or "mlp"; hidden, depth: the MLP's width and hidden layers.
         decoder: for codes, the checkpoint subfolder holding the autoencoder that spells them out.
         label_factors: for a label of several factors (an instrument and a pitch), each one's number of
             values: the label's vector is the sum of one per factor value (nets.FactoredEmbedding).
@@ -74,13 +74,13 @@ class Generator(ModelMixin, ConfigMixin):
     @register_to_config
     def __init__(self, sample_shape: tuple = (1, 28, 28), latent_dim: int = 64, num_classes: int = 10,
                  channels: tuple = (128, 64), label_dim: int = 16, body_type: str = "conv", hidden: int = 256,
-                 decoder: str = "", label_factors: tuple = ()):
+                 decoder: str = "", label_factors: tuple = (), depth: int = 2):
         super().__init__()
         assert body_type in BODIES, f"body_type must be one of {BODIES}"
         self.label_emb = label_embedding(num_classes, label_dim, tuple(label_factors))
         cond = label_dim if num_classes > 0 else 0
         if body_type == "mlp":
-            self.body = MLP(latent_dim + cond, sample_shape[0], hidden)
+            self.body = MLP(latent_dim + cond, sample_shape[0], hidden, depth=depth)
         else:
             self.body = ConvDecoder(sample_shape=sample_shape, in_features=latent_dim + cond,
                                     channels=channels, batch_norm=True)
@@ -123,7 +123,7 @@ class Discriminator(ModelMixin, ConfigMixin):
         sample_shape: as the generator's.
         num_classes: labels; the score adds <embed(y), features> (projection discriminator).
         channels, hidden: conv widths and feature size.
-        body_type: "conv" (pictures) or "mlp" (codes).
+        body_type: "conv" (pictures) or "mlp" (codes); depth: the MLP's hidden layers.
         spectral: spectrally normalize every layer (False only for the deliberately collapsing recipe).
         label_factors: the label's factors (an instrument and a pitch): the projection is the sum of one
             vector per factor value.
@@ -133,12 +133,12 @@ class Discriminator(ModelMixin, ConfigMixin):
     @register_to_config
     def __init__(self, sample_shape: tuple = (1, 28, 28), num_classes: int = 10,
                  channels: tuple = (64, 128), hidden: int = 256, body_type: str = "conv", spectral: bool = True,
-                 label_factors: tuple = (), auxiliary: bool = False):
+                 label_factors: tuple = (), auxiliary: bool = False, depth: int = 2):
         super().__init__()
         assert body_type in BODIES, f"body_type must be one of {BODIES}"
         if body_type == "mlp":
-            self.features = nn.Sequential(MLP(sample_shape[0], hidden, hidden, spectral=spectral, activation="leaky"),
-                                          nn.LeakyReLU(0.2))
+            self.features = nn.Sequential(MLP(sample_shape[0], hidden, hidden, spectral=spectral, activation="leaky",
+                                              depth=depth), nn.LeakyReLU(0.2))
         else:
             self.features = ConvEncoder(sample_shape=sample_shape, channels=channels, out_features=hidden,
                                         spectral=spectral, activation="leaky")

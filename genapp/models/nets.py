@@ -205,15 +205,17 @@ class TextDecoder(nn.Module):
 
 
 class MLP(nn.Module):
-    """(B, in_features) -> (B, out_features): two hidden layers, for codes of a latent space."""
+    """(B, in_features) -> (B, out_features): `depth` hidden layers (two unless asked), for codes of a latent
+    space and 2-D points."""
 
-    def __init__(self, in_features, out_features, hidden=256, spectral=False, activation="relu"):
+    def __init__(self, in_features, out_features, hidden=256, spectral=False, activation="relu", depth=2):
         super().__init__()
         wrap = spectral_norm if spectral else (lambda m: m)
         act = (lambda: nn.LeakyReLU(0.2)) if activation == "leaky" else nn.ReLU
-        self.net = nn.Sequential(wrap(nn.Linear(in_features, hidden)), act(),
-                                 wrap(nn.Linear(hidden, hidden)), act(),
-                                 wrap(nn.Linear(hidden, out_features)))
+        layers = [wrap(nn.Linear(in_features, hidden)), act()]
+        for _ in range(depth - 1):
+            layers += [wrap(nn.Linear(hidden, hidden)), act()]
+        self.net = nn.Sequential(*layers, wrap(nn.Linear(hidden, out_features)))
 
     def forward(self, x):
         return self.net(x)

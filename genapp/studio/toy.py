@@ -32,6 +32,7 @@ OPTIMIZERS = {"adam": "Adam", "sgd": "SGD"}
 PHASES = {"both": "D then G", "d": "D only", "g": "G only"}
 RBM_SAMPLERS = {"pcd": "PCD (persistent chains)", "cd1": "CD-1 (one sweep from the data)"}
 WIDTHS = (4, 256)                   # hidden units of the GAN's nets
+DEPTHS = (1, 6)                     # hidden layers of the GAN's nets
 G_LR_SCALES = (0.1, 10.0)           # the GAN's generator's learning rate over its discriminator's
 BETAS = (0.0, 4.0)                  # the VAE's KL weight
 DATA = {"ring": "ring of 8", "grid": "5x5 grid", "moons": "two moons", "points": "my points"}
@@ -110,6 +111,7 @@ class Settings:
     overlays: bool = False         # draw what each family does inside
     sampler: str = "pcd"           # the RBM's negative phase
     g_lr_scale: float = 1.0        # the GAN's G's learning rate over D's
+    depth: int = 2                 # the GAN's nets' hidden layers
 
     @property
     def families(self) -> tuple:
@@ -117,9 +119,9 @@ class Settings:
 
 
 def check_settings(family="gan-vs-pacgan", data="ring", lr=None, seed=0, points="", loss="bce", optimizer="adam",
-                   width=64, overlays=False, sampler="pcd", g_lr_scale=1.0) -> Settings:
-    """The checked settings; None for loss, optimizer, width, overlays, sampler or g_lr_scale (a caller of the
-    API that predates them) is its default."""
+                   width=64, overlays=False, sampler="pcd", g_lr_scale=1.0, depth=2) -> Settings:
+    """The checked settings; None for loss, optimizer, width, overlays, sampler, g_lr_scale or depth (a caller
+    of the API that predates them) is its default."""
     family, data, seed = check_family(family), check_data(data), check_seed(seed)
     lr = default_learning_rate(family) if lr in (None, "") else check_learning_rate(lr)
     loss, optimizer = ("bce" if loss is None else loss), ("adam" if optimizer is None else optimizer)
@@ -130,7 +132,8 @@ def check_settings(family="gan-vs-pacgan", data="ring", lr=None, seed=0, points=
                     one_of(loss, GAN_LOSSES, "a GAN loss"), one_of(optimizer, OPTIMIZERS, "an optimiser"),
                     integer(width, "The GAN's width", *WIDTHS), overlays,
                     one_of("pcd" if sampler is None else sampler, RBM_SAMPLERS, "the RBM's negative phase"),
-                    1.0 if g_lr_scale is None else number(g_lr_scale, "G's learning rate over D's", *G_LR_SCALES))
+                    1.0 if g_lr_scale is None else number(g_lr_scale, "G's learning rate over D's", *G_LR_SCALES),
+                    2 if depth is None else integer(depth, "The GAN's hidden layers", *DEPTHS))
 
 
 def default_learning_rate(family) -> float:
@@ -281,7 +284,8 @@ def _trainer(settings: Settings):
     toy = make_toy(settings.data, list(settings.points))
     scale = settings.lr / DEFAULT_LR[settings.families[0]]     # each family's own default, scaled alike
     trainers = {f: make_trainer(f, toy, DEFAULT_LR[f] * scale, settings.seed, settings.loss, settings.optimizer,
-                                settings.width, settings.sampler, settings.g_lr_scale) for f in settings.families}
+                                settings.width, settings.sampler, settings.g_lr_scale, settings.depth)
+                for f in settings.families}
     data_points = toy.sample(1000, torch.Generator().manual_seed(12345)).tolist()
     step = 0
 
@@ -403,10 +407,11 @@ def _advance(run_id: str, run: runs.Run, steps: int, every: int, progress=None, 
 
 def train_toy(family="gan-vs-pacgan", data="ring", lr=None, steps=2000, seed=0, every=50, points="",
               run_id=None, progress=None, loss="bce", optimizer="adam", width=64, overlays=False, beta=1.0,
-              sampler="pcd", g_lr_scale=1.0):
+              sampler="pcd", g_lr_scale=1.0, depth=2):
     """A new run (the session's previous run `run_id`, if any, ended): yields a ToyFrame every `every`
     steps, `steps` in all. Same arguments, same frames."""
-    settings = check_settings(family, data, lr, seed, points, loss, optimizer, width, overlays, sampler, g_lr_scale)
+    settings = check_settings(family, data, lr, seed, points, loss, optimizer, width, overlays, sampler, g_lr_scale,
+                              depth)
     steps, every, beta = check_toy_steps(steps), check_every(every), check_beta(beta)
     close(run_id)
     run_id, run = _new_run(settings)
@@ -416,11 +421,12 @@ def train_toy(family="gan-vs-pacgan", data="ring", lr=None, steps=2000, seed=0, 
 
 def step_toy(run_id, steps=50, every=50, family="gan-vs-pacgan", data="ring", lr=None, seed=0, points="",
              progress=None, loss="bce", optimizer="adam", width=64, overlays=False, phase="both", beta=None,
-             sampler="pcd", g_lr_scale=1.0):
+             sampler="pcd", g_lr_scale=1.0, depth=2):
     """Advance the session's run by `steps` steps from where it is (phase: the GAN's D and G, or one of them
     alone); with no run (or one that ended, or settings changed since), start one with these settings first.
     beta: the VAE's KL weight from now on (None: as it was)."""
-    settings = check_settings(family, data, lr, seed, points, loss, optimizer, width, overlays, sampler, g_lr_scale)
+    settings = check_settings(family, data, lr, seed, points, loss, optimizer, width, overlays, sampler, g_lr_scale,
+                              depth)
     steps, every, phase = check_toy_steps(steps), check_every(every), check_phase(phase)
     beta = None if beta is None else check_beta(beta)      # None: as it was
     run = runs.get(run_id)
@@ -434,10 +440,10 @@ def step_toy(run_id, steps=50, every=50, family="gan-vs-pacgan", data="ring", lr
 
 def run_to_end(family="gan-vs-pacgan", data="ring", lr=None, steps=2000, seed=0, every=50, points="",
                loss="bce", optimizer="adam", width=64, overlays=False, beta=1.0, sampler="pcd",
-               g_lr_scale=1.0) -> list:
+               g_lr_scale=1.0, depth=2) -> list:
     """A run of these settings, all its frames; its worker then ends (idle, it would stay 10 minutes)."""
     frames = list(train_toy(family, data, lr, steps, seed, every, points, None, None, loss, optimizer, width,
-                            overlays, beta, sampler, g_lr_scale))
+                            overlays, beta, sampler, g_lr_scale, depth))
     close(frames[-1].run_id)
     return frames
 

@@ -99,11 +99,14 @@ class ToyGAN:
     losses = ("D loss", "G loss")
 
     def __init__(self, toy: Toy, lr: float, generator: torch.Generator, pack: int = 1, hidden: int = 64,
-                 latent_dim: int = 16, loss: str = "bce", optimizer_name: str = "adam", g_lr_scale: float = 1.0):
+                 latent_dim: int = 16, loss: str = "bce", optimizer_name: str = "adam", g_lr_scale: float = 1.0,
+                 depth: int = 2):
         self.toy, self.g, self.pack = toy, generator, pack
         self.d_loss, self.g_loss, self.belief = GAN_LOSSES[loss]
-        self.G = Generator(sample_shape=(2,), latent_dim=latent_dim, num_classes=0, body_type="mlp", hidden=hidden)
-        self.D = Discriminator(sample_shape=(2 * pack,), num_classes=0, hidden=hidden, body_type="mlp", spectral=False)
+        self.G = Generator(sample_shape=(2,), latent_dim=latent_dim, num_classes=0, body_type="mlp", hidden=hidden,
+                           depth=depth)
+        self.D = Discriminator(sample_shape=(2 * pack,), num_classes=0, hidden=hidden, body_type="mlp", spectral=False,
+                               depth=depth)
         self.opt_g = optimizer(optimizer_name, self.G.parameters(), lr * g_lr_scale)
         self.opt_d = optimizer(optimizer_name, self.D.parameters(), lr)
         self.shown_z = torch.randn((ARROWS, latent_dim), generator=torch.Generator().manual_seed(7))
@@ -251,17 +254,17 @@ class ToyRBM:
 
 
 def make_trainer(family: str, toy: Toy, lr: float, seed: int, loss: str = "bce", optimizer_name: str = "adam",
-                 width: int = 64, sampler: str = "pcd", g_lr_scale: float = 1.0):
+                 width: int = 64, sampler: str = "pcd", g_lr_scale: float = 1.0, depth: int = 2):
     """family: "gan" (vanilla), "pacgan", "vae" or "rbm"; the seed fixes the weights and every draw. loss and
     width are the GAN's (its two nets' hidden width); optimizer_name the GAN's and the VAE's (the RBM's is SGD
     with momentum, as the app's RBMs); sampler the RBM's negative phase ("pcd" or "cd1"); g_lr_scale the GAN's
-    generator's learning rate over its discriminator's."""
+    generator's learning rate over its discriminator's; depth the GAN's nets' hidden layers."""
     g = torch.Generator().manual_seed(seed)
     with torch.random.fork_rng():           # nn.Module initialises from the global RNG: seed it, then restore it
         torch.manual_seed(seed)
         if family in ("gan", "pacgan"):
             return ToyGAN(toy, lr, g, pack=PACK if family == "pacgan" else 1, hidden=width, loss=loss,
-                          optimizer_name=optimizer_name, g_lr_scale=g_lr_scale)
+                          optimizer_name=optimizer_name, g_lr_scale=g_lr_scale, depth=depth)
         if family == "vae":
             return ToyVAE(toy, lr, g, optimizer_name=optimizer_name)
         return ToyRBM(toy, lr, g, sampler=sampler)

@@ -41,19 +41,23 @@ and both curves look alike whether the generator covers every mode or one. The p
 "modes covered" count tell you. Measure, don't trust the loss."""
 
 
+def _curve(frame: toy.ToyFrame) -> pd.DataFrame:
+    return pd.DataFrame(frame.rows, columns=["step", "loss", "series"])
+
+
 def _outputs(frame: toy.ToyFrame):
-    curve = pd.DataFrame(frame.rows, columns=["step", "loss", "series"])
     # the legend names this run's series: a LinePlot given new data alone keeps the last run's (Gradio 6.31)
+    curve = _curve(frame)
     legend = gr.LinePlot(curve, colors_in_legend=list(dict.fromkeys(curve["series"])))
     return frame.picture, legend, frame.caption, frame.run_id
 
 
 @speaks_errors
 def start(family, data, lr, steps, seed, every, points, run_id, loss="bce", optimizer="adam", width=64,
-          overlays=False, beta=1.0, sampler="pcd", g_lr_scale=1.0, progress=gr.Progress()):
+          overlays=False, beta=1.0, sampler="pcd", g_lr_scale=1.0, depth=2, progress=gr.Progress()):
     for frame in toy.train_toy(family, data, lr, steps, seed, every, points, run_id,
                                progress_callback(progress, "Training"), loss, optimizer, width, overlays, beta, sampler,
-                               g_lr_scale):
+                               g_lr_scale, depth):
         yield _outputs(frame)
 
 
@@ -61,9 +65,9 @@ def stepper(phase: str):
     """Step, Step D only, Step G only: one press trains `every` steps of that phase."""
     @speaks_errors
     def step(family, data, lr, seed, every, points, run_id, loss="bce", optimizer="adam", width=64,
-             overlays=False, beta=1.0, sampler="pcd", g_lr_scale=1.0, progress=gr.Progress()):
+             overlays=False, beta=1.0, sampler="pcd", g_lr_scale=1.0, depth=2, progress=gr.Progress()):
         for frame in toy.step_toy(run_id, every, every, family, data, lr, seed, points, None, loss, optimizer,
-                                  width, overlays, phase, beta, sampler, g_lr_scale):
+                                  width, overlays, phase, beta, sampler, g_lr_scale, depth):
             yield _outputs(frame)
     return step
 
@@ -76,12 +80,12 @@ def add_point(points, evt: gr.SelectData):
 
 
 def whole_run(family, data, lr, steps, seed, every, points, loss="bce", optimizer="adam", width=64, overlays=False,
-              beta=1.0, sampler="pcd", g_lr_scale=1.0):
+              beta=1.0, sampler="pcd", g_lr_scale=1.0, depth=2):
     """What Start ends on for these settings (the picture, the loss curve, the caption), and the GIF of its
     frames that the GIF button makes."""
     frames = toy.run_to_end(family, data, lr, steps, seed, every, points, loss, optimizer, width, overlays, beta,
-                            sampler, g_lr_scale)
-    picture, curve, caption, _ = _outputs(frames[-1])
+                            sampler, g_lr_scale, depth)
+    picture, curve, caption = frames[-1].picture, _curve(frames[-1]), frames[-1].caption   # the page's first plot
     return picture, curve, EXAMPLE + caption, _gif_file(frames, family, data, seed)
 
 
@@ -91,9 +95,9 @@ def _gif_file(frames, family, data, seed) -> str:
 
 @speaks_errors
 def gif_of_run(family, data, lr, steps, seed, every, points, loss="bce", optimizer="adam", width=64, overlays=False,
-               beta=1.0, sampler="pcd", g_lr_scale=1.0):
+               beta=1.0, sampler="pcd", g_lr_scale=1.0, depth=2):
     return _gif_file(toy.run_to_end(family, data, lr, steps, seed, every, points, loss, optimizer, width, overlays,
-                                    beta, sampler, g_lr_scale), family, data, seed)
+                                    beta, sampler, g_lr_scale, depth), family, data, seed)
 
 
 def build():
@@ -121,6 +125,7 @@ def build():
                     optimizer = gr.Radio([(v, k) for k, v in toy.OPTIMIZERS.items()], value="adam",
                                          label="Optimiser (GAN and VAE)")
                     width = Slider(*toy.WIDTHS, value=64, step=4, label="Hidden units of D and G")
+                    depth = Slider(*toy.DEPTHS, value=2, step=1, label="Hidden layers of D and G")
                     g_lr_scale = Slider(*toy.G_LR_SCALES, value=1.0, step=0.1,
                                         label="G's learning rate, times D's (the learning rate above)")
                 sampler = gr.Radio([(v, k) for k, v in toy.RBM_SAMPLERS.items()], value="pcd",
@@ -148,7 +153,7 @@ def build():
         points.submit(speaks_errors(toy.points_picture), points, canvas, api_name="toy_points_picture")
         outputs = [picture, curve, caption, run_id]
         inputs = [family, data, lr, steps, seed, every, points]
-        inside = [loss, optimizer, width, overlays, beta, sampler, g_lr_scale]
+        inside = [loss, optimizer, width, overlays, beta, sampler, g_lr_scale, depth]
         # Start's run for these settings: 10-15 s in a worker process, at low priority like every run
         worked_example_later(whole_run, inputs + inside, [picture, curve, caption, gif_file], "toy_example",
                              elsewhere=True)
