@@ -366,6 +366,29 @@ TABLE = {
         (dict(family=ESCAPES[0]), CHOICES),
         (dict(loss=7), CHOICES),
     ]),
+    "/room_open": (dict(dataset="mnist", families=["vae", "gan"]), [
+        (dict(dataset="poems"), CHOICES),
+        (dict(families=["vae", "transformer"]), CHOICES),
+        (dict(families=[]), "Pick one or more families"),
+    ]),
+    "/room_join": (dict(code="ZZZZ-ZZZZ", name="ann"), [
+        (dict(code="abc"), "8 letters and digits"),
+        (dict(code="ZZZZ-ZZZZ"), "No room has the code ZZZZZZZZ"),
+        (dict(code=""), "8 letters and digits"),
+        (dict(code="Z" * 100_000), "8 letters and digits"),
+    ]),
+    "/quiz_next": (dict(code="ZZZZ-ZZZZ", token="0" * 32), [
+        (dict(code="ZZZZ-ZZZZ"), "No room has the code"),
+        (dict(code="!!!"), "8 letters and digits"),
+    ]),
+    "/quiz_answer": (dict(code="ZZZZ-ZZZZ", token="0" * 32, qid="1", answer="real"), [
+        (dict(answer="maybe"), "Pick real or generated"),
+        (dict(code="ZZZZ-ZZZZ"), "No room has the code"),
+    ]),
+    "/room_results": (dict(code="ZZZZ-ZZZZ", key="0" * 32), [
+        (dict(code="ZZZZ-ZZZZ"), "No room has the code"),
+        (dict(code=None), "Type the room's code"),
+    ]),
     # these take no input at all (an extra argument is dropped by Gradio): nothing to send wrong
     "/compute_costs": (dict(), []),
     "/augment_quick": (dict(), []),

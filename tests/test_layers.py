@@ -11,8 +11,9 @@ PACKAGE = ROOT / "genapp"
 
 # lowest first; a folder holds every module under it
 LAYERS = (
-    # runs.py (live training runs' worker processes) imports nothing of genapp's: the spawning module supplies the work
-    ("__init__.py", "models/", "data/", "runs.py"),
+    # runs.py (live training runs' worker processes) imports nothing of genapp's: the spawning module supplies the work;
+    # rooms.py (the classroom's SQLite store) neither
+    ("__init__.py", "models/", "data/", "runs.py", "rooms.py"),
     ("hub.py",),
     ("train/",),
     # publish.py writes dataset cards (card.py, which reads the recipes in train/), so it can't sit beside

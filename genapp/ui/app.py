@@ -3,7 +3,7 @@ import gradio as gr
 
 from . import augment
 from . import uses
-from . import audio, image, latent, limits, text, toy
+from . import audio, classroom, image, latent, limits, text, toy
 
 INTRO = """# genapp: see how generative models work
 Generate pictures, sounds and text with three classic families of generative models (a **VAE**, a
@@ -23,4 +23,5 @@ def build_app() -> gr.Blocks:
             uses.build()
             augment.build()
             toy.build()
+            classroom.build()
     return demo

@@ -1,0 +1,128 @@
+"""Classroom mode: rooms in SQLite (genapp/rooms.py), the discriminator game (genapp/studio/classroom.py) and
+its named endpoints."""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import ROOT
+from genapp import rooms
+from genapp.studio import BadRequest
+from genapp.studio import classroom
+
+
+@pytest.fixture
+def store_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv(rooms.DIR_ENV, str(tmp_path))
+    return tmp_path
+
+
+def test_a_code_is_eight_unguessable_symbols_typed_any_way(tmp_path):
+    store = rooms.Store(tmp_path / "rooms.sqlite3")
+    opened = [store.open("mnist", ("gan",)) for _ in range(200)]
+    codes, keys = {c for c, _ in opened}, {k for _, k in opened}
+    assert len(codes) == len(keys) == 200 and all(len(c) == 8 and set(c) <= set(rooms.ALPHABET) for c in codes)
+    assert len(rooms.ALPHABET) ** rooms.CODE_LENGTH > 10 ** 12 and all(len(k) == 32 for k in keys)
+    assert rooms.normal_code(" 7k3m-q9xt ") == "7K3MQ9XT" and rooms.normal_code("OIL00000") == "01100000"
+    for bad in ("", "7K3M", "7K3M-Q9XT-1", "7K3M*Q9X", None, 12345678):
+        with pytest.raises(rooms.RoomError):
+            rooms.normal_code(bad)
+
+
+def test_a_class_plays_the_discriminator_and_the_teacher_sees_who_was_fooled(store_dir):
+    opened = classroom.room_open("mnist", ["vae", "gan"])
+    students = [classroom.room_join(f"{opened.code[:4]}-{opened.code[4:]}".lower(), name) for name in ("a", "b", "c")]
+    called_real = 0
+    for token in students:
+        for _ in range(6):
+            q = classroom.quiz_next(opened.code, token)
+            assert q.picture.size == (224, 224)
+            v = classroom.quiz_answer(opened.code, token, q.qid, "real")     # this class calls everything real
+            called_real += 1
+            assert v.right == (v.truth == "real") and v.truth in ("real", "vae", "gan")
+    r = classroom.room_results(opened.code, opened.key)
+    assert r.students == 3 and r.answers == 18 and r.real_called_real in (None, 1.0)
+    shown = sum(f.shown for f in r.families)
+    assert [f.family for f in r.families] == ["vae", "gan"] and all(f.fooled in (None, 1.0) for f in r.families)
+    assert 0 < shown < 18 and all(f.precision and f.fd_eval for f in r.families)   # the evaluator's, beside
+
+
+def test_asking_again_and_again_adds_nothing_and_an_answer_counts_once(store_dir):
+    opened = classroom.room_open("mnist", ["gan"])
+    token = classroom.room_join(opened.code)
+    first = classroom.quiz_next(opened.code, token)
+    assert {classroom.quiz_next(opened.code, token).qid for _ in range(20)} == {first.qid}   # a flood of Next
+    classroom.quiz_answer(opened.code, token, first.qid, "generated")
+    with pytest.raises(BadRequest, match="answered already"):
+        classroom.quiz_answer(opened.code, token, first.qid, "real")
+    assert classroom.quiz_next(opened.code, token).answered == 1
+
+
+def test_a_room_is_closed_to_other_rooms_to_wrong_keys_and_after_a_day(store_dir, monkeypatch):
+    a, b = classroom.room_open("mnist", ["vae"]), classroom.room_open("fashion", ["rbm"])
+    alice, bob = classroom.room_join(a.code, "alice"), classroom.room_join(b.code, "bob")
+    q = classroom.quiz_next(a.code, alice)
+    with pytest.raises(BadRequest, match="not joined this room"):
+        classroom.quiz_next(b.code, alice)                                 # a token of another room
+    with pytest.raises(BadRequest, match="not yours"):
+        classroom.quiz_answer(b.code, bob, q.qid, "real")                 # another room's question
+    with pytest.raises(BadRequest, match="Only the teacher"):
+        classroom.room_results(a.code, b.key)
+    assert classroom.room_results(b.code, b.key).answers == 0              # nothing of room a leaked into b
+    monkeypatch.setattr(rooms, "LIFETIME_S", -1)
+    with pytest.raises(BadRequest, match="rooms last a day"):
+        classroom.room_join(a.code)
+
+
+def test_a_full_room_says_so(store_dir, monkeypatch):
+    monkeypatch.setattr(rooms, "MAX_STUDENTS", 2)
+    opened = classroom.room_open("mnist", ["vae"])
+    classroom.room_join(opened.code), classroom.room_join(opened.code)
+    with pytest.raises(BadRequest, match="full"):
+        classroom.room_join(opened.code)
+
+
+WRITER = """
+import sys
+from genapp import rooms
+store = rooms.Store(sys.argv[1])
+code, key = store.open("mnist", ("gan",))
+token = store.join(code, "s")
+print(code, flush=True)
+for i in range(100000):
+    qid = store.ask(token, "gan", "real", i)
+    store.answer(token, qid, "real")
+    print("ack", i, flush=True)
+"""
+
+
+def test_no_acknowledged_answer_is_lost_when_the_app_is_killed(tmp_path):
+    path = tmp_path / "rooms.sqlite3"
+    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                            env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    code = proc.stdout.readline().strip()
+    acked, t0 = 0, time.time()
+    while acked < 50 and time.time() - t0 < 60:
+        if proc.stdout.readline().startswith("ack"):
+            acked += 1
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert len(rooms.Store(path).answered(code)) >= acked > 0
+
+
+def test_the_endpoints_run_a_room_through_the_app(client):
+    message, code, key, _ = client.predict("mnist", ["vae", "gan", "rbm"], api_name="/room_open")
+    assert code in message.replace("-", "").replace("*", "")
+    token, qid, picture, said = client.predict(code, "ann", api_name="/room_join")
+    assert len(token) == 32 and int(qid) > 0 and "real, or generated" in said
+    qid2, _, _ = client.predict(code, token, api_name="/quiz_next")
+    assert qid2 == qid                                                      # unanswered: the same picture
+    verdict = client.predict(code, token, qid, "generated", api_name="/quiz_answer")
+    assert "right of 1" in verdict
+    table, summary = client.predict(code, key, api_name="/room_results")
+    assert "1 students have joined; 1 answers" in summary and len(table["data"]) == 3
+    with pytest.raises(Exception, match="Only the teacher"):
+        client.predict(code, "0" * 32, api_name="/room_results")
