@@ -195,42 +195,40 @@ def test_every_tab_opens_and_the_generate_buttons_show_results(page, tmp_path_fa
     _shot(page, shots, "toy-all-three-inside")
 
 
-def test_a_teacher_and_three_students_play_the_discriminator_in_one_room(client, tmp_path_factory):
-    """Four browsers: the teacher opens a room; three students join with its code (typed their own way) and
-    answer; the teacher's table, refreshing itself, shows their answers."""
+def test_a_teacher_and_three_students_play_the_discriminator_in_one_room(page, client, tmp_path_factory):
+    """Four browsers (contexts of the module's Chromium: no cookie or storage shared): the teacher opens a room;
+    three students join with its code (typed their own way) and answer; the teacher's table, refreshing itself,
+    shows their answers."""
     shots = tmp_path_factory.mktemp("classroom")
-    with sync_api.sync_playwright() as p:
-        try:
-            browser = p.chromium.launch(executable_path=CHROMIUM)
-        except sync_api.Error as e:
-            pytest.skip(f"{CHROMIUM} would not start under Playwright: {str(e).splitlines()[0]}")
-        pages = []
-        for _ in range(4):
-            page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-            page.set_default_timeout(TIMEOUT_MS)
-            page.goto(client.src)
-            page.wait_for_selector("[role=tablist] [role=tab]")
-            pages.append(page)
-        teacher, students = pages[0], pages[1:]
-        panel = _tab(teacher, "Classroom")
-        panel.get_by_role("button", name="Open a room").click()
-        code_text = panel.get_by_text(re.compile(r"Room code: [0-9A-Z]{4}-[0-9A-Z]{4}"))
-        sync_api.expect(code_text).to_be_visible()
-        code = re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}", code_text.inner_text()).group()
-        for i, page in enumerate(students):
-            mine = _tab(page, "Classroom")
-            mine.get_by_label("Room code").fill(code.lower() if i == 1 else code.replace("-", " "))
-            mine.get_by_label("Your name (optional)").fill(f"student {i}")
-            mine.get_by_role("button", name="Join").click()
-            sync_api.expect(mine.get_by_text("Joined.")).to_be_visible()
-            for answer in ("Real", "Generated")[: i + 1]:             # 1, 2 and 3 answers... 1 + 2 + 2 = 5
-                mine.get_by_role("button", name=answer, exact=True).click()
-                sync_api.expect(mine.get_by_text(re.compile(r"(Right|Fooled): it was"))).to_be_visible()
-            page.wait_for_function("""() => [...document.querySelectorAll('[role=tabpanel] img')]
-                .some(i => i.offsetParent !== null && i.complete && i.naturalWidth === 224)""")   # the next picture
-            _shot(page, shots, f"classroom-student-{i}")
-        sync_api.expect(panel.get_by_text("3 students have joined; 5 answers")).to_be_visible(timeout=TIMEOUT_MS)
-        rows = panel.locator("[role=row][data-index]")
-        sync_api.expect(rows).to_have_count(3)
-        _shot(teacher, shots, "classroom-teacher")
-        browser.close()
+    browser = page.context.browser
+    windows = []
+    for _ in range(4):
+        window = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        window.set_default_timeout(TIMEOUT_MS)
+        window.goto(client.src)
+        window.wait_for_selector("[role=tablist] [role=tab]")
+        windows.append(window)
+    teacher, students = windows[0], windows[1:]
+    panel = _tab(teacher, "Classroom")
+    panel.get_by_role("button", name="Open a room").click()
+    code_text = panel.get_by_text(re.compile(r"Room code: [0-9A-Z]{4}-[0-9A-Z]{4}"))
+    sync_api.expect(code_text).to_be_visible()
+    code = re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}", code_text.inner_text()).group()
+    for i, window in enumerate(students):
+        mine = _tab(window, "Classroom")
+        mine.get_by_label("Room code").fill(code.lower() if i == 1 else code.replace("-", " "))
+        mine.get_by_label("Your name (optional)").fill(f"student {i}")
+        mine.get_by_role("button", name="Join").click()
+        sync_api.expect(mine.get_by_text("Joined.")).to_be_visible()
+        for answer in ("Real", "Generated")[: i + 1]:             # 1, 2 and 2 answers: 5 in all
+            mine.get_by_role("button", name=answer, exact=True).click()
+            sync_api.expect(mine.get_by_text(re.compile(r"(Right|Fooled): it was"))).to_be_visible()
+        window.wait_for_function("""() => [...document.querySelectorAll('[role=tabpanel] img')]
+            .some(i => i.offsetParent !== null && i.complete && i.naturalWidth === 224)""")   # the next picture
+        _shot(window, shots, f"classroom-student-{i}")
+    sync_api.expect(panel.get_by_text("3 students have joined; 5 answers")).to_be_visible(timeout=TIMEOUT_MS)
+    rows = panel.locator("[role=row][data-index]")
+    sync_api.expect(rows).to_have_count(3)
+    _shot(teacher, shots, "classroom-teacher")
+    for window in windows:
+        window.context.close()

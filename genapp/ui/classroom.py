@@ -97,7 +97,7 @@ def build():
                 name = gr.Textbox(label="Your name (optional)", max_length=classroom.MAX_NAME)
                 join_button = gr.Button("Join", variant="primary")
                 token, qid = gr.Textbox(visible=False), gr.Textbox(visible=False)
-                picture = gr.Image(type="pil", interactive=False, label="Real or generated?", height=260)
+                picture = gr.Image(type="pil", format="png", interactive=False, label="Real or generated?", height=260)
                 verdict = gr.Markdown()
                 with gr.Row():
                     real_button = gr.Button("Real")
