@@ -212,23 +212,31 @@ def test_a_teacher_and_three_students_play_the_discriminator_in_one_room(page, c
     panel = _tab(teacher, "Classroom")
     panel.get_by_role("button", name="Open a room").click()
     code_text = panel.get_by_text(re.compile(r"Room code: [0-9A-Z]{4}-[0-9A-Z]{4}"))
-    sync_api.expect(code_text).to_be_visible()
+    sync_api.expect(code_text).to_be_visible(timeout=TIMEOUT_MS)
     code = re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}", code_text.inner_text()).group()
+    link = re.search(r"\?room=[0-9A-Z]{8}", panel.inner_text()).group()
     for i, window in enumerate(students):
-        mine = _tab(window, "Classroom")
-        mine.get_by_label("Room code").fill(code.lower() if i == 1 else code.replace("-", " "))
+        if i == 2:                                                       # the third follows the room's link
+            window.goto(client.src.rstrip("/") + "/" + link)
+            tab = window.locator("[role=tablist]").first.get_by_role("tab", name="Classroom", exact=True)
+            sync_api.expect(tab).to_have_attribute("aria-selected", "true", timeout=TIMEOUT_MS)
+            mine = window.locator("[role=tabpanel]:visible").first
+            sync_api.expect(mine.get_by_label("Room code")).to_have_value(code.replace("-", ""), timeout=TIMEOUT_MS)
+        else:
+            mine = _tab(window, "Classroom")
+            mine.get_by_label("Room code").fill(code.lower() if i == 1 else code.replace("-", " "))
         mine.get_by_label("Your name (optional)").fill(f"student {i}")
         mine.get_by_role("button", name="Join").click()
-        sync_api.expect(mine.get_by_text("Joined.")).to_be_visible()
+        sync_api.expect(mine.get_by_text("Joined.")).to_be_visible(timeout=TIMEOUT_MS)
         for answer in ("Real", "Generated")[: i + 1]:             # 1, 2 and 2 answers: 5 in all
             mine.get_by_role("button", name=answer, exact=True).click()
-            sync_api.expect(mine.get_by_text(re.compile(r"(Right|Fooled): it was"))).to_be_visible()
+            sync_api.expect(mine.get_by_text(re.compile(r"(Right|Fooled): it was"))).to_be_visible(timeout=TIMEOUT_MS)
         window.wait_for_function("""() => [...document.querySelectorAll('[role=tabpanel] img')]
             .some(i => i.offsetParent !== null && i.complete && i.naturalWidth === 224)""")   # the next picture
         _shot(window, shots, f"classroom-student-{i}")
     sync_api.expect(panel.get_by_text("3 students have joined; 5 answers")).to_be_visible(timeout=TIMEOUT_MS)
     rows = panel.locator("[role=row][data-index]")
-    sync_api.expect(rows).to_have_count(3)
+    sync_api.expect(rows).to_have_count(3, timeout=TIMEOUT_MS)
     _shot(teacher, shots, "classroom-teacher")
     for window in windows:
         window.context.close()

@@ -115,7 +115,7 @@ def test_no_acknowledged_answer_is_lost_when_the_app_is_killed(tmp_path):
 
 def test_the_endpoints_run_a_room_through_the_app(client):
     message, code, key, _ = client.predict("mnist", ["vae", "gan", "rbm"], api_name="/room_open")
-    assert code in message.replace("-", "").replace("*", "")
+    assert code in message.replace("-", "").replace("*", "") and f"?room={code}" in message     # its link
     token, qid, picture, said = client.predict(code, "ann", api_name="/room_join")
     assert len(token) == 32 and int(qid) > 0 and "real, or generated" in said
     qid2, _, _ = client.predict(code, token, api_name="/quiz_next")

@@ -14,7 +14,7 @@ instrument notes, baby names and lines of Shakespeare, and compare them on the s
 def build_app() -> gr.Blocks:
     with gr.Blocks(title="genapp: generative models you can see") as demo:
         gr.Markdown(INTRO)
-        with gr.Tabs():
+        with gr.Tabs() as tabs:
             image.build()
             audio.build()
             text.build()
@@ -23,5 +23,6 @@ def build_app() -> gr.Blocks:
             uses.build()
             augment.build()
             toy.build()
-            classroom.build()
+            room_code = classroom.build()
+        demo.load(classroom.from_link, None, [tabs, room_code], api_visibility="private")    # a room's link
     return demo

@@ -23,12 +23,30 @@ def _share(v) -> str:
     return "" if v is None else f"{v:.0%}"
 
 
+def _page(request: gr.Request | None) -> str:
+    """The address of the page a request came from, without its query: where a room's link points."""
+    if request is None:
+        return ""
+    referer = request.headers.get("referer", "")
+    return (referer or f"{request.url.scheme}://{request.url.netloc}/").split("?")[0]
+
+
 @speaks_errors
-def open_room(dataset, families):
+def open_room(dataset, families, request: gr.Request = None):
     o = classroom.room_open(dataset, families)
-    said = (f"## Room code: **{o.code[:4]}-{o.code[4:]}**\nStudents: open this app, go to Classroom, and join with "
-            f"this code. The room shows {DATASETS[o.dataset].title} and pictures by the {', '.join(o.families).upper()}.")
+    link = f"{_page(request)}?room={o.code}"
+    said = (f"## Room code: **{o.code[:4]}-{o.code[4:]}**\nStudents: open [this link]({link}) (`{link}`), or this app's "
+            f"Classroom tab and join with the code. The room shows {DATASETS[o.dataset].title} and pictures by the "
+            f"{', '.join(o.families).upper()}.")
     return said, o.code, o.key, gr.Timer(active=True)
+
+
+def from_link(request: gr.Request):
+    """A page opened from a room's link (?room=CODE): the Classroom tab, its code typed in."""
+    code = request.query_params.get("room", "") if request is not None else ""
+    if not code:
+        return gr.update(), gr.update()
+    return gr.Tabs(selected="classroom"), code[:20]
 
 
 @speaks_errors
@@ -111,3 +129,4 @@ def build():
         for button, said in ((real_button, "real"), (fake_button, "generated")):
             button.click(answer(said), [code, token, qid], [qid, picture, verdict], api_visibility="private")
         gr.api(quiz_answer, api_name="quiz_answer")
+    return code
