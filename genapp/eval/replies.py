@@ -40,12 +40,10 @@ def fits_own_line(scorer, alphabet, lines: list[str], replies: list[str], seed: 
 def evaluate_scorer(name, pairs) -> dict:
     scorer, alphabet = hub.load(name), DATASETS["replies"].alphabet
     lines, replies = map(list, zip(*pairs))
-    nats = scorer.text_nats(replies, alphabet, lines)
     return {
         "test_nats_per_char": metric(f"Test NLL per character of the replies given their lines ({len(pairs)} test "
                                      "pairs; characters and end symbol)",
-                                     (nats * torch.tensor([len(r) + 1 for r in replies])).sum() / sum(
-                                         len(r) + 1 for r in replies), 3),
+                                     scorer.nll_per_char(replies, alphabet, lines), 3),
         "fits_own_line": metric(f"Share of the {len(pairs)} real test replies that cost fewer nats given their own "
                                 "line than given another test line drawn at random",
                                 fits_own_line(scorer, alphabet, lines, replies), 3),

@@ -61,12 +61,13 @@ class CharLM(ModelMixin, ConfigMixin):
         return (nll * counted).sum(1)
 
     @torch.no_grad()
-    def nll_per_char(self, names: list[str], alphabet: text.Alphabet, batch: int = 4096) -> float:
+    def nll_per_char(self, names: list[str], alphabet: text.Alphabet, contexts: list[str] | None = None,
+                     batch: int = 4096) -> float:
         """Nats per character of a list of texts spelled in `alphabet` (makemore's test loss): total
-        nats / (symbols + 1)."""
+        nats / (symbols + 1); each given its context, for a conditional model."""
         device = self.head.weight.device
-        total = sum(self(alphabet.rows(names[i:i + batch]).to(device)).sum().item()
-                    for i in range(0, len(names), batch))
+        rows = lambda texts, i: None if texts is None else alphabet.rows(texts[i:i + batch]).to(device)
+        total = sum(self(rows(names, i), rows(contexts, i)).sum().item() for i in range(0, len(names), batch))
         return total / text.characters(names)
 
     @torch.no_grad()
@@ -81,6 +82,13 @@ class CharLM(ModelMixin, ConfigMixin):
             nats.append(self(x, context).cpu())
             counted.append(x.argmax(-1).ne(text.PAD_ID).sum(1).cpu())     # symbols and the end symbol
         return torch.cat(nats) / torch.cat(counted)
+
+    def scores(self, texts: list[str], alphabet: text.Alphabet) -> list[float | None]:
+        """Each text's nats per character, to 3 places, as the app shows them; None for one with no symbol (a
+        generated text may end before its first)."""
+        spelled = [t for t in texts if t.strip()]
+        per_char = iter(self.text_nats(spelled, alphabet).tolist() if spelled else [])
+        return [round(next(per_char), 3) if t.strip() else None for t in texts]
 
     def remember(self, names: list[str]):
         """Store the fingerprints of the training names (sorted, distinct) and their count in the config."""

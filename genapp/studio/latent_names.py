@@ -87,7 +87,4 @@ def run_names_walk(request: NamesWalkRequest) -> NamesWalk:
     with torch.inference_mode():                # rows of symbols: decode takes each row's likeliest
         names = alphabet.decode(model.decode(path(a.detach(), b.detach(), steps, spherical)))
     lm = hub.load(hub.describe(checkpoint).evaluator)
-    spelled = [n for n in names if n]
-    per_char = iter(lm.text_nats(spelled, alphabet).tolist() if spelled else [])   # nats / (letters + 1)
-    scores = [round(next(per_char), 3) if n else None for n in names]
-    return NamesWalk(checkpoint, names, scores, lm.seen(names), (time.perf_counter() - t0) * 1000)
+    return NamesWalk(checkpoint, names, lm.scores(names, alphabet), lm.seen(names), (time.perf_counter() - t0) * 1000)

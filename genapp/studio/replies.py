@@ -79,7 +79,4 @@ def reply(line, n=5, seed=0, checkpoint=CHECKPOINT) -> Replies:
     ms = (time.perf_counter() - t0) * 1000
     alphabet = hub.describe(checkpoint).alphabet
     lm = hub.load(hub.evaluator("lines"))
-    spelled = [r for r in replies if r.strip()]           # a reply may end before its first character
-    nats = iter(lm.text_nats(spelled, alphabet).tolist() if spelled else [])
-    scored = [round(next(nats), 3) if r.strip() else None for r in replies]
-    return Replies(checkpoint, request.line, request.seed, replies, scored, lm.seen(replies), ms)
+    return Replies(checkpoint, request.line, request.seed, replies, lm.scores(replies, alphabet), lm.seen(replies), ms)
