@@ -12,7 +12,7 @@ PACKAGE = ROOT / "genapp"
 # lowest first; a folder holds every module under it
 LAYERS = (
     # runs.py (live training runs' worker processes) imports nothing of genapp's: the spawning module supplies the work;
-    # rooms.py (the classroom's SQLite store) neither
+    # rooms.py (the classroom's store, SQLite or PostgreSQL) neither
     ("__init__.py", "models/", "data/", "runs.py", "rooms.py"),
     ("hub.py",),
     ("train/",),
