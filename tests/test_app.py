@@ -42,7 +42,7 @@ def test_bad_request_gets_a_sentence_then_a_good_one_succeeds(client, args, word
 
 
 def test_class_menu_follows_the_data_set(client):
-    menu = client.predict("fashion", api_name="/image_classes")
+    menu = client.predict("fashion", "any", api_name="/image_classes")
     assert menu is not None
 
 

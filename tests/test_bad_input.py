@@ -68,7 +68,7 @@ TABLE = {
         (dict(label="H9"), "a group: smileys-emotion"),
         (dict(family=7), "Pick a family"),
     ]),
-    "/image_classes": (dict(dataset="mnist"), [
+    "/image_classes": (dict(dataset="mnist", current="any"), [
         (dict(dataset=ESCAPES[0]), "Pick a data set"),
         (dict(dataset=7), "Pick a data set"),
         (dict(dataset=None), "Pick a data set"),

@@ -240,3 +240,32 @@ def test_a_teacher_and_three_students_play_the_discriminator_in_one_room(page, c
     _shot(teacher, shots, "classroom-teacher")
     for window in windows:
         window.context.close()
+
+
+def test_a_lesson_link_opens_its_view_and_copy_link_writes_one(page, client, tmp_path_factory):
+    """A teacher's link to the Latent space walk (a checkpoint, seeds, classes, steps) opens that sub-tab with
+    those settings and the walk; changing a seed and pressing Copy link puts the new link in the address bar
+    and in its box, and that link opens the same view again."""
+    shots = tmp_path_factory.mktemp("links")
+    window = page.context.browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    window.set_default_timeout(TIMEOUT_MS)
+    base = client.src.rstrip("/") + "/"
+    window.goto(base + "?view=interpolate&checkpoint=gan-fashion&from_seed=4&to_seed=9&from_label=Trouser"
+                       "&to_label=Bag&steps=6&spherical=false")
+    tab = window.locator("[role=tablist]").first.get_by_role("tab", name="Latent space", exact=True)
+    sync_api.expect(tab).to_have_attribute("aria-selected", "true", timeout=TIMEOUT_MS)
+    panel = window.locator("[role=tabpanel]:visible").first
+    sync_api.expect(panel.get_by_label("Checkpoint").first).to_have_value("gan-fashion")
+    sync_api.expect(panel.get_by_label("From class")).to_have_value("Trouser")
+    sync_api.expect(panel.get_by_label("To class")).to_have_value("Bag")
+    sync_api.expect(panel.get_by_text(re.compile(r"6 steps in \d+ ms"))).to_be_visible(timeout=TIMEOUT_MS)
+    _shot(window, shots, "lesson-link-walk")
+    panel.get_by_label("To seed").fill("11")
+    panel.get_by_role("button", name="Copy link").first.click()
+    box = panel.get_by_placeholder("a link to this view, its settings and its result").first
+    sync_api.expect(box).to_have_value(re.compile(r"view=interpolate&.*to_seed=11"))
+    assert window.url == box.input_value()
+    window.goto(box.input_value())
+    panel = window.locator("[role=tabpanel]:visible").first
+    sync_api.expect(panel.get_by_label("To seed")).to_have_value("11", timeout=TIMEOUT_MS)
+    window.context.close()

@@ -9,7 +9,7 @@ from gradio_client import handle_file
 from genapp import studio
 
 # endpoints whose outputs may open empty, and why
-LINK_LOADS = {"from_link"}          # a room's link (?room=CODE) opens the Classroom tab with its code
+LINK_LOADS = {"from_link", "restore"}  # a room's link (?room=CODE) opens the Classroom tab with its code; a lesson link (?view=...) its view
 OPENS_EMPTY = {"augment_quick": "Augmentation opens on its question; the re-run's table shows only once it runs",
                # a room is a class's own: its code, table and pictures exist once a teacher opens one
                **dict.fromkeys(("room_open", "room_results", "room_join", "quiz_next", "quiz_answer"),

@@ -3,7 +3,7 @@ import gradio as gr
 
 from . import augment
 from . import uses
-from . import audio, classroom, image, latent, limits, text, toy
+from . import audio, classroom, image, latent, limits, links, text, toy
 
 INTRO = """# genapp: see how generative models work
 Generate pictures, sounds and text with three classic families of generative models (a **VAE**, a
@@ -25,4 +25,6 @@ def build_app() -> gr.Blocks:
             toy.build()
             room_code = classroom.build()
         demo.load(classroom.from_link, None, [tabs, room_code], api_visibility="private")    # a room's link
+        demo.load(links.restore, None, links.all_components(), api_visibility="private",   # a lesson link
+                  concurrency_id="main", concurrency_limit=2, show_progress="hidden")
     return demo

@@ -15,6 +15,7 @@ from PIL import Image
 from .. import studio
 from . import gradio_fixes
 from .gradio_fixes import write_once
+from .links import covers, keys_of, lesson_link
 from .shared import fresh, shared
 
 DOWNLOADS = Path(tempfile.gettempdir()) / "genapp-downloads"
@@ -78,9 +79,12 @@ def wire(button, check, run, inputs, outputs, *, api_name: str, preprocess: bool
     6.31, the last result hidden: tried on a one-button app in Chromium); then, if it passed, `run` (its progress bar moving, see with_progress), the API's
     endpoint `api_name`. Both take `inputs` with the same `preprocess` (gradio_fixes says which); `queue`:
     the run's concurrency (MAIN_QUEUE, or concurrency_limit=...). Identical runs share one result (shared.py).
-    Returns the run's event, for a step after it."""
+    A Copy link button after it gives a lesson link to the panel (links.py). Returns the run's event, for a
+    step after it."""
+    handler = shared(with_progress(run), api_name)
+    lesson_link(api_name, button, inputs, outputs, handler, check, keys=keys_of(run, inputs))
     return button.click(check, inputs, None, preprocess=preprocess, api_visibility="private").success(
-        shared(with_progress(run), api_name), inputs, outputs, api_name=api_name, preprocess=preprocess, **queue)
+        handler, inputs, outputs, api_name=api_name, preprocess=preprocess, **queue)
 
 
 def tab_of_sections(title: str, tab_id: str, sections):
@@ -104,6 +108,15 @@ def first_of(checkpoints: list[str], family: str | None = None) -> str:
     registry = list(studio.checks.ALL_DATASETS)
     candidates = [c for c in checkpoints if family is None or studio.family_of(c) == family] or checkpoints
     return min(candidates, key=lambda c: registry.index(studio.checkpoint_dataset(c)))
+
+
+def kept(update, current, default="any"):
+    """A menu's update for new choices that keeps its current value where it is still one of them: a lesson
+    link sets a menu and the data set or checkpoint it depends on at once, and the change that follows must
+    not undo it."""
+    values = [c[1] if isinstance(c, tuple) else c for c in update.get("choices") or []]
+    update["value"] = current if current in values else update.get("value", default)
+    return update
 
 
 def download_file(data: bytes, name: str) -> str:
@@ -173,8 +186,10 @@ def worked_example_later(fn, inputs, outputs, api_name: str, instead: dict | Non
         else:
             _LATER.submit(compute)
 
-    def shown():
+    def shown(request: gr.Request):
         serving()
+        if covers(request, outputs):                  # the page's lesson link fills them instead
+            return [gr.skip()] * len(outputs)
         return fresh(example.result())
 
     _when_serving(start)

@@ -4,7 +4,8 @@ import random
 import gradio as gr
 
 from .. import studio
-from .common import MAIN_QUEUE, download_file, picture_datasets, progress_callback, speaks_errors, wire, worked_example
+from . import links
+from .common import MAIN_QUEUE, download_file, kept, picture_datasets, progress_callback, speaks_errors, wire, worked_example
 
 FAMILIES = [("VAE", "vae"), ("GAN", "gan"), ("RBM", "rbm"), ("All three side by side", "all")]
 
@@ -66,11 +67,20 @@ def gallery_items(results) -> list:
     return [(download_file(r.png, f"{r.checkpoint}.png"), r.title) for r in results]
 
 
-def fit_gallery(items) -> gr.Gallery:
+def fit(items) -> dict:
     """One grid per family in a single row (as many columns as grids), tall enough that no grid is
     cropped: a lone grid spans the column's width (about 740 px on a laptop), three share it."""
     count = max(len(items or []), 1)
-    return gr.Gallery(columns=count, height=780 if count == 1 else 330)
+    return dict(columns=count, height=780 if count == 1 else 330)
+
+
+def fit_gallery(items) -> gr.Gallery:
+    return gr.Gallery(**fit(items))
+
+
+def fitted(items, png) -> tuple:
+    """A lesson link's result: the grids, fitted as the button's next step fits them."""
+    return gr.update(value=items, **fit(items)), png
 
 
 @speaks_errors
@@ -79,8 +89,8 @@ def check(dataset, family, label, n, seed, steps):
 
 
 @speaks_errors
-def class_menu(dataset):
-    return gr.Dropdown(choices=studio.sample_choices(dataset), value="any")
+def class_menu(dataset, current="any"):
+    return kept(gr.update(choices=studio.sample_choices(dataset), value="any"), current)
 
 
 def build():
@@ -117,7 +127,9 @@ def build():
         # the same seed's samples with each one's style label swapped, beside them (emoji)
         wire(restyled, check_other_style, other_style, inputs, [gallery, download], api_name="generate_image_other_style",
              preprocess=False, **MAIN_QUEUE).then(fit_gallery, gallery, gallery, api_visibility="private", queue=False)
-        dataset.change(class_menu, dataset, label, api_name="image_classes", preprocess=False)
+        for name in ("generate_image", "generate_image_other_style"):      # a lesson link's grids, fitted too
+            links.PANELS[name].finish = fitted
+        dataset.change(class_menu, [dataset, label], label, api_name="image_classes", preprocess=False)
         dataset.change(has_styles, dataset, restyled, api_visibility="private", queue=False)
         dice.click(lambda: random.randrange(1_000_000), None, seed, api_visibility="private")
         family.change(lambda f: gr.Slider(visible=f in ("rbm", "all")), family, steps, api_visibility="private")

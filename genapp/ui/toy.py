@@ -7,6 +7,7 @@ import pandas as pd
 from ..studio import toy
 from .common import download_file, progress_callback, speaks_errors, worked_example_later
 from .gradio_fixes import Number, Slider
+from .links import keys_of, lesson_link
 
 NOTICE = """**What to notice.** Grey dots are the data; coloured dots are 512 samples of the model; a circle
 is green when its mode holds enough good samples (within 3 standard deviations), red when the model
@@ -169,3 +170,5 @@ def build():
         beta.release(speaks_errors(toy.set_beta), [run_id, beta], caption, api_name="toy_beta", queue=False)
         gif_button.click(gif_of_run, inputs + inside, gif_file, api_name="toy_gif",
                          concurrency_limit=1)
+        # a link sets the settings; Start then trains the same run (a seed's run is the same each time)
+        lesson_link("toy_start", start_button, inputs + inside, [], keys=keys_of(gif_of_run, inputs + inside))

@@ -4,8 +4,9 @@ import gradio as gr
 
 from .. import studio
 from ..studio import compress, denoise, inpaint
-from .common import picture_datasets, picture_of, speaks_errors, worked_example, worked_example_later
+from .common import kept, picture_datasets, picture_of, speaks_errors, worked_example, worked_example_later
 from .gradio_fixes import Number, Slider
+from .links import lesson_link
 
 INTRO = """**One picture, three jobs.** Every panel starts from the same clean picture: by default a GAN
 sample (a seed and a class; no data set ships with the app), or your own drawing or upload. A model
@@ -128,7 +129,7 @@ def build():
                                       brush=gr.Brush(default_size=18, colors=["#000000"], color_mode="fixed"))
                 upload = gr.File(label="...or upload a picture (PNG, JPEG, WebP; up to 10 MB)", file_types=["image"],
                                  type="binary", height=90)
-        dataset.change(lambda d: gr.Dropdown(choices=studio.class_choices(d), value="any"), dataset, label,
+        dataset.change(lambda d, current: kept(gr.update(choices=studio.class_choices(d), value="any"), current), [dataset, label], label,
                        api_visibility="private")
         shared = [dataset, source, seed, label, sketch, upload]
         with gr.Tabs():
@@ -152,6 +153,7 @@ def build():
                         d_caption = gr.Markdown()
                 d_button.click(run_denoise, d_inputs, d_pictures + [d_table, d_caption], api_name="denoise",
                                concurrency_limit=2)
+                lesson_link("denoise", d_button, d_inputs, d_pictures + [d_table, d_caption], run_denoise)
                 worked_example_later(run_denoise, d_inputs, d_pictures + [d_table, d_caption], "denoise_example")
             with gr.Tab("Compression", id="compress"):
                 with gr.Row():
@@ -172,6 +174,7 @@ def build():
                         c_caption = gr.Markdown(caption)
                 c_button.click(run_compress, c_inputs, [c_strip, c_table, c_caption], api_name="compress",
                                concurrency_limit=2)
+                lesson_link("compress", c_button, c_inputs, [c_strip, c_table, c_caption], run_compress)
             with gr.Tab("Inpainting", id="inpaint"):
                 with gr.Row():
                     with gr.Column(scale=1, min_width=300):
@@ -201,5 +204,6 @@ def build():
                 to_canvas.click(paint_canvas, shared, editor, api_visibility="private")
                 i_button.click(run_inpaint, i_inputs, i_pictures + [i_frames, i_table, i_caption], api_name="inpaint",
                                concurrency_limit=2)
+                lesson_link("inpaint", i_button, i_inputs, i_pictures + [i_frames, i_table, i_caption], run_inpaint)
                 worked_example_later(run_inpaint, i_inputs, i_pictures + [i_frames, i_table, i_caption],
                                      "inpaint_example")

@@ -6,7 +6,7 @@ import gradio as gr
 
 from ... import studio
 from ...studio.checks import MAX_UPLOAD_BYTES
-from ..common import download_file, progress_callback, speaks_errors, wire, worked_example_later
+from ..common import download_file, kept, progress_callback, speaks_errors, wire, worked_example_later
 from ..gradio_fixes import Number, Slider
 from .picture import summary
 
@@ -53,11 +53,11 @@ def walk(checkpoint, label, recording, to_seed, to_label, steps, to_recording, p
 
 
 @speaks_errors
-def class_menus(checkpoint):
+def class_menus(checkpoint, current, to_current):
     """The checkpoint's classes (digits, or instrument notes) for the clip and for the walk's end."""
     choices = studio.class_choices(studio.checkpoint_dataset(studio.check_walker(checkpoint)))
-    return (gr.update(choices=choices, value="any"),
-            gr.update(choices=choices, value=studio.walk_ends(checkpoint)[1]))
+    return (kept(gr.update(choices=choices, value="any"), current),
+            kept(gr.update(choices=choices, value=studio.walk_ends(checkpoint)[1]), to_current))
 
 
 def walk_example(speaker, *values):
@@ -115,7 +115,7 @@ def build():
     # inversion takes a second
     worked_example_later(functools.partial(walk_example, speaker), walk_inputs, encoded + [strip, walk_sound, wav],
                          "walk_from_recording_example", {recording: said})
-    checkpoint.change(class_menus, checkpoint, [label, to_label], api_visibility="private", preprocess=False)
+    checkpoint.change(class_menus, [checkpoint, label, to_label], [label, to_label], api_visibility="private", preprocess=False)
     wire(button, check, encode, inputs, encoded, api_name="encode_recording", concurrency_limit=2)
     wire(walk_button, check_walk, walk, walk_inputs, encoded + [strip, walk_sound, wav], api_name="walk_from_recording",
          concurrency_limit=2)

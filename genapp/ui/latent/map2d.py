@@ -4,6 +4,7 @@ import gradio as gr
 
 from ... import studio
 from ..common import speaks_errors, worked_example
+from ..links import lesson_link
 
 
 @speaks_errors
@@ -50,3 +51,4 @@ def build():
     checkpoint.change(show_map, checkpoint, [scatter, manifold, caption], api_name="latent_map", preprocess=False)
     scatter.select(clicked, checkpoint, [picture, where], api_visibility="private", preprocess=False)
     go.click(decode, [checkpoint, z1, z2], picture, api_name="decode_map_point", preprocess=False)
+    lesson_link("decode_map_point", go, [checkpoint, z1, z2], [picture], decode)

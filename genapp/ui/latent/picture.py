@@ -3,7 +3,7 @@ puts it (and how well it rebuilds it), then walk from it to a seed's point."""
 import gradio as gr
 
 from ... import studio
-from ..common import download_file, first_of, picture_of, progress_callback, speaks_errors, wire, worked_example_later
+from ..common import download_file, first_of, kept, picture_of, progress_callback, speaks_errors, wire, worked_example_later
 from ..gradio_fixes import Number, Slider
 
 NOTE = """The VAE's encoder answers in one pass. A GAN has no encoder: the app searches for the z whose
@@ -56,9 +56,9 @@ def walk_example(*values):
 
 
 @speaks_errors
-def class_menu(checkpoint):
+def class_menu(checkpoint, current, to_current):
     choices = studio.class_choices(studio.checkpoint_dataset(checkpoint))
-    return gr.Dropdown(choices=choices, value="any"), gr.Dropdown(choices=choices, value="any")
+    return kept(gr.update(choices=choices, value="any"), current), kept(gr.update(choices=choices, value="any"), to_current)
 
 
 def build():
@@ -97,7 +97,7 @@ def build():
                          scale=3)
         film = gr.Image(label="As a film", type="filepath", interactive=False, height=260, scale=1)
 
-    checkpoint.change(class_menu, checkpoint, [label, to_label], api_visibility="private", preprocess=False)
+    checkpoint.change(class_menu, [checkpoint, label, to_label], [label, to_label], api_visibility="private", preprocess=False)
     inputs = [checkpoint, label, sketch, upload]
     walk_inputs = inputs + [to_seed, to_label, steps, spherical, to_upload]
     # the walk from a drawing of the app's (the sketchpad starts empty): the GAN's inversion takes a second

@@ -4,7 +4,8 @@ bookmarks to save and reopen."""
 import gradio as gr
 
 from ... import studio
-from ..common import download_file, first_of, props, speaks_errors, worked_example
+from ..common import download_file, first_of, kept, props, speaks_errors, worked_example
+from ..links import lesson_link
 
 RANGE = 4.0
 
@@ -54,7 +55,7 @@ def class_menu(checkpoint, value=None):
     choices = studio.class_choices(studio.checkpoint_dataset(checkpoint))[1:]
     if not choices:
         return gr.Dropdown(choices=[""], value="", visible=False)
-    return gr.Dropdown(choices=choices, value=value or choices[min(7, len(choices) - 1)], visible=True)
+    return kept(gr.update(choices=choices, value=choices[min(7, len(choices) - 1)], visible=True), value)
 
 
 def build():
@@ -82,11 +83,12 @@ def build():
             save = gr.DownloadButton("Save point (JSON bookmark)", value=saved, variant="secondary")
     z = gr.State(z_first)
 
-    checkpoint.change(class_menu, checkpoint, label, api_visibility="private", preprocess=False)
+    checkpoint.change(class_menu, [checkpoint, label], label, api_visibility="private", preprocess=False)
     checkpoint.change(lambda name: gr.Audio(visible=name in studio.generators("audio")), checkpoint, sound,
                       api_visibility="private", preprocess=False)        # a player only for sound checkpoints
     start.click(from_seed, inputs, [picture, sound, note, z, save, *sliders],
                 api_name="seed_point", preprocess=False)
+    lesson_link("seed_point", start, inputs, [picture, sound, note, z, save, *sliders], from_seed)
     for s in sliders:   # every move decodes once; a newer move replaces a pending one
         s.input(move, [checkpoint, label, z, *sliders], [picture, sound, note, z, save], api_name=False,
                 show_progress="hidden", trigger_mode="always_last", preprocess=False)

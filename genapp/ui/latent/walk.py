@@ -3,7 +3,7 @@ model walk from one point of its latent space to the other, each step scored by 
 import gradio as gr
 
 from ... import studio
-from ..common import MAIN_QUEUE, download_file, first_of, props, speaks_errors, wire, worked_example
+from ..common import MAIN_QUEUE, download_file, first_of, kept, props, speaks_errors, wire, worked_example
 
 WHAT_TO_NOTICE = """
 **What you see.** Every seed names a point in the model's *latent space*: 16 or 32 numbers for a VAE,
@@ -32,9 +32,10 @@ def class_menus_of(checkpoint) -> tuple:
 
 
 @speaks_errors
-def class_menus(checkpoint):
+def class_menus(checkpoint, from_current, to_current):
     """The checkpoint's classes for both ends, and the sound players only for a sound checkpoint."""
-    return (*class_menus_of(studio.check_walker(checkpoint)),          # a picture or a sound generator
+    from_menu, to_menu = class_menus_of(studio.check_walker(checkpoint))  # a picture or a sound generator
+    return (kept(from_menu, from_current), kept(to_menu, to_current),
             gr.Column(visible=checkpoint in studio.generators("audio")))
 
 
@@ -108,7 +109,7 @@ def build():
                                           scale=1)
             clips = gr.State(first_clips)
 
-    checkpoint.change(class_menus, checkpoint, [from_label, to_label, sounds], api_visibility="private",
+    checkpoint.change(class_menus, [checkpoint, from_label, to_label], [from_label, to_label, sounds], api_visibility="private",
                       preprocess=False)
     wire(button, check, walk, inputs, [strip, film, summary, png, gif, sound, clips, step, step_sound],
          api_name="interpolate", preprocess=False, **MAIN_QUEUE)

@@ -4,6 +4,7 @@ import gradio as gr
 
 from ... import studio
 from ..common import first_of, progress_callback, speaks_errors, worked_example_later
+from ..links import lesson_link
 
 COLLAPSE_NOTE = """**What to notice.** A GAN's generator is never shown the data: it only learns what fools
 today's discriminator. If one kind of digit fools it, nothing in the loss asks for the other nine,
@@ -57,3 +58,4 @@ def build():
     worked_example_later(collapse, c_inputs, c_outputs, "mode_collapse_example")     # 2,000 samples: a second
     c_button.click(collapse, c_inputs, c_outputs, api_name="mode_collapse", preprocess=False,
                    concurrency_limit=2)
+    lesson_link("mode_collapse", c_button, c_inputs, c_outputs, collapse)

@@ -4,7 +4,7 @@ import gradio as gr
 
 from ... import studio
 from ...studio.copying import TAB_COUNTS, check_nearest_training, checkpoint_modality, nearest_training
-from ..common import first_of, progress_callback, speaks_errors, wire, worked_example_later
+from ..common import first_of, kept, progress_callback, speaks_errors, wire, worked_example_later
 
 MODALITIES = [("Pictures", "image"), ("Sounds", "audio"), ("Names", "text")]
 FIRST_FAMILY = {"image": "gan", "audio": "gan", "text": "vae"}      # the family each kind of sample opens on
@@ -37,10 +37,10 @@ its nearest neighbour look like?
 """
 
 
-def _class_menu(checkpoint) -> gr.Dropdown:
+def _class_menu(checkpoint, current="any") -> dict:
     dataset = studio.checkpoint_dataset(checkpoint)
-    return gr.Dropdown(choices=studio.class_choices(dataset), value="any",
-                       visible=checkpoint_modality(checkpoint) != "text")
+    return kept(gr.update(choices=studio.class_choices(dataset), value="any",
+                          visible=checkpoint_modality(checkpoint) != "text"), current)
 
 
 @speaks_errors
@@ -55,8 +55,8 @@ def pick_modality(modality):
 
 
 @speaks_errors
-def class_menu(checkpoint):
-    return _class_menu(checkpoint)
+def class_menu(checkpoint, current):
+    return _class_menu(checkpoint, current)
 
 
 def report(r) -> str:
@@ -137,7 +137,7 @@ def build():
     worked_example_later(lambda: worked_example(opening), [], outputs, "nearest_training_example")
     modality.change(pick_modality, modality, [checkpoint, label, n, sample, sample_clip, neighbours,
                                               neighbour_clips, names], api_visibility="private")
-    checkpoint.change(class_menu, checkpoint, label, api_visibility="private", preprocess=False)
+    checkpoint.change(class_menu, [checkpoint, label], label, api_visibility="private", preprocess=False)
     # preprocess=False: the raw values reach studio, which checks every one and explains refusals
     inputs = [checkpoint, seed, label, position, n]
     wire(button, check, find, inputs, outputs, api_name="nearest_training", preprocess=False, concurrency_limit=2)

@@ -4,7 +4,8 @@ import gradio as gr
 import pandas as pd
 
 from ... import studio
-from ..common import picture_datasets, picture_of, progress_callback, speaks_errors, worked_example_later
+from ..common import kept, picture_datasets, picture_of, progress_callback, speaks_errors, worked_example_later
+from ..links import lesson_link
 
 DUEL_NOTE = """**Predict, then reveal.** Which family will rebuild your digit most faithfully, and which
 fastest? The VAE was *trained* to invert itself: its encoder answers in one pass, but it blurs. A GAN
@@ -49,10 +50,11 @@ def build():
             gr.Markdown(DUEL_EXAMPLE)
             curve = gr.LinePlot(x="step", y="pixel error", title="The GAN's search: error per step",
                                 height=220)
-    dataset.change(lambda d: gr.Dropdown(choices=studio.class_choices(d), value="any"), dataset, label,
+    dataset.change(lambda d, current: kept(gr.update(choices=studio.class_choices(d), value="any"), current), [dataset, label], label,
                    api_visibility="private")
     inputs, outputs = [dataset, label, sketch, upload], [seen, *outs, table, curve]
     # on a drawing of the app's (the sketchpad starts empty): the GAN's inversion takes a second
     drawing = {sketch: studio.pictures.example_drawing()}
     worked_example_later(duel, inputs, outputs, "inverse_duel_example", drawing)
     button.click(duel, inputs, outputs, api_name="inverse_duel", concurrency_limit=2)
+    lesson_link("inverse_duel", button, inputs, outputs, duel)

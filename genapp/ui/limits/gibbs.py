@@ -3,7 +3,8 @@ a film, at a temperature of your choice."""
 import gradio as gr
 
 from ... import studio
-from ..common import download_file, picture_datasets, speaks_errors, worked_example_later
+from ..common import download_file, kept, picture_datasets, speaks_errors, worked_example_later
+from ..links import lesson_link
 
 GIBBS_NOTE = """**What to notice.** Each row is one chain of the RBM with its class clamped, shown after sweeps
 1, 2, 3, ... (log-spaced). It starts from the class's average picture, a blur, and sharpens within
@@ -48,8 +49,9 @@ def build():
                 g_film = gr.Image(label="The first chain as a film", type="filepath", interactive=False,
                                   height=200)
                 g_caption = gr.Markdown()
-    g_dataset.change(lambda d: gr.Dropdown(choices=studio.class_choices(d), value="any"), g_dataset, g_label,
+    g_dataset.change(lambda d, current: kept(gr.update(choices=studio.class_choices(d), value="any"), current), [g_dataset, g_label], g_label,
                      api_visibility="private")
     g_button.click(chain, g_inputs, [g_strip, g_film, g_caption], api_name="gibbs_chain", preprocess=False,
                    concurrency_limit=2)
+    lesson_link("gibbs_chain", g_button, g_inputs, [g_strip, g_film, g_caption], chain)
     worked_example_later(chain, g_inputs, [g_strip, g_film, g_caption], "gibbs_chain_example")

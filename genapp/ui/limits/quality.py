@@ -5,6 +5,7 @@ import pandas as pd
 
 from ... import studio
 from ..common import speaks_errors, worked_example_later
+from ..links import lesson_link
 
 QUALITY_NOTE = """**More compute, better samples?** 200 RBM chains (20 per class), scored by the evaluator after 1 to
 500 Gibbs sweeps. The tab opens on the MNIST RBM's curve: predict where the Fashion-MNIST RBM's levels off, then
@@ -29,3 +30,4 @@ def build():
     worked_example_later(quality, [rbm], [quality_plot, quality_table], "rbm_quality_example")  # 2 seconds
     run_quality.click(quality, rbm, [quality_plot, quality_table], api_name="rbm_quality_by_steps",
                       preprocess=False, concurrency_limit=1)
+    lesson_link("rbm_quality_by_steps", run_quality, [rbm], [quality_plot, quality_table], quality)
