@@ -389,6 +389,20 @@ TABLE = {
         (dict(code="ZZZZ-ZZZZ"), "No room has the code"),
         (dict(code=None), "Type the room's code"),
     ]),
+    "/room_polls": (dict(code="ZZZZ-ZZZZ", key="0" * 32), [
+        (dict(code="ZZZZ-ZZZZ"), "No room has the code"),
+        (dict(key=None), "No room has the code"),
+        (dict(code=["ZZZZZZZZ"]), "8 letters and digits"),
+    ]),
+    "/poll_answer": (dict(code="ZZZZ-ZZZZ", token="0" * 32, poll="collapse", answer="recall"), [
+        (dict(poll="favourite colour"), "Pick a question"),
+        (dict(answer="maybe"), "Pick one of the answers to"),
+        (dict(answer=None), "Pick an answer first"),
+        (dict(poll=None), "Pick a question"),
+        (dict(poll="denoise", answer="recall"), "Pick one of the answers to"),
+        (dict(code="ZZZZ-ZZZZ"), "No room has the code"),
+        (dict(token=ESCAPES[0]), "No room has the code"),
+    ]),
     # these take no input at all (an extra argument is dropped by Gradio): nothing to send wrong
     "/compute_costs": (dict(), []),
     "/augment_quick": (dict(), []),

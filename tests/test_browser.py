@@ -234,9 +234,16 @@ def test_a_teacher_and_three_students_play_the_discriminator_in_one_room(page, c
         window.wait_for_function("""() => [...document.querySelectorAll('[role=tabpanel] img')]
             .some(i => i.offsetParent !== null && i.complete && i.naturalWidth === 224)""")   # the next picture
         _shot(window, shots, f"classroom-student-{i}")
+    for window, guess in zip(students[:2], ("recall", "precision")):        # Predict, then reveal, pooled
+        mine = window.locator("[role=tabpanel]:visible").first
+        mine.get_by_label(guess, exact=True).check()
+        mine.get_by_role("button", name="Lock it in, then reveal").click()
+        sync_api.expect(mine.get_by_text(re.compile(r"(Right|Not this time): you said"))).to_be_visible(timeout=TIMEOUT_MS)
+        sync_api.expect(mine.get_by_text("measured: recall")).to_be_visible()
     sync_api.expect(panel.get_by_text("3 students have joined; 5 answers")).to_be_visible(timeout=TIMEOUT_MS)
+    sync_api.expect(panel.get_by_text("precision: 1 · recall: 1 · both: 0 · neither: 0")).to_be_visible(timeout=TIMEOUT_MS)
     rows = panel.locator("[role=row][data-index]")
-    sync_api.expect(rows).to_have_count(3, timeout=TIMEOUT_MS)
+    sync_api.expect(rows).to_have_count(3 + 7, timeout=TIMEOUT_MS)          # the families' rows, the polls' rows
     _shot(teacher, shots, "classroom-teacher")
     for window in windows:
         window.context.close()

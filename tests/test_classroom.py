@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT
 from genapp import rooms
 from genapp.studio import BadRequest
-from genapp.studio import classroom
+from genapp.studio import augment, classroom, polls
 
 
 @pytest.fixture
@@ -126,3 +126,43 @@ def test_the_endpoints_run_a_room_through_the_app(client):
     assert "1 students have joined; 1 answers" in summary and len(table["data"]) == 3
     with pytest.raises(Exception, match="Only the teacher"):
         client.predict(code, "0" * 32, api_name="/room_results")
+
+
+def test_a_class_predicts_then_sees_what_was_measured_and_the_teacher_sees_the_split(store_dir):
+    opened = classroom.room_open("mnist", ["gan"])
+    ann, bob, cy = (classroom.room_join(opened.code, n) for n in ("ann", "bob", "cy"))
+    measured = polls.POLLS["collapse"].measured()
+    assert measured.answer == "recall" and "recall 0.000" in measured.said      # read off gan-mnist-collapsed's card
+    right = classroom.poll_answer(opened.code, ann, "collapse", "recall")
+    assert right.right and right.measured == "recall" and "python -m genapp eval" in right.said
+    assert not classroom.poll_answer(opened.code, bob, "collapse", "precision").right
+    classroom.poll_answer(opened.code, cy, "denoise", "lower it")
+    with pytest.raises(BadRequest, match="answered this question already"):
+        classroom.poll_answer(opened.code, bob, "collapse", "recall")              # the first answer stands
+    assert classroom.poll_mine(opened.code, bob, "collapse") == "precision"
+    assert classroom.poll_mine(opened.code, cy, "collapse") is None
+    rows = {r.poll: r for r in classroom.room_polls(opened.code, opened.key)}
+    assert set(rows) == set(polls.POLLS)
+    assert rows["collapse"].counts == {"precision": 1, "recall": 1, "both": 0, "neither": 0}
+    assert rows["collapse"].right == 0.5 and rows["denoise"].right == 1.0 and rows["gibbs"].right is None
+    best = max(augment.stored_augmentation().rows, key=lambda r: r.change)         # the augment command's table
+    assert rows["augment"].measured == best.generator.split("-")[0].upper()
+    for bad in (dict(poll="colour"), dict(answer="maybe"), dict(poll="denoise", answer="recall")):
+        with pytest.raises(BadRequest):
+            classroom.poll_answer(opened.code, cy, **{"poll": "inpaint", "answer": "a random half", **bad})
+    with pytest.raises(BadRequest, match="Only the teacher"):
+        classroom.room_polls(opened.code, "0" * 32)
+    other = classroom.room_open("mnist", ["vae"])
+    with pytest.raises(BadRequest, match="not joined this room"):
+        classroom.poll_answer(other.code, ann, "gibbs", "get sharper")            # a token of another room
+    assert all(sum(r.counts.values()) == 0 for r in classroom.room_polls(other.code, other.key))
+
+
+def test_the_poll_endpoints_through_the_app(client):
+    _, code, key, _ = client.predict("mnist", ["gan"], api_name="/room_open")
+    token = client.predict(code, "ann", api_name="/room_join")[0]
+    said = client.predict(code, token, "inpaint", "a random half", api_name="/poll_answer")
+    assert said.startswith("Not this time") and "measured: **the bottom half**" in said
+    table = client.predict(code, key, api_name="/room_polls")
+    row = next(r for r in table["data"] if r[0] == "Uses: inpainting")
+    assert row[2] == "the bottom half: 0 · a random half: 1" and row[3] == "the bottom half" and row[4] == "0%"

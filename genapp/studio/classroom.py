@@ -14,7 +14,7 @@ from PIL import Image
 from .. import hub, rooms
 from ..card import read_metrics
 from ..data import load_tensors
-from . import render
+from . import polls, render
 from .checks import BadRequest, FAMILIES, one_of
 
 ANSWERS = ("real", "generated")
@@ -158,11 +158,16 @@ def quiz_answer(code, token, qid, answer) -> Verdict:
     return Verdict((question["truth"] == "real") == (answer == "real"), truth, answered, right)
 
 
-def room_results(code, key) -> Results:
-    """The class's answers so far, for the teacher (their key, not the code alone, opens them)."""
+def _teachers_room(code, key) -> dict:
     room = _check(lambda: _store().room(code))
     if not isinstance(key, str) or not secrets.compare_digest(key, room["key"]):
         raise BadRequest("Only the teacher who opened the room sees its results: that key is not theirs.")
+    return room
+
+
+def room_results(code, key) -> Results:
+    """The class's answers so far, for the teacher (their key, not the code alone, opens them)."""
+    room = _teachers_room(code, key)
     answered = _store().answered(room["code"])
     real = [a for _, truth, a in answered if truth == "real"]
     families = []
@@ -175,3 +180,61 @@ def room_results(code, key) -> Results:
                                      measured.get("fd_eval", {}).get("value")))
     return Results(room["code"], _store().students(room["code"]), len(answered),
                    sum(a == "real" for a in real) / len(real) if real else None, families)
+
+
+# Predict, then reveal, pooled (polls.py): each student answers a tab's question once, then sees what was measured
+
+@dataclass
+class PollReveal:
+    question: str
+    yours: str
+    measured: str                 # the answer the measurement gives
+    said: str                     # its figures and command
+    right: bool
+
+
+@dataclass
+class PollResult:
+    poll: str
+    tab: str
+    question: str
+    counts: dict                  # answer -> students who gave it, every choice listed
+    measured: str | None          # None where it is not measured yet
+    right: float | None           # share of the class's answers that match it
+
+
+def poll_answer(code, token, poll, answer) -> PollReveal:
+    """A student's answer to a poll, kept once; then its reveal."""
+    p = polls.poll(poll)
+    answer = polls.choice(p, answer)
+    student = _check(lambda: _store().student(code, token))
+    _check(lambda: _store().poll_answer(student["room"]["code"], student["token"], p.name, answer))
+    return poll_reveal(p, answer)
+
+
+def poll_reveal(p, yours: str) -> PollReveal:
+    m = p.measured()
+    return PollReveal(p.question, yours, m.answer, m.said, yours == m.answer)
+
+
+def poll_mine(code, token, poll) -> str | None:
+    """The student's answer to a poll, if they gave one (so a page opened again shows the reveal)."""
+    p = polls.poll(poll)
+    student = _check(lambda: _store().student(code, token))
+    return _check(lambda: _store().poll_answer_of(student["room"]["code"], student["token"], p.name))
+
+
+def room_polls(code, key) -> list[PollResult]:
+    """The class's answers to every poll, beside what was measured: for the teacher (their key)."""
+    room = _teachers_room(code, key)
+    results = []
+    for p in polls.POLLS.values():
+        counts = _store().poll_counts(room["code"], p.name)
+        try:
+            measured = p.measured().answer
+        except BadRequest:
+            measured = None
+        total = sum(counts.values())
+        results.append(PollResult(p.name, p.tab, p.question, {c: counts.get(c, 0) for c in p.choices}, measured,
+                                  counts.get(measured, 0) / total if total and measured else None))
+    return results

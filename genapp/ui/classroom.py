@@ -4,7 +4,7 @@ import gradio as gr
 
 from .. import studio
 from ..data import DATASETS
-from ..studio import classroom
+from ..studio import classroom, polls
 from .common import speaks_errors
 
 ABOUT = """**Be the discriminator.** The teacher opens a room and reads its code to the class. Each student joins
@@ -92,6 +92,35 @@ def quiz_answer(code: str, token: str, qid: str, answer: str) -> str:
     return _said(classroom.quiz_answer(code, token, qid, answer))
 
 
+POLL_HEADERS = ["tab", "question", "the class's answers", "measured", "the class right"]
+
+
+@speaks_errors
+def poll_results(code, key):
+    rows = [[r.tab, r.question, " · ".join(f"{c}: {n}" for c, n in r.counts.items()),
+             r.measured or "not measured yet", _share(r.right)] for r in classroom.room_polls(code, key)]
+    return rows
+
+
+def poll_choices(poll):
+    """The chosen question's answers (none picked: the student picks before the reveal)."""
+    p = polls.POLLS.get(poll)
+    return gr.Radio(choices=list(p.choices) if p else [], value=None)
+
+
+def _revealed(r) -> str:
+    return (f"{'Right' if r.right else 'Not this time'}: you said **{r.yours}**; measured: **{r.measured}**. "
+            f"{r.said}")
+
+
+@speaks_errors
+def poll_answer(code: str, token: str, poll: str, answer: str) -> str:
+    """A student's prediction for one of the tabs' questions (polls.POLLS), kept once, then its reveal."""
+    if answer is None:
+        raise gr.Error("Pick an answer first: the reveal comes after it.", print_exception=False)
+    return _revealed(classroom.poll_answer(code, token, poll, answer))
+
+
 def build():
     with gr.Tab("Classroom", id="classroom"):
         gr.Markdown(ABOUT)
@@ -121,6 +150,17 @@ def build():
                     real_button = gr.Button("Real")
                     fake_button = gr.Button("Generated")
                 next_button = gr.Button("Next", size="sm")
+                gr.Markdown("#### Predict, then reveal\nThe tabs' questions: answer one before you look, then see "
+                            "what was measured. Your teacher sees the class's answers.")
+                first = next(iter(polls.POLLS.values()))
+                poll = gr.Dropdown([(f"{p.tab}: {p.question}", p.name) for p in polls.POLLS.values()],
+                                   value=first.name, label="Question")
+                prediction = gr.Radio(list(first.choices), label="Your prediction")
+                lock = gr.Button("Lock it in, then reveal")
+                revealed = gr.Markdown()
+        polls_table = gr.Dataframe(headers=POLL_HEADERS, interactive=False, wrap=True,
+                                   column_widths=["13%", "40%", "27%", "12%", "8%"],
+                                   label="Teacher: the class's predictions (Predict, then reveal) and what was measured")
         open_button.click(open_room, [dataset, families], [opened, room_code, room_key, timer], api_name="room_open")
         refresh.click(results, [room_code, room_key], [table, summary], api_name="room_results")
         timer.tick(results, [room_code, room_key], [table, summary], api_visibility="private", show_progress="hidden")
@@ -129,4 +169,9 @@ def build():
         for button, said in ((real_button, "real"), (fake_button, "generated")):
             button.click(answer(said), [code, token, qid], [qid, picture, verdict], api_visibility="private")
         gr.api(quiz_answer, api_name="quiz_answer")
+        refresh.click(poll_results, [room_code, room_key], polls_table, api_name="room_polls")
+        timer.tick(poll_results, [room_code, room_key], polls_table, api_visibility="private", show_progress="hidden")
+        poll.change(poll_choices, poll, prediction, api_visibility="private", queue=False)
+        lock.click(poll_answer, [code, token, poll, prediction], revealed, api_name="poll_answer",
+                   preprocess=False)      # the answers are the chosen question's: studio checks them (polls.py)
     return code
