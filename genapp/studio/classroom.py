@@ -3,8 +3,9 @@ discriminator: each student is shown pictures one at a time, half real test pict
 families the teacher picked, and answers real or generated. The teacher sees, live, how often the class was
 fooled by each family beside what the evaluator measured of it (the way WaveGAN's authors measured people).
 
-The rooms live in genapp/rooms.py (SQLite); this module draws the questions and adds up the answers."""
+The rooms live in genapp/rooms.py (SQLite, or PostgreSQL); this module draws the questions and adds up the answers."""
 import functools
+import os
 import secrets
 from dataclasses import dataclass
 
@@ -22,13 +23,14 @@ MAX_NAME = 40
 
 
 def _store() -> rooms.Store:
-    """The rooms' store of the folder rooms.folder() names now (one per folder, opened once)."""
-    return _shared_store(str(rooms.folder()))
+    """The rooms' store the environment names now: $GENAPP_DATABASE_URL's PostgreSQL, else the SQLite file in
+    the folder rooms.folder() names (one store each, opened once)."""
+    return _shared_store(os.environ.get(rooms.URL_ENV) or str(rooms.Path(rooms.folder()) / rooms.FILE))
 
 
 @functools.cache
 def _shared_store(where: str) -> rooms.Store:
-    return rooms.Store(rooms.Path(where) / rooms.FILE)
+    return rooms.Store(where)
 
 
 def quiz_datasets() -> list[str]:
