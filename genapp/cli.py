@@ -266,8 +266,9 @@ def main(argv=None):
         frames = []
         try:
             for f in toy.train_toy(args.family, args.data, args.lr, args.steps, args.seed, args.every, args.points,
-                                   None, None, args.loss, args.optimizer, args.width, args.overlays, args.beta,
-                                   args.sampler, args.g_lr_scale, args.depth):
+                                   beta=args.beta, loss=args.loss, optimizer=args.optimizer, width=args.width,
+                                   overlays=args.overlays, sampler=args.sampler, g_lr_scale=args.g_lr_scale,
+                                   depth=args.depth):
                 frames.append(f.picture)
                 if f.step % 500 == 0 or f.done:
                     print(f"step {f.step} | {f.caption.split(' · ', 1)[1]}")

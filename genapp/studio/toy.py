@@ -406,12 +406,11 @@ def _advance(run_id: str, run: runs.Run, steps: int, every: int, progress=None, 
 
 
 def train_toy(family="gan-vs-pacgan", data="ring", lr=None, steps=2000, seed=0, every=50, points="",
-              run_id=None, progress=None, loss="bce", optimizer="adam", width=64, overlays=False, beta=1.0,
-              sampler="pcd", g_lr_scale=1.0, depth=2):
+              run_id=None, progress=None, beta=1.0, **inside):
     """A new run (the session's previous run `run_id`, if any, ended): yields a ToyFrame every `every`
-    steps, `steps` in all. Same arguments, same frames."""
-    settings = check_settings(family, data, lr, seed, points, loss, optimizer, width, overlays, sampler, g_lr_scale,
-                              depth)
+    steps, `steps` in all. Same arguments, same frames. inside: the settings of what each family does inside
+    (loss, optimizer, width, overlays, sampler, g_lr_scale, depth: check_settings's)."""
+    settings = check_settings(family, data, lr, seed, points, **inside)
     steps, every, beta = check_toy_steps(steps), check_every(every), check_beta(beta)
     close(run_id)
     run_id, run = _new_run(settings)
@@ -420,13 +419,11 @@ def train_toy(family="gan-vs-pacgan", data="ring", lr=None, steps=2000, seed=0, 
 
 
 def step_toy(run_id, steps=50, every=50, family="gan-vs-pacgan", data="ring", lr=None, seed=0, points="",
-             progress=None, loss="bce", optimizer="adam", width=64, overlays=False, phase="both", beta=None,
-             sampler="pcd", g_lr_scale=1.0, depth=2):
+             progress=None, phase="both", beta=None, **inside):
     """Advance the session's run by `steps` steps from where it is (phase: the GAN's D and G, or one of them
     alone); with no run (or one that ended, or settings changed since), start one with these settings first.
     beta: the VAE's KL weight from now on (None: as it was)."""
-    settings = check_settings(family, data, lr, seed, points, loss, optimizer, width, overlays, sampler, g_lr_scale,
-                              depth)
+    settings = check_settings(family, data, lr, seed, points, **inside)
     steps, every, phase = check_toy_steps(steps), check_every(every), check_phase(phase)
     beta = None if beta is None else check_beta(beta)      # None: as it was
     run = runs.get(run_id)
@@ -438,12 +435,10 @@ def step_toy(run_id, steps=50, every=50, family="gan-vs-pacgan", data="ring", lr
     yield from _advance(run_id, run, steps, every, progress, phase)
 
 
-def run_to_end(family="gan-vs-pacgan", data="ring", lr=None, steps=2000, seed=0, every=50, points="",
-               loss="bce", optimizer="adam", width=64, overlays=False, beta=1.0, sampler="pcd",
-               g_lr_scale=1.0, depth=2) -> list:
+def run_to_end(family="gan-vs-pacgan", data="ring", lr=None, steps=2000, seed=0, every=50, points="", beta=1.0,
+               **inside) -> list:
     """A run of these settings, all its frames; its worker then ends (idle, it would stay 10 minutes)."""
-    frames = list(train_toy(family, data, lr, steps, seed, every, points, None, None, loss, optimizer, width,
-                            overlays, beta, sampler, g_lr_scale, depth))
+    frames = list(train_toy(family, data, lr, steps, seed, every, points, beta=beta, **inside))
     close(frames[-1].run_id)
     return frames
 

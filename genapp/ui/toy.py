@@ -53,12 +53,18 @@ def _outputs(frame: toy.ToyFrame):
     return frame.picture, legend, frame.caption, frame.run_id
 
 
+def _inside(loss, optimizer, width, overlays, sampler, g_lr_scale, depth) -> dict:
+    """The settings of what each family does inside, by name, as the studio takes them (studio.toy.check_settings)."""
+    return dict(loss=loss, optimizer=optimizer, width=width, overlays=overlays, sampler=sampler,
+                g_lr_scale=g_lr_scale, depth=depth)
+
+
 @speaks_errors
 def start(family, data, lr, steps, seed, every, points, run_id, loss="bce", optimizer="adam", width=64,
           overlays=False, beta=1.0, sampler="pcd", g_lr_scale=1.0, depth=2, progress=gr.Progress()):
     for frame in toy.train_toy(family, data, lr, steps, seed, every, points, run_id,
-                               progress_callback(progress, "Training"), loss, optimizer, width, overlays, beta, sampler,
-                               g_lr_scale, depth):
+                               progress_callback(progress, "Training"), beta,
+                               **_inside(loss, optimizer, width, overlays, sampler, g_lr_scale, depth)):
         yield _outputs(frame)
 
 
@@ -67,8 +73,8 @@ def stepper(phase: str):
     @speaks_errors
     def step(family, data, lr, seed, every, points, run_id, loss="bce", optimizer="adam", width=64,
              overlays=False, beta=1.0, sampler="pcd", g_lr_scale=1.0, depth=2, progress=gr.Progress()):
-        for frame in toy.step_toy(run_id, every, every, family, data, lr, seed, points, None, loss, optimizer,
-                                  width, overlays, phase, beta, sampler, g_lr_scale, depth):
+        for frame in toy.step_toy(run_id, every, every, family, data, lr, seed, points, None, phase, beta,
+                                  **_inside(loss, optimizer, width, overlays, sampler, g_lr_scale, depth)):
             yield _outputs(frame)
     return step
 
@@ -84,8 +90,8 @@ def whole_run(family, data, lr, steps, seed, every, points, loss="bce", optimize
               beta=1.0, sampler="pcd", g_lr_scale=1.0, depth=2):
     """What Start ends on for these settings (the picture, the loss curve, the caption), and the GIF of its
     frames that the GIF button makes."""
-    frames = toy.run_to_end(family, data, lr, steps, seed, every, points, loss, optimizer, width, overlays, beta,
-                            sampler, g_lr_scale, depth)
+    frames = toy.run_to_end(family, data, lr, steps, seed, every, points, beta,
+                            **_inside(loss, optimizer, width, overlays, sampler, g_lr_scale, depth))
     picture, curve, caption = frames[-1].picture, _curve(frames[-1]), frames[-1].caption   # the page's first plot
     return picture, curve, EXAMPLE + caption, _gif_file(frames, family, data, seed)
 
@@ -97,8 +103,9 @@ def _gif_file(frames, family, data, seed) -> str:
 @speaks_errors
 def gif_of_run(family, data, lr, steps, seed, every, points, loss="bce", optimizer="adam", width=64, overlays=False,
                beta=1.0, sampler="pcd", g_lr_scale=1.0, depth=2):
-    return _gif_file(toy.run_to_end(family, data, lr, steps, seed, every, points, loss, optimizer, width, overlays,
-                                    beta, sampler, g_lr_scale, depth), family, data, seed)
+    return _gif_file(toy.run_to_end(family, data, lr, steps, seed, every, points, beta,
+                                    **_inside(loss, optimizer, width, overlays, sampler, g_lr_scale, depth)),
+                     family, data, seed)
 
 
 def build():
