@@ -116,9 +116,10 @@ def test_no_acknowledged_answer_is_lost_when_the_app_is_killed(tmp_path):
 def test_the_endpoints_run_a_room_through_the_app(client):
     message, code, key, _ = client.predict("mnist", ["vae", "gan", "rbm"], api_name="/room_open")
     assert code in message.replace("-", "").replace("*", "") and f"?room={code}" in message     # its link
-    token, qid, picture, said = client.predict(code, "ann", api_name="/room_join")
-    assert len(token) == 32 and int(qid) > 0 and "real, or generated" in said
-    qid2, _, _ = client.predict(code, token, api_name="/quiz_next")
+    token, qid, picture, sound, text, said = client.predict(code, "ann", api_name="/room_join")
+    assert len(token) == 32 and int(qid) > 0 and "Real, or generated?" in said
+    assert picture["visible"] and picture["value"].endswith(".png") and not sound["visible"] and not text["visible"]
+    qid2, *_ = client.predict(code, token, api_name="/quiz_next")
     assert qid2 == qid                                                      # unanswered: the same picture
     verdict = client.predict(code, token, qid, "generated", api_name="/quiz_answer")
     assert "right of 1" in verdict
@@ -166,3 +167,26 @@ def test_the_poll_endpoints_through_the_app(client):
     table = client.predict(code, key, api_name="/room_polls")
     row = next(r for r in table["data"] if r[0] == "Uses: inpainting")
     assert row[2] == "the bottom half: 0 · a random half: 1" and row[3] == "the bottom half" and row[4] == "0%"
+
+
+@pytest.mark.parametrize("dataset, shown", [("fsdd", "sound"), ("notes", "sound"), ("names", "text"), ("lines", "text")])
+def test_a_room_of_sounds_or_names_shows_each_as_itself(store_dir, dataset, shown):
+    """A sound comes as a clip (and its spectrogram), a name or a line as text; real ones from the test split,
+    the same for the same question, and every family's examples come out."""
+    opened = classroom.room_open(dataset, ["vae", "gan", "rbm"])
+    token = classroom.room_join(opened.code, "ann")
+    truths, items = set(), []
+    for i in range(12):
+        q = classroom.quiz_next(opened.code, token)
+        again = classroom.quiz_next(opened.code, token)
+        if shown == "sound":
+            rate, pcm = q.sound
+            assert rate >= 8000 and pcm.dtype.name == "int16" and len(pcm) >= rate and q.text is None
+            assert q.picture is not None and (again.sound[1] == pcm).all()
+            items.append(pcm.tobytes())
+        else:
+            assert isinstance(q.text, str) and q.text.strip() and q.picture is None and q.sound is None
+            assert again.text == q.text
+            items.append(q.text)
+        truths.add(classroom.quiz_answer(opened.code, token, q.qid, "real").truth)
+    assert len(set(items)) > 6 and "real" in truths and len(truths) >= 2        # real, and made by the families

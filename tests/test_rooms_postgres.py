@@ -62,7 +62,7 @@ def test_two_app_processes_serve_one_room_from_postgresql(two_apps):
     _, code, key, _ = a.predict("mnist", ["vae", "gan"], api_name="/room_open")
     said = {}
     for name, app in (("ann", a), ("bob", b)):                   # ann on the first process, bob on the second
-        token, qid, _, _ = app.predict(code, name, api_name="/room_join")
+        token, qid, *_ = app.predict(code, name, api_name="/room_join")
         said[name] = app.predict(code, token, qid, "generated", api_name="/quiz_answer")
     assert all("right of 1" in s for s in said.values())
     for app in (b, a):

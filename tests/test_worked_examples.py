@@ -12,7 +12,8 @@ from genapp import studio
 LINK_LOADS = {"from_link", "restore"}  # a room's link (?room=CODE) opens the Classroom tab with its code; a lesson link (?view=...) its view
 OPENS_EMPTY = {"augment_quick": "Augmentation opens on its question; the re-run's table shows only once it runs",
                # a room is a class's own: its code, table and pictures exist once a teacher opens one
-               **dict.fromkeys(("room_open", "room_results", "room_join", "quiz_next", "quiz_answer"),
+               **dict.fromkeys(("room_open", "room_results", "room_join", "quiz_next", "quiz_answer", "room_polls",
+                                "poll_answer"),
                                "the Classroom tab opens before any room does")}
 
 

@@ -14,7 +14,7 @@ from PIL import Image
 
 from .. import hub, rooms
 from ..card import read_metrics
-from ..data import load_tensors
+from ..data import DATASETS, load_tensors
 from . import polls, render
 from .checks import BadRequest, FAMILIES, one_of
 
@@ -34,8 +34,7 @@ def _shared_store(where: str) -> rooms.Store:
 
 
 def quiz_datasets() -> list[str]:
-    """The picture data sets a room can be about: those every family serves."""
-    from .checks import DATASETS
+    """The data sets a room can be about (pictures, sounds, names, lines): those every family serves."""
     return [d for d in DATASETS if {c.family for c in hub.serving(d) if c.generates} >= set(FAMILIES)]
 
 
@@ -50,9 +49,11 @@ class Opened:
 @dataclass
 class Question:
     qid: int
-    picture: Image.Image
+    picture: Image.Image | None   # a picture; for a sound, its spectrogram
     answered: int                 # this student's answers so far
     right: int                    # of which right
+    sound: tuple | None = None    # (sample rate, int16 PCM) of a sound
+    text: str | None = None       # a name or a line
 
 
 @dataclass
@@ -106,24 +107,33 @@ def room_join(code, name="") -> str:
 
 
 @functools.cache
-def _test_pictures(dataset: str) -> torch.Tensor:
+def _test_examples(dataset: str) -> torch.Tensor:
     return load_tensors(dataset, hub.data_folder(dataset), "test")[0]
 
 
-def _picture(dataset: str, family: str, truth: str, seed: int) -> Image.Image:
-    """A question's picture, the same every time for its seed: a test picture, or one drawn by the family's
-    checkpoint with a class of its own."""
+@torch.inference_mode()
+def _item(dataset: str, family: str, truth: str, seed: int) -> dict:
+    """A question's example, the same every time for its seed: a test example, or one drawn by the family's
+    checkpoint with a class of its own; as Question's picture, sound or text. A real sound is heard through
+    the same vocoder as a generated one (its log-mel picture turned into sound by Griffin-Lim), so that the
+    class judges what was said, not the vocoder."""
     generator = torch.Generator().manual_seed(seed)
+    checkpoint = hub.find(dataset, family)
+    described = hub.describe(checkpoint)
     if truth == "real":
-        x = _test_pictures(dataset)
+        x = _test_examples(dataset)
         x = x[torch.randint(len(x), (1,), generator=generator)]
     else:
-        checkpoint = hub.find(dataset, family)
-        described = hub.describe(checkpoint)
-        label = torch.randint(len(described.class_names), (1,), generator=generator)
-        with torch.inference_mode():
-            x = hub.generator(checkpoint).sample(1, generator, label, **described.sampler_options())
-    return render.one_picture(x, "image")
+        label = torch.randint(len(described.class_names), (1,), generator=generator) if described.conditional else None
+        x = hub.generator(checkpoint).sample(1, generator, label, **described.sampler_options())
+    modality = DATASETS[dataset].modality
+    if modality == "text":
+        return {"text": described.alphabet.decode(x)[0]}
+    if modality == "audio":
+        sound = described.sound
+        return {"picture": render.one_picture(x, "audio"),
+                "sound": (sound.sample_rate, sound.pcm16(sound.waveform(x)))}
+    return {"picture": render.one_picture(x, "image")}
 
 
 def _score(answered: list) -> tuple[int, int]:
@@ -143,7 +153,8 @@ def quiz_next(code, token) -> Question:
         qid = store.ask(student["token"], family, truth, secrets.randbelow(2 ** 31))
     q = store.question(student["token"], qid)
     answered, right = _score(store.answered(room["code"], student["token"]))
-    return Question(qid, _picture(room["dataset"], q["family"], q["truth"], q["seed"]), answered, right)
+    return Question(qid, answered=answered, right=right,
+                    **{"picture": None} | _item(room["dataset"], q["family"], q["truth"], q["seed"]))
 
 
 def quiz_answer(code, token, qid, answer) -> Verdict:

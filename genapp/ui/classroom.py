@@ -1,5 +1,5 @@
 """The Classroom tab: a teacher opens a room and reads the class's answers live; a student joins with the
-room's code and plays the discriminator, real or generated, one picture at a time."""
+room's code and plays the discriminator, real or generated, one picture, sound or name at a time."""
 import gradio as gr
 
 from .. import studio
@@ -8,14 +8,15 @@ from ..studio import classroom, polls
 from .common import speaks_errors
 
 ABOUT = """**Be the discriminator.** The teacher opens a room and reads its code to the class. Each student joins
-with it and is shown pictures one at a time: half are real test pictures, half were made by the families the
-teacher picked. Answer *real* or *generated*. The teacher's table shows, as the answers come in, how often the
+with it and is shown pictures, sounds or names (or lines of Shakespeare) one at a time: half are real test
+examples, half were made by the families the teacher picked (a real sound goes through the same vocoder as a
+generated one: the class judges what it hears, not the vocoder). Answer *real* or *generated*. The teacher's table shows, as the answers come in, how often the
 class was fooled by each family, beside what the evaluator measured of the same checkpoint (precision: the
 share of its samples that look like real ones to the evaluator; FD-eval: how far its samples lie from real
 ones). Do people and the evaluator agree on which family is most convincing? (Donahue et al. measured people this
 way for WaveGAN.) Rooms last a day; nothing in one is readable without its code, and results only with the
 teacher's own browser."""
-RESULT_HEADERS = ["family", "checkpoint", "pictures judged", "fooled the class", "evaluator: precision",
+RESULT_HEADERS = ["family", "checkpoint", "examples judged", "fooled the class", "evaluator: precision",
                   "evaluator: FD-eval"]
 
 
@@ -36,7 +37,7 @@ def open_room(dataset, families, request: gr.Request = None):
     o = classroom.room_open(dataset, families)
     link = f"{_page(request)}?room={o.code}"
     said = (f"## Room code: **{o.code[:4]}-{o.code[4:]}**\nStudents: open [this link]({link}) (`{link}`), or this app's "
-            f"Classroom tab and join with the code. The room shows {DATASETS[o.dataset].title} and pictures by the "
+            f"Classroom tab and join with the code. The room shows {DATASETS[o.dataset].title}, real and made by the "
             f"{', '.join(o.families).upper()}.")
     return said, o.code, o.key, gr.Timer(active=True)
 
@@ -53,36 +54,43 @@ def from_link(request: gr.Request):
 def results(code, key):
     r = classroom.room_results(code, key)
     rows = [[f.family.upper(), f.checkpoint, f.shown, _share(f.fooled), f.precision, f.fd_eval] for f in r.families]
-    said = (f"{r.students} students have joined; {r.answers} answers. Real pictures called real: "
+    said = (f"{r.students} students have joined; {r.answers} answers. Real examples called real: "
             f"{_share(r.real_called_real) or 'none judged yet'}.")
     return rows, said
+
+
+def _shown(q) -> tuple:
+    """A question's example in the student's three places: a picture (a sound's spectrogram), a player, a text."""
+    return (gr.update(value=q.picture, visible=q.picture is not None),
+            gr.update(value=q.sound, visible=q.sound is not None),
+            gr.update(value=f"## {q.text}" if q.text is not None else "", visible=q.text is not None))
 
 
 @speaks_errors
 def join(code, name):
     token = classroom.room_join(code, name)
     q = classroom.quiz_next(code, token)
-    return token, q.qid, q.picture, "Joined. Is this picture real, or generated?"
+    return token, q.qid, *_shown(q), "Joined. Real, or generated?"
 
 
 @speaks_errors
 def next_question(code, token):
     q = classroom.quiz_next(code, token)
-    return q.qid, q.picture, f"{q.right} right of {q.answered} so far. Real, or generated?"
+    return q.qid, *_shown(q), f"{q.right} right of {q.answered} so far. Real, or generated?"
 
 
 def _said(v) -> str:
-    what = "a real picture" if v.truth == "real" else f"made by the {v.truth.upper()}"
+    what = "real" if v.truth == "real" else f"made by the {v.truth.upper()}"
     return f"{'Right' if v.right else 'Fooled'}: it was {what}. {v.score} right of {v.answered}."
 
 
 def answer(verdict: str):
-    """A button's answer, then the next picture."""
+    """A button's answer, then the next example."""
     @speaks_errors
     def answered(code, token, qid):
         said = _said(classroom.quiz_answer(code, token, qid, verdict))
         q = classroom.quiz_next(code, token)
-        return q.qid, q.picture, said
+        return q.qid, *_shown(q), said
     return answered
 
 
@@ -128,7 +136,7 @@ def build():
             with gr.Column():
                 gr.Markdown("### Teacher")
                 dataset = gr.Radio([(DATASETS[d].title, d) for d in classroom.quiz_datasets()], value="mnist",
-                                   label="Pictures of")
+                                   label="Examples of")
                 families = gr.CheckboxGroup([(f.upper(), f) for f in studio.FAMILIES], value=list(studio.FAMILIES),
                                             label="Generated by")
                 open_button = gr.Button("Open a room", variant="primary")
@@ -145,6 +153,8 @@ def build():
                 join_button = gr.Button("Join", variant="primary")
                 token, qid = gr.Textbox(visible=False), gr.Textbox(visible=False)
                 picture = gr.Image(type="pil", format="png", interactive=False, label="Real or generated?", height=260)
+                sound = gr.Audio(type="numpy", interactive=False, label="Real or generated? (listen)", visible=False)
+                text = gr.Markdown(visible=False)
                 verdict = gr.Markdown()
                 with gr.Row():
                     real_button = gr.Button("Real")
@@ -164,10 +174,10 @@ def build():
         open_button.click(open_room, [dataset, families], [opened, room_code, room_key, timer], api_name="room_open")
         refresh.click(results, [room_code, room_key], [table, summary], api_name="room_results")
         timer.tick(results, [room_code, room_key], [table, summary], api_visibility="private", show_progress="hidden")
-        join_button.click(join, [code, name], [token, qid, picture, verdict], api_name="room_join")
-        next_button.click(next_question, [code, token], [qid, picture, verdict], api_name="quiz_next")
+        join_button.click(join, [code, name], [token, qid, picture, sound, text, verdict], api_name="room_join")
+        next_button.click(next_question, [code, token], [qid, picture, sound, text, verdict], api_name="quiz_next")
         for button, said in ((real_button, "real"), (fake_button, "generated")):
-            button.click(answer(said), [code, token, qid], [qid, picture, verdict], api_visibility="private")
+            button.click(answer(said), [code, token, qid], [qid, picture, sound, text, verdict], api_visibility="private")
         gr.api(quiz_answer, api_name="quiz_answer")
         refresh.click(poll_results, [room_code, room_key], polls_table, api_name="room_polls")
         timer.tick(poll_results, [room_code, room_key], polls_table, api_visibility="private", show_progress="hidden")
