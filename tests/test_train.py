@@ -75,3 +75,39 @@ def test_diffaugment_shifts_by_whole_pixels_recolours_each_picture_and_lets_the_
     assert out.shape == x.shape and x.grad is not None and x.grad.abs().sum() > 0
     again = diff_augment(x.detach(), ("translation", "colour"), torch.Generator().manual_seed(2))
     assert torch.equal(again, out.detach())                                    # seeded: reproducible
+
+
+def test_extra_emas_and_snapshots_are_saved_beside_the_shipped_ema_and_leave_it_as_it_was(tmp_path):
+    import torch
+    from genapp.models.gan import Generator
+    extra = ("--option", "extra_ema=[0.99]", "--option", "snapshots=[2]", "--option", "d_lr=4e-4")
+    for name, options in (("plain", ("--option", "d_lr=4e-4")), ("extra", extra)):
+        run = train("gan-mnist", "--steps", "3", "--out", str(tmp_path / name), *options)
+        assert run.returncode == 0, run.stderr[-2000:]
+    for sub in ("ema-0.99", "step-2/ema-0.999", "step-2/ema-0.99", "step-2/discriminator"):
+        assert (tmp_path / "extra" / sub / "config.json").is_file(), sub
+    shipped, plain = (Generator.from_pretrained(tmp_path / name) for name in ("extra", "plain"))
+    assert all(torch.equal(a, b) for a, b in zip(shipped.parameters(), plain.parameters()))
+    other = Generator.from_pretrained(tmp_path / "extra" / "ema-0.99")
+    assert not all(torch.equal(a, b) for a, b in zip(shipped.parameters(), other.parameters()))
+
+
+def test_the_auxiliary_classifier_trains_the_decoder_through_the_picture_it_shows_and_is_not_saved():
+    import dataclasses
+    import torch
+    from genapp.models.vae import mixture_mode, mixture_mode_straight_through
+    from genapp.train import vae
+    from genapp.train.loop import Split
+    from genapp.train.recipes import RECIPES
+    logits, means = torch.randn(2, 3, 4, 4, requires_grad=True), torch.rand(2, 3, 3, 4, 4, requires_grad=True)
+    shown = mixture_mode_straight_through(logits, means)
+    assert torch.allclose(shown, mixture_mode(logits, means))          # what decode shows ...
+    shown.sum().backward()
+    assert logits.grad.abs().sum() > 0 and means.grad.abs().sum() > 0  # ... and a gradient to every component
+    recipe = dataclasses.replace(RECIPES["vae-emoji"], batch_size=8, eval_every=2,
+                                 model=RECIPES["vae-emoji"].model | dict(latent_dim=4, hidden=16, enc_channels=(4, 4),
+                                                                         dec_channels=(4, 4)))
+    x = torch.randint(0, 256, (40, 3, 32, 32)) / 255
+    y = torch.arange(40) % 18
+    models, _ = vae.fit(recipe, Split(x, y, x[:8], y[:8]), "cpu", torch.Generator().manual_seed(0), 2)
+    assert list(models) == [""] and recipe.options["auxiliary"] > 0

@@ -121,6 +121,14 @@ def mixture_mode(logits, means):
     return means.gather(1, best)[:, 0]
 
 
+def mixture_mode_straight_through(logits, means):
+    """mixture_mode forward; backward, the gradient of the pixel's expected colour, the components' means
+    weighted by softmax(logits) (the straight-through estimator, Bengio et al. 2013): a loss on the picture
+    as shown reaches every component's weight and colour, which the argmax alone would not pass on."""
+    expected = (logits.softmax(1).unsqueeze(2) * means).sum(1)                      # (B, C, H, W)
+    return mixture_mode(logits, means) + expected - expected.detach()
+
+
 def logistic_parameters(out):
     """A "logistic" decoder's output (B, 2C, H, W) -> each channel value's mean in [0, 1] and log-scale
     (B, C, H, W), the scale kept above a tenth of a bin (below it the likelihood stops changing)."""
@@ -282,6 +290,18 @@ class VAE(ModelMixin, ConfigMixin):
         if self.config.likelihood == "logistic_mixture":
             return logistic_mixture_log_likelihood(*self._mixture(logits), x)
         return -F.binary_cross_entropy_with_logits(logits, x, reduction="none").flatten(1).sum(1)
+
+    def picture(self, z, labels=None):
+        """(B, latent_dim) latents z (not placed: see place) -> the picture decode shows (B, C, H, W), with
+        gradients, for a loss on what is shown (train/vae.py's auxiliary classifier); a mixture's through
+        mixture_mode_straight_through. Pictures (body_type "conv") only."""
+        assert self.config.body_type == "conv", "picture is for pictures"
+        logits = self.decode_logits(z, labels)
+        if self.config.likelihood == "logistic":
+            return logistic_parameters(logits)[0]
+        if self.config.likelihood == "logistic_mixture":
+            return mixture_mode_straight_through(*self._mixture(logits)[:2])
+        return torch.sigmoid(logits)
 
     def decode(self, u, labels=None):
         """(B, latent_dim) points (see place) -> (B, C, H, W) Bernoulli (or logistic) means in [0, 1], or

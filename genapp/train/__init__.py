@@ -19,8 +19,9 @@ from .recipes import RECIPES
 
 # what each family's training loop reads from recipe.options (train/<family>.py)
 FAMILY_OPTIONS = {
-    "vae": {"kl_weight", "kl_warmup", "word_dropout", "binarization"},
-    "gan": {"auxiliary", "diffaugment", "discriminator", "loss", "betas", "ema", "autoencoder"},
+    "vae": {"kl_weight", "kl_warmup", "word_dropout", "binarization", "auxiliary", "auxiliary_latent"},
+    "gan": {"auxiliary", "diffaugment", "discriminator", "loss", "betas", "ema", "autoencoder", "d_lr",
+            "ema_decay", "extra_ema", "snapshots"},
     "rbm": {"num_chains", "discriminative_weight", "weight_decay", "binarize"},
     "classifier": {"max_shift", "round_trip"},
     "lm": {"weight_decay", "init_from"},

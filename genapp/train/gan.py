@@ -4,6 +4,12 @@ the deliberately collapsing recipe gan-mnist-collapsed does. options["diffaugmen
 train/diffaugment.py's ops, applied to everything D sees (few pictures). options["auxiliary"], a weight: the
 discriminator also classifies each factor of the label (AC-GAN, Odena et al. 2017), learning from real
 examples, and the generator is trained to make its fakes classified as the label asked for.
+options["d_lr"]: D's learning rate, if not G's (the two time-scale update rule, Heusel et al. 2017).
+options["ema_decay"]: the shipped EMA's decay (0.999); options["extra_ema"]: more decays, kept alongside
+in the same run and saved as subfolders ema-<decay> (one run, several candidates: the EMAs do not
+change the run); options["snapshots"]: steps at which every EMA and D are also saved, as subfolders
+step-<N>/... (the learning rate is constant, so step N of a longer run is the end of an N-step run).
+Ctrl-C (SIGINT) stops training and keeps what it has, saved as usual.
 With recipe.options["autoencoder"] (text), two stages as in Donahue & Rumshisky 2018: first an
 autoencoder (a VAE of the recipe's settings, low KL weight), then the GAN on its codes."""
 import copy
@@ -16,17 +22,17 @@ from ..models.gan import LOSSES, Discriminator, Generator
 from ..models.nets import factor_values
 from . import vae
 from .diffaugment import diff_augment
-from .loop import Log, Split, minibatch
+from .loop import Log, Split, minibatch, to_device
 
 EMA_DECAY = 0.999
 
 
 @torch.no_grad()
 def ema_update(ema, model, decay=EMA_DECAY):
-    for p_ema, p in zip(ema.parameters(), model.parameters()):
-        p_ema.lerp_(p, 1 - decay)
-    for b_ema, b in zip(ema.buffers(), model.buffers()):   # batch-norm statistics: copied
-        b_ema.copy_(b)
+    """ema <- decay * ema + (1 - decay) * model, every parameter in one call (a small net's step is
+    otherwise a launch per tensor); batch-norm statistics copied."""
+    torch._foreach_lerp_(list(ema.parameters()), list(model.parameters()), 1 - decay)
+    torch._foreach_copy_(list(ema.buffers()), list(model.buffers()))
 
 
 @torch.no_grad()
@@ -68,32 +74,46 @@ def fit_gan(recipe, split, device, generator, steps, decoder=""):
     d_loss_fn, g_loss_fn = LOSSES[options.get("loss", "hinge")]
     betas = tuple(options.get("betas", (0.0, 0.9)))
     use_ema = options.get("ema", True)
-    G_ema = copy.deepcopy(G).eval() if use_ema else None
+    # decay -> G's moving average; the first is shipped, the others are candidates saved beside it
+    decays = [options.get("ema_decay", EMA_DECAY), *options.get("extra_ema", ())] if use_ema else []
+    emas = {decay: copy.deepcopy(G).eval() for decay in decays}
     opt_g = torch.optim.Adam(G.parameters(), lr=recipe.lr, betas=betas)
-    opt_d = torch.optim.Adam(D.parameters(), lr=recipe.lr, betas=betas)
-    log = Log(steps)
+    opt_d = torch.optim.Adam(D.parameters(), lr=options.get("d_lr", recipe.lr), betas=betas)
+    log, snapshots, kept = Log(steps), set(options.get("snapshots", ())), {}
     cond = num_classes > 0
-    for step in range(1, steps + 1):
-        x, y = minibatch(split, recipe.batch_size, generator)
-        y = y if cond else None
-        z = torch.randn((len(x), G.latent_dim), generator=generator).to(device)
-        # (1) Update D: push real scores up and fake scores down
-        fake = G(z, y)
-        # AC-GAN (auxiliary > 0): D also names the real examples' labels, G makes its fakes named as asked;
-        # without classifiers the logits are [] and their cross-entropy 0
-        values = factor_values(y, D.factors) if auxiliary else []
-        (real_scores, real_logits), (fake_scores, _) = D(seen(x), y, with_logits=True), D(seen(fake.detach()), y, with_logits=True)
-        d_loss = d_loss_fn(real_scores, fake_scores) + auxiliary * cross_entropy(real_logits, values)
-        opt_d.zero_grad(set_to_none=True)
-        d_loss.backward()
-        opt_d.step()
-        # (2) Update G: raise D's score of fresh fakes
-        fake_scores, fake_logits = D(seen(fake), y, with_logits=True)
-        g_loss = g_loss_fn(fake_scores) + auxiliary * cross_entropy(fake_logits, values)
-        opt_g.zero_grad(set_to_none=True)
-        g_loss.backward()
-        opt_g.step()
-        if use_ema:
-            ema_update(G_ema, G)
-        log.step(step, d_loss=d_loss.detach(), g_loss=g_loss.detach())
-    return {"": G_ema if use_ema else G.eval(), "discriminator": D.eval()}, {}
+    step, metrics = 0, {}
+    try:
+        for step in range(1, steps + 1):
+            x, y = minibatch(split, recipe.batch_size, generator)
+            y = y if cond else None
+            z = to_device(torch.randn((len(x), G.latent_dim), generator=generator), device)
+            # (1) Update D: push real scores up and fake scores down
+            fake = G(z, y)
+            # AC-GAN (auxiliary > 0): D also names the real examples' labels, G makes its fakes named as asked;
+            # without classifiers the logits are [] and their cross-entropy 0
+            values = factor_values(y, D.factors) if auxiliary else []
+            (real_scores, real_logits), (fake_scores, _) = D(seen(x), y, with_logits=True), D(seen(fake.detach()), y, with_logits=True)
+            d_loss = d_loss_fn(real_scores, fake_scores) + auxiliary * cross_entropy(real_logits, values)
+            opt_d.zero_grad(set_to_none=True)
+            d_loss.backward()
+            opt_d.step()
+            # (2) Update G: raise D's score of fresh fakes
+            fake_scores, fake_logits = D(seen(fake), y, with_logits=True)
+            g_loss = g_loss_fn(fake_scores) + auxiliary * cross_entropy(fake_logits, values)
+            opt_g.zero_grad(set_to_none=True)
+            g_loss.backward()
+            opt_g.step()
+            for decay, G_ema in emas.items():
+                ema_update(G_ema, G, decay)
+            log.step(step, d_loss=d_loss.detach(), g_loss=g_loss.detach())
+            if step in snapshots:
+                kept |= {f"step-{step}/ema-{decay}": copy.deepcopy(G_ema).cpu() for decay, G_ema in emas.items()}
+                kept[f"step-{step}/discriminator"] = copy.deepcopy(D).cpu().eval()
+                metrics.setdefault("snapshot_seconds", {})[step] = round(log.seconds, 1)
+    except KeyboardInterrupt:             # Ctrl-C: keep the weights as they are after the last whole step
+        step -= 1
+        metrics["stopped_at_step"] = step
+        print(f"stopped after step {step} of {steps}: saving what was trained", flush=True)
+    shipped = emas[decays[0]] if use_ema else G.eval()
+    extra = {f"ema-{decay}": G_ema for decay, G_ema in list(emas.items())[1:]}
+    return {"": shipped, "discriminator": D.eval()} | extra | kept, metrics

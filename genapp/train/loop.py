@@ -16,15 +16,24 @@ class Split:
     y_val: torch.Tensor
 
 
+def to_device(t: torch.Tensor, device) -> torch.Tensor:
+    """A tensor drawn on the CPU (from the CPU generator that makes a run reproducible) -> `device`. To a
+    GPU through pinned memory without waiting: a plain copy waits until the GPU has done everything
+    queued before it, so the loop could never run ahead of the GPU (small nets' steps are short)."""
+    if torch.device(device).type != "cuda":
+        return t.to(device)
+    return t.pin_memory().to(device, non_blocking=True)
+
+
 def minibatch(split: Split, batch_size: int, generator: torch.Generator):
     """A random minibatch, drawn with replacement (cheap: no permutation of the whole set per step)."""
-    idx = torch.randint(len(split.x), (batch_size,), generator=generator).to(split.x.device)
+    idx = to_device(torch.randint(len(split.x), (batch_size,), generator=generator), split.x.device)
     return split.x[idx], split.y[idx]
 
 
 def binarize(x, generator):
     """Dynamic binarization: each pixel is a fresh Bernoulli draw with its intensity as probability."""
-    noise = torch.rand(x.shape, generator=generator).to(x.device)
+    noise = to_device(torch.rand(x.shape, generator=generator), x.device)
     return (noise < x).float()
 
 

@@ -11,11 +11,26 @@ term is the Bernoulli cross-entropy against the grey values, since E_b[-log p(b 
 b ~ Bernoulli(x) is exactly that. Same objective in expectation, without the draw's noise in the
 gradients or in what the encoder sees; on Fashion-MNIST its samples keep detail (a coat's opening, a
 sandal's straps) that the sampled draws blur away. "none": the values as they are (8-bit colour under the
-"logistic" likelihood, which is a distribution over those values)."""
-import torch
+"logistic" likelihood, which is a distribution over those values).
 
+auxiliary (pictures of a conditional VAE), a weight: a classifier trained alongside on the real training
+pictures names the decoder's picture for a latent and a label (both shifted by up to 2 pixels, so that
+the decoder cannot please it with a pattern at one exact place), and its cross-entropy against that
+label, times the weight, joins the loss (CVAE-GAN, Bao et al. 2017, without its discriminator; AC-GAN's
+auxiliary classifier, Odena et al. 2017): a decoder whose z already says the class cannot then ignore
+the label it is given. auxiliary_latent: which latents, "prior" (z ~ N(0, I),
+where sampling draws) or "swap" (the posterior draws of the minibatch's other examples, so that the label,
+not the z, decides the class). The classifier is used in training only; it is not saved."""
+import torch
+import torch.nn.functional as F
+
+from ..models.classifier import Classifier
 from ..models.vae import VAE, fit_class_prior
-from .loop import Best, Log, binarize, minibatch
+from .classifier import random_shift
+from .loop import Best, Log, binarize, minibatch, to_device
+
+# the auxiliary classifier: wider than the evaluators (32, 64), a judge of its own, never the evaluator
+AUXILIARY_CLASSIFIER = dict(channels=(64, 64), feature_dim=128)
 
 
 @torch.no_grad()
@@ -26,6 +41,17 @@ def validation_elbo(model, x, y, generator, kl_weight=1.0, binarization="sampled
     parts = [model(seen(x[i:i + 500]), y[i:i + 500], generator=None)[1:] for i in range(0, len(x), 500)]
     model.train()
     return torch.cat([rec + kl_weight * kl for rec, kl in parts]).mean().item()
+
+
+def auxiliary_latents(model, kind, x, y, generator):
+    """(B, latent_dim) latents whose pictures, given the labels y, the auxiliary classifier must name as y:
+    "prior", z ~ N(0, I); "swap", a posterior draw of each example's neighbour in the minibatch."""
+    if kind == "prior":
+        return to_device(torch.randn((len(x), model.latent_dim), generator=generator), x.device)
+    assert kind == "swap", f"auxiliary_latent must be prior or swap, not {kind!r}"
+    with torch.no_grad():
+        mu, logvar = model.posterior(x.roll(1, 0), y.roll(1, 0))
+    return mu + (0.5 * logvar).exp() * to_device(torch.randn(mu.shape, generator=generator), x.device)
 
 
 def fit(recipe, split, device, generator, steps):
@@ -39,6 +65,12 @@ def fit(recipe, split, device, generator, steps):
     assert binarization in ("sampled", "expected", "none"), \
         f"binarization must be sampled, expected or none, not {binarization!r}"
     what = "-ELBO" if kl_weight == 1 else f"reconstruction + {kl_weight} KL"
+    auxiliary, latent_kind = recipe.options.get("auxiliary", 0.0), recipe.options.get("auxiliary_latent", "prior")
+    if auxiliary:
+        assert model.config.num_classes > 0 and model.config.body_type == "conv", "auxiliary: a conditional picture VAE"
+        clf = Classifier(sample_shape=tuple(split.x.shape[1:]), num_classes=model.config.num_classes,
+                         factors=tuple(model.config.label_factors), **AUXILIARY_CLASSIFIER).to(device)
+        opt_clf = torch.optim.Adam(clf.parameters(), lr=recipe.lr)
     for step in range(1, steps + 1):
         x, y = minibatch(split, recipe.batch_size, generator)
         if binarization == "sampled":
@@ -48,11 +80,26 @@ def fit(recipe, split, device, generator, steps):
             hidden = x * (torch.rand(x.shape[:2], generator=generator) >= dropout).to(x.device).unsqueeze(-1)
         _, rec, kl = model(x, y, decoder_input=hidden)
         loss = (rec + kl_weight * min(1.0, step / warmup if warmup else 1.0) * kl).mean()
+        extra_log = {}
+        if auxiliary:
+            # (a) the classifier learns to name the real training pictures
+            clf.train()
+            clf_loss = F.cross_entropy(clf(random_shift(x, generator)), y)
+            opt_clf.zero_grad(set_to_none=True)
+            clf_loss.backward()
+            opt_clf.step()
+            # (b) the decoder's picture for a latent and the label y must be named y (the classifier is
+            # not stepped by this: its gradients are cleared before (a) next step)
+            clf.eval()
+            shown = model.picture(auxiliary_latents(model, latent_kind, x, y, generator), y)
+            aux_loss = F.cross_entropy(clf(random_shift(shown, generator)), y)   # shifted as the real ones
+            loss = loss + auxiliary * aux_loss
+            extra_log = {"aux": aux_loss.detach()}
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
         sched.step()
-        log.step(step, loss=loss.detach(), rec=rec.mean().detach(), kl=kl.mean().detach())
+        log.step(step, loss=loss.detach(), rec=rec.mean().detach(), kl=kl.mean().detach(), **extra_log)
         if step % recipe.eval_every == 0 or step == steps:
             val = validation_elbo(model, split.x_val, split.y_val, generator, kl_weight, binarization)
             best.update(val, step)
