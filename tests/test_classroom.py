@@ -9,7 +9,7 @@ import time
 import pytest
 
 from conftest import ROOT
-from genapp import rooms
+from genapp import hub, rooms
 from genapp.studio import BadRequest
 from genapp.studio import augment, classroom, polls
 
@@ -87,7 +87,7 @@ def test_a_full_room_says_so(store_dir, monkeypatch):
 
 WRITER = """
 import sys
-from genapp import rooms
+from genapp import hub, rooms
 store = rooms.Store(sys.argv[1])
 code, key = store.open("mnist", ("gan",))
 token = store.join(code, "s")
@@ -147,7 +147,7 @@ def test_a_class_predicts_then_sees_what_was_measured_and_the_teacher_sees_the_s
     assert rows["collapse"].counts == {"precision": 1, "recall": 1, "both": 0, "neither": 0}
     assert rows["collapse"].right == 0.5 and rows["denoise"].right == 1.0 and rows["gibbs"].right is None
     best = max(augment.stored_augmentation().rows, key=lambda r: r.change)         # the augment command's table
-    assert rows["augment"].measured == best.generator.split("-")[0].upper()
+    assert rows["augment"].measured == hub.describe(best.generator).family.upper()
     for bad in (dict(poll="colour"), dict(answer="maybe"), dict(poll="denoise", answer="recall")):
         with pytest.raises(BadRequest):
             classroom.poll_answer(opened.code, cy, **{"poll": "inpaint", "answer": "a random half", **bad})

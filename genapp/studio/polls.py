@@ -41,7 +41,7 @@ def _augment() -> Measured:
     if table is None:
         raise BadRequest(f"The augmentation figures are not measured yet: run `{augment.COMMAND}`.")
     best = max(table.rows, key=lambda r: r.change)
-    answer = best.generator.split("-")[0].upper() if best.change > 0 else "none of them"
+    answer = hub.describe(best.generator).family.upper() if best.change > 0 else "none of them"
     changes = ", ".join(f"{r.generator} {r.change:+.3f}" for r in table.rows)
     return Measured(answer, f"Change in test accuracy with 1,000 generated digits: {changes}, printed by `{table.command}`.")
 
