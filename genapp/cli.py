@@ -21,6 +21,9 @@ def main(argv=None):
     p.add_argument("--storage", choices=("float32", "float16"), default=None,
                    help="override the recipe's weights file dtype (float16: half the size, computed in float32)")
     p.add_argument("--out", "-o", default=None, help="output folder (default: checkpoints/<name>)")
+    p.add_argument("--snapshots", type=int, default=0, metavar="K",
+                   help="also keep the weights at K steps (log-spaced from 100 to the last) as a time-lapse, in "
+                        "<out>-timelapse/ (a VAE, GAN or RBM; its weights stored as float16)")
     p.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
                    help="override one of the recipe's training options, e.g. weight_decay=1e-3")
     p.add_argument("--model", action="append", default=[], metavar="KEY=VALUE",
@@ -33,6 +36,8 @@ def main(argv=None):
     p.add_argument("--quick", action="store_true", help="fewer IWAE images and AIS temperatures (a smoke test)")
     p.add_argument("--json", action="store_true", help="print JSON instead of tables")
     p.add_argument("--write-card", action="store_true", help="write the figures into metrics.json and the model card")
+    p.add_argument("--timelapse", action="store_true", help="measure each snapshot of the checkpoints' time-lapses "
+                   "(train --snapshots) instead; --write-card puts the figures into their timelapse.json")
 
     p = sub.add_parser("generate", help="write the grid the Image tab shows (.png), clips of a sound "
                        "checkpoint (.wav), or names of a text checkpoint (.txt)", formatter_class=fmt)
@@ -166,9 +171,12 @@ def main(argv=None):
         try:
             parse = lambda pairs: {k: json.loads(v) for k, v in (o.split("=", 1) for o in pairs)}
             write_card(train(args.name, args.data, args.device, args.seed, args.steps, args.out, parse(args.option),
-                             parse(args.model), args.lr, args.batch_size, args.storage))
+                             parse(args.model), args.lr, args.batch_size, args.storage, args.snapshots))
         except ValueError as e:   # includes a malformed KEY=VALUE
             sys.exit(f"error: {e}")
+    elif args.command == "eval" and args.timelapse:
+        from .eval.timelapse import main as timelapse_main
+        timelapse_main(args.names, args.data, args.write_card)
     elif args.command == "eval":
         from .eval.run import main as eval_main
         eval_main(args.names, args.data, args.quick, args.json, args.write_card)

@@ -198,8 +198,11 @@ def load(name: str, subfolder: str = ""):
     """The model of checkpoint `name` (its `subfolder`, e.g. "discriminator"), in eval mode, on the CPU,
     for inference only: its batch norms are folded into their convolutions (models.nets.fold_batch_norms),
     so its state dict is not the checkpoint's and it is never saved back."""
+    return _load_folder(resolve(name) / subfolder, name)
+
+
+def _load_folder(folder: Path, name: str):
     from .models.nets import fold_batch_norms
-    folder = resolve(name) / subfolder
     config = json.loads((folder / "config.json").read_text())
     cls = _model_classes().get(config.get("_class_name"))
     if cls is None:
@@ -211,6 +214,46 @@ def load(name: str, subfolder: str = ""):
                                                        torch_dtype=torch.float32).eval())
         # channels-last lets oneDNN run the transposed convolutions: 2x faster decoding on the CPU
         return model.to(memory_format=torch.channels_last)
+
+
+# time-lapses: a checkpoint's recipe trained again with its weights saved at a few steps (train --snapshots),
+# each snapshot a model folder step-NNNNNN/ of the repo `<name>-timelapse`, beside the checkpoint's own
+# (bundled: checkpoints/<name>-timelapse/; on the Hub: <prefix><name>-timelapse), with timelapse.json
+
+TIMELAPSE = "timelapse.json"
+
+
+def timelapse_folder(name: str) -> Path:
+    """Local folder of checkpoint `name`'s time-lapse, downloaded from the Hub if so configured."""
+    check_name(name)
+    prefix = hub_prefix()
+    if prefix:
+        return Path(snapshot_download(repo_id=f"{prefix}{name}-timelapse",
+                                      allow_patterns=["*.json", "*.safetensors", "*.md"]))
+    folder = CHECKPOINTS / f"{name}-timelapse"
+    if not (folder / TIMELAPSE).is_file():
+        raise UnknownCheckpoint(f"{name} has no time-lapse; bundled: {', '.join(timelapses()) or 'none'}")
+    return folder
+
+
+def timelapses() -> list[str]:
+    """The checkpoints whose time-lapse is bundled."""
+    return sorted(p.parent.name.removesuffix("-timelapse") for p in CHECKPOINTS.glob(f"*-timelapse/{TIMELAPSE}"))
+
+
+def timelapse(name: str) -> dict:
+    """A time-lapse's record: its steps, the run that made it, and (once eval --timelapse ran) what was
+    measured at each step."""
+    return json.loads((timelapse_folder(name) / TIMELAPSE).read_text())
+
+
+@functools.cache
+def load_snapshot(name: str, step: int):
+    """The model of checkpoint `name`'s time-lapse at training step `step`, as load() gives models."""
+    folder = timelapse_folder(name) / f"step-{int(step):06d}"
+    if not (folder / "config.json").is_file():
+        raise UnknownCheckpoint(f"{name}'s time-lapse has no snapshot at step {step}")
+    return _load_folder(folder, f"{name} at step {step}")
 
 
 @functools.cache

@@ -12,7 +12,7 @@ import torch
 
 from ..data import DATASETS, load_tensors
 from ..hub import CHECKPOINTS, data_folder
-from .loop import Split, seed_generator
+from .loop import Snapshots, Split, seed_generator
 from .description import write_description
 from .recipes import RECIPES
 
@@ -31,10 +31,11 @@ FAMILY_OPTIONS = {
 def train(name: str, data_dir: str | None = None, device: str = "cpu", seed: int = 0,
           steps: int | None = None, out: str | Path | None = None, options: dict | None = None,
           model: dict | None = None, lr: float | None = None, batch_size: int | None = None,
-          storage: str | None = None) -> Path:
+          storage: str | None = None, snapshots: int = 0) -> Path:
     """Train the recipe `name` and save its weights and metrics.json (training facts, the command) in a
     Hub folder; -> the folder. options override the recipe's family-specific training settings, model its
     model's config, lr and batch_size the optimiser's, storage the weights file's dtype (for experiments; metrics.json records the command).
+    snapshots: K > 0 also keeps the weights at K steps, a time-lapse saved beside the folder (save_timelapse).
     The model card is rendered from the folder afterwards (`card.write_card`, as `python -m genapp train`
     does): card.py reads the recipes, so train/ does not import it."""
     if name not in RECIPES:
@@ -62,7 +63,10 @@ def train(name: str, data_dir: str | None = None, device: str = "cpu", seed: int
           f"{len(split.x_val)} validation examples, {steps} steps on {device}")
     fit = importlib.import_module(f".{recipe.family}", __package__).fit
     t0 = time.time()
-    models, metrics = fit(recipe, split, device, generator, steps)
+    kept = Snapshots(steps, snapshots)
+    if snapshots and recipe.family not in ("vae", "gan", "rbm"):
+        raise ValueError(f"{name} generates nothing: only a VAE, GAN or RBM has a time-lapse")
+    models, metrics = fit(recipe, split, device, generator, steps, **({"snapshot": kept} if snapshots else {}))
     seconds = time.time() - t0
     folder = Path(out) if out else CHECKPOINTS / name
     for sub, model in models.items():
@@ -79,4 +83,18 @@ def train(name: str, data_dir: str | None = None, device: str = "cpu", seed: int
         "torch": torch.__version__, "options": recipe.options, "storage": recipe.storage, "metrics": metrics}}
     (folder / "metrics.json").write_text(json.dumps(facts, indent=2) + "\n")
     print(f"{name}: saved to {folder} after {seconds:.0f} s")
+    if snapshots:
+        save_timelapse(folder.parent / f"{folder.name}-timelapse", name, kept, facts["training"])
     return folder
+
+
+def save_timelapse(folder: Path, name: str, kept: Snapshots, training: dict):
+    """Each kept snapshot as a model folder step-NNNNNN/ (float16: a time-lapse stays small), and
+    timelapse.json: the steps and the run that made them (eval --timelapse adds what it measures)."""
+    for step, model in kept.kept.items():
+        model.half().save_pretrained(folder / f"step-{step:06d}", safe_serialization=True)
+    record = {"checkpoint": name, "steps": sorted(kept.kept), "total_steps": training["steps"],
+              "command": training["command"], "device": training["device"], "seconds": training["seconds"],
+              "seed": training["seed"], "torch": training["torch"], "storage": "float16"}
+    (folder / "timelapse.json").write_text(json.dumps(record, indent=2) + "\n")
+    print(f"{name}: {len(kept.kept)} snapshots saved to {folder}")

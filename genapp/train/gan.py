@@ -46,7 +46,8 @@ def cross_entropy(logits: list, values: list):
     return sum(F.cross_entropy(l, v) for l, v in zip(logits, values))
 
 
-def fit(recipe, split, device, generator, steps):
+def fit(recipe, split, device, generator, steps, snapshot=lambda step, model: None):
+    """snapshot(step, model): called after each step with what would be shipped (a time-lapse keeps some)."""
     if "autoencoder" in recipe.options:
         settings = recipe.options["autoencoder"]   # model, steps, lr, batch_size, options of the VAE
         ae_recipe = dataclasses.replace(recipe, family="vae", model=settings["model"], lr=settings["lr"],
@@ -57,10 +58,10 @@ def fit(recipe, split, device, generator, steps):
         print(f"stage 2: GAN on {code_split.x.shape[1]}-dimensional codes, {steps} steps")
         models, metrics = fit_gan(recipe, code_split, device, generator, steps, decoder="autoencoder")
         return models | {"autoencoder": autoencoder}, metrics
-    return fit_gan(recipe, split, device, generator, steps)
+    return fit_gan(recipe, split, device, generator, steps, snapshot=snapshot)
 
 
-def fit_gan(recipe, split, device, generator, steps, decoder=""):
+def fit_gan(recipe, split, device, generator, steps, decoder="", snapshot=lambda step, model: None):
     shape = tuple(split.x.shape[1:])
     num_classes = recipe.model.get("num_classes", 10)
     G = Generator(sample_shape=shape, decoder=decoder, **recipe.model).to(device)
@@ -106,6 +107,7 @@ def fit_gan(recipe, split, device, generator, steps, decoder=""):
             for decay, G_ema in emas.items():
                 ema_update(G_ema, G, decay)
             log.step(step, d_loss=d_loss.detach(), g_loss=g_loss.detach())
+            snapshot(step, emas[decays[0]] if use_ema else G)          # what would be shipped, for a time-lapse
             if step in snapshots:
                 kept |= {f"step-{step}/ema-{decay}": copy.deepcopy(G_ema).cpu() for decay, G_ema in emas.items()}
                 kept[f"step-{step}/discriminator"] = copy.deepcopy(D).cpu().eval()

@@ -73,5 +73,20 @@ class Best:
         return self.model
 
 
+class Snapshots:
+    """The weights at a few steps of a run, for its time-lapse (train --snapshots K): K steps spread evenly on
+    a log scale from step 100 to the last (learning is fastest early), each kept as a copy on the CPU."""
+
+    def __init__(self, steps: int, count: int = 0, first: int = 100):
+        first = min(first, steps)
+        self.at = sorted({round(first * (steps / first) ** (i / (count - 1))) for i in range(count)}) if count > 1 else \
+            ([steps] if count == 1 else [])
+        self.kept = {}
+
+    def __call__(self, step: int, model):
+        if step in self.at:
+            self.kept[step] = copy.deepcopy(model).cpu().eval()
+
+
 def seed_generator(seed: int) -> torch.Generator:
     return torch.Generator().manual_seed(seed)

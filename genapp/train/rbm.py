@@ -45,7 +45,8 @@ def set_class_means(model, x, y):
     model.class_base_rates.copy_(torch.stack(rows))
 
 
-def fit(recipe, split, device, generator, steps):
+def fit(recipe, split, device, generator, steps, snapshot=lambda step, model: None):
+    """snapshot(step, model): called after each step (a time-lapse keeps some)."""
     model = RBM(sample_shape=tuple(split.x.shape[1:]), **recipe.model).to(device)
     with torch.no_grad():
         init_visible(model, split.x)
@@ -76,6 +77,7 @@ def fit(recipe, split, device, generator, steps):
         opt.step()
         sched.step()
         log.step(step, loss=loss.detach())
+        snapshot(step, model)
         if step % recipe.eval_every == 0 or step == steps:
             err = reconstruction_error(model, split.x_val, split.y_val)
             print(f"step {step} | validation reconstruction error {err:.5f}")

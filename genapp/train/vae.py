@@ -54,7 +54,8 @@ def auxiliary_latents(model, kind, x, y, generator):
     return mu + (0.5 * logvar).exp() * to_device(torch.randn(mu.shape, generator=generator), x.device)
 
 
-def fit(recipe, split, device, generator, steps):
+def fit(recipe, split, device, generator, steps, snapshot=lambda step, model: None):
+    """snapshot(step, model): called after each step (a time-lapse keeps some)."""
     model = VAE(sample_shape=tuple(split.x.shape[1:]), **recipe.model).to(device)
     opt = torch.optim.Adam(model.parameters(), lr=recipe.lr)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps)
@@ -100,6 +101,7 @@ def fit(recipe, split, device, generator, steps):
         opt.step()
         sched.step()
         log.step(step, loss=loss.detach(), rec=rec.mean().detach(), kl=kl.mean().detach(), **extra_log)
+        snapshot(step, model)
         if step % recipe.eval_every == 0 or step == steps:
             val = validation_elbo(model, split.x_val, split.y_val, generator, kl_weight, binarization)
             best.update(val, step)

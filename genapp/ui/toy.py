@@ -7,6 +7,7 @@ import pandas as pd
 from ..studio import toy
 from .common import download_file, progress_callback, speaks_errors, worked_example_later
 from .gradio_fixes import Number, Slider
+from . import timelapse
 from .links import keys_of, lesson_link
 
 NOTICE = """**What to notice.** Grey dots are the data; coloured dots are 512 samples of the model; a circle
@@ -179,3 +180,4 @@ def build():
                          concurrency_limit=1)
         # a link sets the settings; Start then trains the same run (a seed's run is the same each time)
         lesson_link("toy_start", start_button, inputs + inside, [], keys=keys_of(gif_of_run, inputs + inside))
+        timelapse.build()                 # the same, on real pictures: a checkpoint's training, snapshot by snapshot

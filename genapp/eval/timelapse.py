@@ -1,0 +1,43 @@
+"""A time-lapse measured (python -m genapp eval NAME --timelapse): each snapshot's samples scored as eval
+scores the checkpoint's (sample_metrics: the same test classes, seed and evaluator), so quality (FD-eval,
+precision, class agreement) and diversity (recall) can be read as training goes. --write-card puts the
+figures into the time-lapse's timelapse.json, which the Watch it train tab shows."""
+import json
+import time
+
+import torch
+
+from .. import hub
+from .reference import reference
+from .run import sample_metrics
+
+KEPT = ("fd_eval", "precision", "recall", "class_agreement")
+
+
+def measure(name: str, data_dir=None, progress=print) -> dict:
+    """{step: {metric: value}} for each snapshot of checkpoint `name`'s time-lapse."""
+    described, record = hub.describe(name), hub.timelapse(name)
+    ref = reference(described.dataset, data_dir)
+    measured = {}
+    for step in record["steps"]:
+        t0 = time.perf_counter()
+        m = sample_metrics(hub.load_snapshot(name, step), described.family, ref)
+        measured[str(step)] = {k: m[k]["value"] for k in KEPT if k in m}
+        progress(f"{name} step {step}: " + ", ".join(f"{k} {v:g}" for k, v in measured[str(step)].items())
+                 + f" ({time.perf_counter() - t0:.0f} s)")
+    return measured
+
+
+def main(names, data_dir=None, write_card=False):
+    torch.set_num_threads(2)
+    for name in names:
+        measured = measure(name, data_dir)
+        record = hub.timelapse(name)
+        print(f"\n{name}: {len(measured)} snapshots of {record['command']}")
+        print("  ".join(k.rjust(10) for k in ("step",) + KEPT))
+        for step, m in measured.items():
+            print("  ".join([step.rjust(10)] + [f"{m[k]:g}".rjust(10) if k in m else "".rjust(10) for k in KEPT]))
+        if write_card:
+            record |= {"measured": measured, "eval_command": f"python -m genapp eval {name} --timelapse --write-card"}
+            (hub.timelapse_folder(name) / hub.TIMELAPSE).write_text(json.dumps(record, indent=2) + "\n")
+            print(f"written into {hub.timelapse_folder(name) / hub.TIMELAPSE}")

@@ -1,0 +1,75 @@
+"""Time-lapses: train --snapshots keeps a run's weights at a few steps beside its folder; eval --timelapse
+measures each; the Watch it train tab's slider shows the same seed at each step."""
+import json
+
+import pytest
+import torch
+
+from genapp import hub
+from genapp.eval import timelapse as measure_timelapse
+from genapp.studio import BadRequest
+from genapp.studio import timelapse
+from genapp.train import train
+from genapp.train.loop import Snapshots
+
+
+def test_snapshots_are_log_spaced_from_step_100_to_the_last():
+    at = Snapshots(15_000, 6).at
+    assert at == [100, 272, 742, 2021, 5506, 15000]                     # each about 2.72 times the one before
+    assert all(2.6 < b / a < 2.8 for a, b in zip(at, at[1:]))
+    assert Snapshots(20_000, 2).at == [100, 20_000] and Snapshots(500, 1).at == [500] and Snapshots(500).at == []
+    kept = Snapshots(300, 3)
+    model = torch.nn.Linear(2, 2)
+    for step in range(1, 301):
+        kept(step, model)
+    assert sorted(kept.kept) == kept.at == [100, 173, 300] and kept.kept[100] is not model
+
+
+@pytest.fixture(scope="module")
+def bundled_with_a_timelapse(tmp_path_factory):
+    """The bundled checkpoints, and beside them a 3-snapshot time-lapse of gan-mnist's recipe (150 steps)."""
+    folder = tmp_path_factory.mktemp("checkpoints")
+    for name in hub.bundled():
+        (folder / name).symlink_to(hub.CHECKPOINTS / name)
+    run = tmp_path_factory.mktemp("run") / "gan-mnist"
+    train("gan-mnist", steps=150, out=run, snapshots=3)
+    (folder / "gan-mnist-timelapse").symlink_to(run.parent / "gan-mnist-timelapse")
+    return folder
+
+
+@pytest.fixture
+def with_timelapse(bundled_with_a_timelapse, monkeypatch):
+    monkeypatch.setattr(hub, "CHECKPOINTS", bundled_with_a_timelapse)
+    hub.load_snapshot.cache_clear()
+    yield
+    hub.load_snapshot.cache_clear()
+
+
+def test_a_run_with_snapshots_saves_them_in_float16_beside_its_folder(bundled_with_a_timelapse):
+    folder = bundled_with_a_timelapse / "gan-mnist-timelapse"
+    record = json.loads((folder / "timelapse.json").read_text())
+    assert record["steps"] == [100, 122, 150] and record["total_steps"] == 150 and record["storage"] == "float16"
+    assert sorted(p.name for p in folder.glob("step-*")) == ["step-000100", "step-000122", "step-000150"]
+    weights = (folder / "step-000150" / hub.WEIGHTS).stat().st_size
+    assert weights < 0.55 * (hub.CHECKPOINTS / "gan-mnist" / hub.WEIGHTS).stat().st_size        # half of float32
+    with pytest.raises(ValueError, match="generates nothing"):
+        train("eval-mnist", steps=10, snapshots=2)
+
+
+def test_each_snapshot_is_measured_and_the_tab_shows_the_same_seed_at_each_step(with_timelapse, capsys):
+    assert timelapse.timelapse_checkpoints() == ["gan-mnist"]
+    measure_timelapse.main(["gan-mnist"], write_card=True)
+    out = capsys.readouterr().out
+    measured = hub.timelapse("gan-mnist")["measured"]
+    assert set(measured) == {"100", "122", "150"} and all(0 <= m["precision"] <= 1 and m["fd_eval"] > 0
+                                                         for m in measured.values())
+    assert f"{measured['150']['fd_eval']:g}" in out and "written into" in out
+    first, last = timelapse.timelapse_frame("gan-mnist", 0, 5), timelapse.timelapse_frame("gan-mnist", 2, 5)
+    assert (first.step, last.step) == (100, 150) and first.grid.size == last.grid.size
+    assert first.grid.tobytes() != last.grid.tobytes()                        # the same seed, another step
+    assert timelapse.timelapse_frame("gan-mnist", 2, 5).grid.tobytes() == last.grid.tobytes()   # reproducible
+    assert [r[0] for r in last.quality] == [100, 122, 150] and {r[2] for r in last.diversity} == {"precision", "recall"}
+    assert "step 150 of 150" in last.caption and "train gan-mnist" in last.caption
+    for bad in [("gan-mnist", 3, 0), ("gan-mnist", -1, 0), ("vae-mnist", 0, 0), ("gan-mnist", 0, -2), ("gan-mnist", "x", 0)]:
+        with pytest.raises(BadRequest):
+            timelapse.timelapse_frame(*bad)
