@@ -94,14 +94,17 @@ def _upload(prefix: str, plans: list, repo_type: str, noun: str, dry_run: bool) 
 
 
 def publish(prefix: str, names: list[str] | None = None, dry_run: bool = False) -> list[str]:
-    """Upload each named bundled checkpoint (default: all) to the model repo `<prefix><name>`; the repo ids.
+    """Upload each named bundled checkpoint (default: all) to the model repo `<prefix><name>`, and its
+    time-lapse, where one is bundled, to `<prefix><name>-timelapse`; the repo ids.
 
     Raises ValueError for a malformed prefix or an unknown name, before anything is sent.
     """
     plans = []
     for name in _check(prefix, names, hub.bundled(), "bundled checkpoint"):
-        folder, listing = hub.CHECKPOINTS / name, files(hub.CHECKPOINTS / name)
-        plans.append((name, [(path, 1, n) for path, n in listing], [(path, folder / path) for path, _ in listing]))
+        for repo in [name] + [f"{name}-timelapse"] * (name in hub.timelapses()):
+            folder = hub.CHECKPOINTS / repo
+            listing = files(folder)
+            plans.append((repo, [(path, 1, n) for path, n in listing], [(path, folder / path) for path, _ in listing]))
     return _upload(prefix, plans, "model", "checkpoint", dry_run)
 
 

@@ -73,3 +73,22 @@ def test_each_snapshot_is_measured_and_the_tab_shows_the_same_seed_at_each_step(
     for bad in [("gan-mnist", 3, 0), ("gan-mnist", -1, 0), ("vae-mnist", 0, 0), ("gan-mnist", 0, -2), ("gan-mnist", "x", 0)]:
         with pytest.raises(BadRequest):
             timelapse.timelapse_frame(*bad)
+
+
+def test_a_timelapse_is_published_beside_its_checkpoint_and_loads_back_from_the_hub(
+        with_timelapse, tmp_path, monkeypatch, hub_prefix):
+    from hub_standin import HubStandIn
+    from genapp import publish
+    shown = timelapse.timelapse_frame("gan-mnist", 1, 3).grid.tobytes()
+    uploads = tmp_path / "uploads"
+    with HubStandIn({}, uploads=uploads, token="hf_standin_write_token") as server, \
+            server.patch_huggingface_hub(cache_dir=tmp_path / "hf-cache"):
+        monkeypatch.setenv("HF_TOKEN", "hf_standin_write_token")
+        repos = publish.publish("someone/genapp-", ["gan-mnist"])
+        assert repos == ["someone/genapp-gan-mnist", "someone/genapp-gan-mnist-timelapse"]
+        assert (uploads / repos[1] / "step-000122" / hub.WEIGHTS).is_file()
+        monkeypatch.setenv("GENAPP_HUB_REPO_PREFIX", "someone/genapp-")
+        hub_prefix()
+        hub.load_snapshot.cache_clear()
+        assert hub.timelapse_folder("gan-mnist").is_relative_to(tmp_path / "hf-cache")
+        assert timelapse.timelapse_frame("gan-mnist", 1, 3).grid.tobytes() == shown
