@@ -389,6 +389,14 @@ TABLE = {
         (dict(code="ZZZZ-ZZZZ"), "No room has the code"),
         (dict(code=None), "Type the room's code"),
     ]),
+    "/timelapse_frame": (dict(checkpoint="vae-mnist", index=1, seed=0), [
+        (dict(checkpoint="vae-fsdd"), "Pick a checkpoint with a time-lapse"),
+        (dict(checkpoint=ESCAPES[0]), "Pick a checkpoint with a time-lapse"),
+        (dict(index=99), "The snapshot must be from 0 to 3; 99 is out of range"),
+        (dict(index=-1), "The snapshot must be from 0 to 3"),
+        (dict(index=NAN), NOT_A_NUMBER + "|must be a whole number"),
+        (dict(seed=-1), "The seed must be"),
+    ]),
     "/room_polls": (dict(code="ZZZZ-ZZZZ", key="0" * 32), [
         (dict(code="ZZZZ-ZZZZ"), "No room has the code"),
         (dict(key=None), "No room has the code"),
@@ -413,7 +421,7 @@ TABLE = {
 # bad ones; /augment_quick trains five classifiers (about a minute), so its group is left out
 GOOD_CALLS = ["/generate_image", "/generate_image_other_style", "/generate_audio", "/generate_notes", "/play_melody", "/generate_text", "/reply", "/interpolate", "/encode_picture",
               "/encode_recording", "/walk_names", "/restore_bookmark", "/decode_map_point", "/gibbs_chain",
-              "/nearest_training", "/compress", "/toy_points_picture", "/toy_stop"]
+              "/nearest_training", "/compress", "/toy_points_picture", "/toy_stop", "/timelapse_frame"]
 
 
 # helpers

@@ -92,3 +92,20 @@ def test_a_timelapse_is_published_beside_its_checkpoint_and_loads_back_from_the_
         hub.load_snapshot.cache_clear()
         assert hub.timelapse_folder("gan-mnist").is_relative_to(tmp_path / "hf-cache")
         assert timelapse.timelapse_frame("gan-mnist", 1, 3).grid.tobytes() == shown
+
+
+@pytest.mark.parametrize("name", hub.timelapses())
+def test_a_bundled_timelapse_is_a_small_measured_model_repo(name):
+    from huggingface_hub import ModelCard
+    from genapp.publish import files
+    folder = hub.CHECKPOINTS / f"{name}-timelapse"
+    listing = dict(files(folder))
+    assert sum(listing.values()) < 10_000_000, f"{name}-timelapse: {sum(listing.values()) / 1e6:.1f} MB"
+    record = hub.timelapse(name)
+    from genapp.train.recipes import RECIPES
+    assert record["checkpoint"] == name and record["steps"][-1] == record["total_steps"] == RECIPES[name].steps
+    assert set(record["measured"]) == {str(s) for s in record["steps"]}           # every snapshot measured
+    for step in record["steps"]:
+        assert {f"step-{step:06d}/config.json", f"step-{step:06d}/{hub.WEIGHTS}"} <= set(listing)
+    card = ModelCard.load(folder / "README.md")
+    assert card.data.license and str(record["measured"][str(record["steps"][-1])]["fd_eval"]) in card.text

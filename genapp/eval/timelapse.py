@@ -6,8 +6,10 @@ import json
 import time
 
 import torch
+from huggingface_hub import ModelCard, ModelCardData
 
 from .. import hub
+from ..data import DATASETS
 from .reference import reference
 from .run import sample_metrics
 
@@ -40,4 +42,22 @@ def main(names, data_dir=None, write_card=False):
         if write_card:
             record |= {"measured": measured, "eval_command": f"python -m genapp eval {name} --timelapse --write-card"}
             (hub.timelapse_folder(name) / hub.TIMELAPSE).write_text(json.dumps(record, indent=2) + "\n")
-            print(f"written into {hub.timelapse_folder(name) / hub.TIMELAPSE}")
+            write_card(name, record)
+            print(f"written into {hub.timelapse_folder(name) / hub.TIMELAPSE} and its README.md")
+
+
+def write_card(name: str, record: dict):
+    """The time-lapse repo's model card: what it is, the run that made it, and what eval measured at each step."""
+    described = hub.describe(name)
+    data = ModelCardData(license=DATASETS[described.dataset].hub_licence, library_name="genapp",
+                         tags=["genapp", "time-lapse", described.family], datasets=[f"genapp/{described.dataset}"])
+    rows = "\n".join(f"| {step} | " + " | ".join(f"{m[k]:g}" if k in m else "" for k in KEPT) + " |"
+                     for step, m in record["measured"].items())
+    text = (f"# {name}-timelapse\n\nThe weights of a training run of `{name}`'s recipe at {len(record['steps'])} of its "
+            f"{record['total_steps']:,} steps (float16), for genapp's Watch it train tab: the same seed decoded at each "
+            f"step. Made by `{record['command']}` on {record['device']} in {record['seconds']:.0f} s (seed "
+            f"{record['seed']}, torch {record['torch']}); a run of the same recipe as the checkpoint `{name}`, not the "
+            f"run that made it.\n\n## Measured at each step\n\nPrinted and written here by `{record['eval_command']}` "
+            f"(the test split; the same samples, seed and evaluator as the checkpoint's card).\n\n"
+            f"| step | {' | '.join(KEPT)} |\n|{' --- |' * (len(KEPT) + 1)}\n{rows}\n")
+    ModelCard(f"---\n{data.to_yaml()}\n---\n\n{text}").save(hub.timelapse_folder(name) / "README.md")

@@ -15,6 +15,7 @@ from .checks import check_seed, integer, one_of
 from .render import to_grid
 
 SAMPLES = 16
+NAMES = {"fd_eval": "FD-eval", "precision": "precision", "recall": "recall", "class_agreement": "class agreement"}
 
 
 @dataclass
@@ -55,9 +56,9 @@ def timelapse_frame(checkpoint, index, seed=0) -> TimelapseFrame:
                  for k, name in (("precision", "precision"), ("recall", "recall")) if k in m]
     here = measured.get(str(step), {})
     final = read_metrics(hub.resolve(checkpoint)).get("eval", {})
-    figures = (", ".join(f"{k.replace('_', ' ')} {v:g}" for k, v in here.items()) if here else
+    figures = (", ".join(f"{NAMES[k]} {v:g}" for k, v in here.items()) if here else
                "not measured yet (`python -m genapp eval " + checkpoint + " --timelapse --write-card`)")
-    bundled = ", ".join(f"{k.replace('_', ' ')} {final[k]['value']:g}" for k in ("fd_eval", "precision", "recall")
+    bundled = ", ".join(f"{NAMES[k]} {final[k]['value']:g}" for k in ("fd_eval", "precision", "recall")
                         if k in final)
     caption = (f"**{checkpoint} at step {step:,} of {record['total_steps']:,}** (snapshot {index + 1} of "
                f"{len(record['steps'])}): {figures}. The run: `{record['command']}` ({record['device']}); "
