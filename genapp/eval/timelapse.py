@@ -42,11 +42,11 @@ def main(names, data_dir=None, write_card=False):
         if write_card:
             record |= {"measured": measured, "eval_command": f"python -m genapp eval {name} --timelapse --write-card"}
             (hub.timelapse_folder(name) / hub.TIMELAPSE).write_text(json.dumps(record, indent=2) + "\n")
-            write_card(name, record)
+            card(name, record)
             print(f"written into {hub.timelapse_folder(name) / hub.TIMELAPSE} and its README.md")
 
 
-def write_card(name: str, record: dict):
+def card(name: str, record: dict):
     """The time-lapse repo's model card: what it is, the run that made it, and what eval measured at each step."""
     described = hub.describe(name)
     data = ModelCardData(license=DATASETS[described.dataset].hub_licence, library_name="genapp",
