@@ -26,24 +26,35 @@ def _free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def client(tmp_path_factory):
-    """The app launched for real (python app.py), one server for the whole run, driven through gradio_client."""
+def launch_app(log, **env) -> tuple:
+    """`python app.py` on a free port with `env` added, its output in the file `log` (not a pipe: a full pipe
+    would stall the app); (the process, its port)."""
     port = _free_port()
-    env = dict(os.environ, GRADIO_SERVER_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False")
-    log = tmp_path_factory.mktemp("app") / "app.log"          # a file, not a pipe: a full pipe would stall the app
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log.open("w"),
-                            stderr=subprocess.STDOUT, text=True)
-    url, deadline = f"http://127.0.0.1:{port}/", time.time() + 90
+    env = dict(os.environ, GRADIO_SERVER_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False", **env)
+    return subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log.open("w"),
+                            stderr=subprocess.STDOUT), port
+
+
+def wait_serving(proc, port: int, log, deadline: float):
+    """Until the app listens on its port; the test fails with its log if it exits or the deadline passes."""
     while True:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
+            return
         except OSError:
             if proc.poll() is not None or time.time() > deadline:
                 proc.kill()
-                pytest.fail("app did not start:\n" + log.read_text())
+                pytest.fail(f"app did not start (exit code {proc.poll()}):\n" + log.read_text())
             time.sleep(0.3)
+
+
+@pytest.fixture(scope="session")
+def client(tmp_path_factory):
+    """The app launched for real (python app.py), one server for the whole run, driven through gradio_client."""
+    log = tmp_path_factory.mktemp("app") / "app.log"
+    proc, port = launch_app(log)
+    url = f"http://127.0.0.1:{port}/"
+    wait_serving(proc, port, log, time.time() + 90)
     from genapp.bench import loopback_client
     served = loopback_client(url)
     served.server_pid = proc.pid                              # tests/test_load.py reads the server's memory

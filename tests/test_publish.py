@@ -26,10 +26,16 @@ def test_publish_uploads_byte_for_byte_and_loads_back_the_same(tmp_path, monkeyp
         assert _files(uploads / repo) == _files(hub.CHECKPOINTS / NAME)
         commits = [r for r in server.requests if r.startswith(f"POST /api/models/{repo}/commit/main")]
         assert "POST /api/repos/create" in server.requests and len(commits) == 1
+        # its time-lapse beside it, where one is bundled
+        timelapse = NAME in hub.timelapses()
+        if timelapse:
+            assert _files(uploads / f"{repo}-timelapse") == _files(hub.CHECKPOINTS / f"{NAME}-timelapse")
+        sent = [r for r in server.requests if "/commit/" in r and r.startswith("POST")]
+        assert len(sent) == 1 + timelapse
 
         # publishing again sends nothing: preupload reports every file unchanged
         publish.publish("someone/genapp-", [NAME])
-        assert len([r for r in server.requests if "/commit/" in r and r.startswith("POST")]) == 1
+        assert len([r for r in server.requests if "/commit/" in r and r.startswith("POST")]) == len(sent)
 
         monkeypatch.setenv("GENAPP_HUB_REPO_PREFIX", "someone/genapp-")
         hub_prefix()                                       # forget the bundled folder

@@ -2,27 +2,17 @@
 PostgreSQL database through GENAPP_DATABASE_URL, and serve one room; a student on each, the teacher on the
 first, the results read on either. Each process also has a SQLite folder of its own, so only a shared database
 can pass. Skipped, saying why, where Debian's postgresql package is not installed."""
-import os
-import socket
-import subprocess
-import sys
 import time
 
 import psycopg
 import pytest
 
-from conftest import ROOT
+from conftest import launch_app, wait_serving
 from genapp import rooms
 from genapp.bench import loopback_client
 from throwaway_postgres import cluster, needs_postgres, new_database
 
 pytestmark = needs_postgres
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -32,23 +22,13 @@ def two_apps(tmp_path_factory):
         url = new_database(url, "genapp")
         apps = []
         for name in ("a", "b"):
-            folder, port = tmp_path_factory.mktemp(f"app_{name}"), _free_port()
-            env = dict(os.environ, GRADIO_SERVER_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False",
-                       **{rooms.URL_ENV: url, rooms.DIR_ENV: str(folder)})
-            log = folder / "app.log"          # a file, not a pipe: a full pipe would stall the app
-            apps.append((subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log.open("w"),
-                                          stderr=subprocess.STDOUT), port, log))
+            folder = tmp_path_factory.mktemp(f"app_{name}")
+            log = folder / "app.log"
+            apps.append((*launch_app(log, **{rooms.URL_ENV: url, rooms.DIR_ENV: str(folder)}), log))
         try:
             deadline = time.time() + 120
             for proc, port, log in apps:
-                while True:
-                    try:
-                        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                        break
-                    except OSError:
-                        if proc.poll() is not None or time.time() > deadline:
-                            pytest.fail(f"app did not start (exit code {proc.poll()}):\n" + log.read_text())
-                        time.sleep(0.3)
+                wait_serving(proc, port, log, deadline)
             yield url, [loopback_client(f"http://127.0.0.1:{port}/") for _, port, _ in apps]
         finally:
             for proc, _, _ in apps:
