@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, needs_data
 from genapp import hub, rooms
 from genapp.studio import BadRequest
 from genapp.studio import augment, classroom, polls
@@ -169,7 +169,8 @@ def test_the_poll_endpoints_through_the_app(client):
     assert row[2] == "the bottom half: 0 · a random half: 1" and row[3] == "the bottom half" and row[4] == "0%"
 
 
-@pytest.mark.parametrize("dataset, shown", [("fsdd", "sound"), ("notes", "sound"), ("names", "text"), ("lines", "text")])
+@pytest.mark.parametrize("dataset, shown", [pytest.param(d, shown, marks=needs_data(d)) for d, shown in
+                                            [("fsdd", "sound"), ("notes", "sound"), ("names", "text"), ("lines", "text")]])
 def test_a_room_of_sounds_or_names_shows_each_as_itself(store_dir, dataset, shown):
     """A sound comes as a clip (and its spectrogram), a name or a line as text; real ones from the test split,
     the same for the same question, and every family's examples come out."""

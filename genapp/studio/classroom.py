@@ -121,7 +121,11 @@ def _item(dataset: str, family: str, truth: str, seed: int) -> dict:
     checkpoint = hub.find(dataset, family)
     described = hub.describe(checkpoint)
     if truth == "real":
-        x = _test_examples(dataset)
+        try:
+            x = _test_examples(dataset)
+        except FileNotFoundError as e:         # hub.DataUnavailable, or a file its loader reads
+            raise BadRequest(f"This room's real examples ({DATASETS[dataset].title}, its test split) are not on this "
+                             f"server, so it can show only generated ones: {e}") from None
         x = x[torch.randint(len(x), (1,), generator=generator)]
     else:
         label = torch.randint(len(described.class_names), (1,), generator=generator) if described.conditional else None
