@@ -33,18 +33,23 @@ def timelapse_checkpoints() -> list[str]:
     return hub.timelapses()
 
 
-def check_timelapse(checkpoint, index, seed=0) -> tuple:
+def timelapse_steps(checkpoint) -> list[int]:
+    """The training steps of a checkpoint's snapshots, earliest first (what the slider spans)."""
+    return _record(checkpoint)[1]["steps"]
+
+
+def _record(checkpoint) -> tuple[str, dict]:
     checkpoint = one_of(checkpoint, timelapse_checkpoints(), "a checkpoint with a time-lapse")
-    steps = hub.timelapse(checkpoint)["steps"]
-    return checkpoint, integer(index, "The snapshot", 0, len(steps) - 1), check_seed(seed)
+    return checkpoint, hub.timelapse(checkpoint)
 
 
 @torch.inference_mode()
 def timelapse_frame(checkpoint, index, seed=0) -> TimelapseFrame:
     """Snapshot `index` (0: the earliest) of the checkpoint's time-lapse: 16 samples of `seed` (classes 0, 1,
     2, ... in turn where it takes a class), and the measured curves with this step marked."""
-    checkpoint, index, seed = check_timelapse(checkpoint, index, seed)
-    record, described = hub.timelapse(checkpoint), hub.describe(checkpoint)
+    checkpoint, record = _record(checkpoint)
+    index, seed = integer(index, "The snapshot", 0, len(record["steps"]) - 1), check_seed(seed)
+    described = hub.describe(checkpoint)
     step = record["steps"][index]
     classes = len(described.class_names)
     labels = torch.arange(SAMPLES) % classes if described.conditional and classes else None

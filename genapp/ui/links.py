@@ -75,7 +75,7 @@ def lesson_link(name: str, button, inputs, outputs, run=None, check=None, keys=N
     keys = keys or keys_of(run, inputs)
     PANELS[name] = Panel(name, _tabs_above(button), keys, list(inputs), list(outputs), run, check)
     plain = [(k, c) for k, c in zip(keys, inputs) if isinstance(c, PLAIN)]
-    if any(p.inputs[:len(inputs)] == list(inputs) and p.tabs == PANELS[name].tabs for p in list(PANELS.values())[:-1]):
+    if any(p.inputs == list(inputs) for p in PANELS.values() if p.name != name):
         return                  # a second button on the same settings (the other style): one link is enough
     with button.parent, gr.Row(equal_height=True):
         copy = gr.Button("Copy link", size="sm", scale=0, min_width=110)

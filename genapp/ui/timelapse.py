@@ -29,8 +29,8 @@ def show(checkpoint, index, seed):
 @speaks_errors
 def pick(checkpoint):
     """Another checkpoint: the slider spans its snapshots, at its last."""
-    steps = timelapse.timelapse_frame(checkpoint, 0).steps
-    return gr.Slider(maximum=len(steps) - 1, value=len(steps) - 1)
+    last = len(timelapse.timelapse_steps(checkpoint)) - 1
+    return gr.Slider(maximum=last, value=last)
 
 
 def build():
@@ -42,7 +42,7 @@ def build():
     with gr.Row():
         with gr.Column(scale=1, min_width=280):
             checkpoint = gr.Dropdown(names, value=names[0], label="Checkpoint")
-            last = len(timelapse.timelapse_frame(names[0], 0).steps) - 1
+            last = len(timelapse.timelapse_steps(names[0])) - 1
             index = gr.Slider(0, last, value=last, step=1, label="Snapshot (earliest to last)")
             seed = gr.Number(0, precision=0, minimum=0, label="Seed")
             button = gr.Button("Show this snapshot", variant="secondary")
