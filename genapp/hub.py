@@ -11,6 +11,7 @@ is set; else, with GENAPP_HUB_REPO_PREFIX set (as on the Space), the Hub *datase
 set>` that `python -m genapp publish --datasets` made, downloaded on first use into the Hugging Face
 cache; else the registry's default folder (`../shared/data/...`, Debian's /usr/share/datasets/...).
 """
+import contextlib
 import functools
 import hashlib
 import json
@@ -201,7 +202,22 @@ def load(name: str, subfolder: str = ""):
     return _load_folder(resolve(name) / subfolder, name)
 
 
-def _load_folder(folder: Path, name: str):
+@contextlib.contextmanager
+def _quiet(quiet: bool):
+    """diffusers' log below errors while loading, if quiet."""
+    from diffusers.utils import logging
+    level = logging.get_verbosity()
+    if quiet:
+        logging.set_verbosity_error()
+    try:
+        yield
+    finally:
+        logging.set_verbosity(level)
+
+
+def _load_folder(folder: Path, name: str, partial: bool = False):
+    """partial: the folder may hold only some of the model's weights (a VAE's time-lapse snapshot keeps
+    no encoder): the rest are left as initialised, without diffusers' warning."""
     from .models.nets import fold_batch_norms
     config = json.loads((folder / "config.json").read_text())
     cls = _model_classes().get(config.get("_class_name"))
@@ -209,7 +225,7 @@ def _load_folder(folder: Path, name: str):
         raise UnknownCheckpoint(f"{name}: config.json names no genapp model class")
     # loaded models are cached and shared: made outside inference mode even when the first request
     # that needs one runs inside it, so a later request may still take gradients through it (GAN inversion)
-    with torch.inference_mode(False):
+    with torch.inference_mode(False), _quiet(partial):
         model = fold_batch_norms(cls.from_pretrained(folder, use_safetensors=True, low_cpu_mem_usage=False,
                                                        torch_dtype=torch.float32).eval())
         # channels-last lets oneDNN run the transposed convolutions: 2x faster decoding on the CPU
@@ -247,13 +263,20 @@ def timelapse(name: str) -> dict:
     return json.loads((timelapse_folder(name) / TIMELAPSE).read_text())
 
 
+def timelapse_is_own_run(name: str) -> bool:
+    """Whether checkpoint `name`'s time-lapse was kept by the very run that made the checkpoint (the same
+    command in both records), not by a second run of its recipe."""
+    training = json.loads((resolve(name) / "metrics.json").read_text()).get("training", {})
+    return training.get("command") == timelapse(name)["command"]
+
+
 @functools.cache
 def load_snapshot(name: str, step: int):
     """The model of checkpoint `name`'s time-lapse at training step `step`, as load() gives models."""
     folder = timelapse_folder(name) / f"step-{int(step):06d}"
     if not (folder / "config.json").is_file():
         raise UnknownCheckpoint(f"{name}'s time-lapse has no snapshot at step {step}")
-    return _load_folder(folder, f"{name} at step {step}")
+    return _load_folder(folder, f"{name} at step {step}", partial=True)
 
 
 @functools.cache

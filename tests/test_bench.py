@@ -2,6 +2,7 @@
 depend on the machine, so only their presence and sense are checked here; the served sections run
 in tests/test_load.py's way in `bench` itself)."""
 import pytest
+import torch
 
 from genapp import bench, studio
 
@@ -39,7 +40,10 @@ def test_the_flop_bound_rows_hold_a_ratio_for_every_generator():
 
 
 def test_the_live_toy_rows_time_frames_and_a_grid_meanwhile():
+    threads = torch.get_num_threads()
     rows = bench.toy_live()
+    assert torch.get_num_threads() == threads               # the grids ran on the app's one thread, then put back
+    assert "one client asks for the 64-image grid back to back" in rows[1]["operation"]
     assert len(rows) == 3 and all(r["median_ms"] > 0 and r["p95_ms"] >= r["median_ms"] for r in rows)
     assert "overlays on" in rows[0]["operation"] and "longest" in rows[0]["operation"]
     assert rows[2]["operation"] == "64-image grid while that toy trains" and rows[2]["target"]

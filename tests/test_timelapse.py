@@ -109,3 +109,36 @@ def test_a_bundled_timelapse_is_a_small_measured_model_repo(name):
         assert {f"step-{step:06d}/config.json", f"step-{step:06d}/{hub.WEIGHTS}"} <= set(listing)
     card = ModelCard.load(folder / "README.md")
     assert card.data.license and str(record["measured"][str(record["steps"][-1])]["fd_eval"]) in card.text
+
+
+def test_a_vae_snapshot_keeps_the_weights_that_draw_and_draws_as_the_run_did(tmp_path, monkeypatch, caplog):
+    from safetensors import safe_open
+    run = tmp_path / "vae-mnist"
+    train("vae-mnist", steps=100, out=run, snapshots=1)      # one snapshot, at the last step: the run's own weights
+    step = tmp_path / "vae-mnist-timelapse" / "step-000100"
+    with safe_open(step / hub.WEIGHTS, "pt") as f:
+        kept = set(f.keys())
+    with safe_open(run / hub.WEIGHTS, "pt") as f:
+        whole = set(f.keys())
+    assert kept < whole and not any(k.startswith(("encoder.", "to_posterior.")) for k in kept)
+    assert {k for k in whole - kept if not k.startswith(("encoder.", "to_posterior."))} == set()
+    assert (step / hub.WEIGHTS).stat().st_size < 0.5 * (run / hub.WEIGHTS).stat().st_size
+    monkeypatch.setattr(hub, "CHECKPOINTS", tmp_path)
+    hub.load_snapshot.cache_clear()
+    try:
+        snapshot = hub.load_snapshot("vae-mnist", 100)
+    finally:
+        hub.load_snapshot.cache_clear()
+    assert "newly initialized" not in caplog.text
+    z = torch.randn(4, snapshot.latent_dim, generator=torch.Generator().manual_seed(0))
+    labels = torch.tensor([0, 1, 2, 3])
+    run_model = hub._load_folder(run, "the run")
+    assert torch.allclose(snapshot.decode(z, labels), run_model.decode(z, labels), atol=2e-2)   # float16 weights
+    assert hub.timelapse_is_own_run("vae-mnist")
+
+
+def test_the_tab_says_whether_a_timelapse_is_the_bundled_checkpoints_own_run():
+    own = [n for n in hub.timelapses() if hub.timelapse_is_own_run(n)]
+    assert "vae-emoji" in own and "vae-mnist" not in own
+    assert "is what this run made" in timelapse.timelapse_frame("vae-emoji", 0, 1).caption
+    assert "in another run" in timelapse.timelapse_frame("vae-mnist", 0, 1).caption

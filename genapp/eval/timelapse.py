@@ -7,6 +7,7 @@ import time
 
 import torch
 from huggingface_hub import ModelCard, ModelCardData
+from safetensors import safe_open
 
 from .. import hub
 from ..data import DATASETS
@@ -46,6 +47,12 @@ def main(names, data_dir=None, write_card=False):
             print(f"written into {hub.timelapse_folder(name) / hub.TIMELAPSE} and its README.md")
 
 
+def _has_encoder(name: str, step: int) -> bool:
+    """Whether a snapshot holds an encoder's weights (a VAE's, kept before snapshots kept only what draws)."""
+    with safe_open(hub.timelapse_folder(name) / f"step-{step:06d}" / hub.WEIGHTS, "pt") as f:
+        return any(k.startswith("encoder.") for k in f.keys())
+
+
 def card(name: str, record: dict):
     """The time-lapse repo's model card: what it is, the run that made it, and what eval measured at each step."""
     described = hub.describe(name)
@@ -56,8 +63,12 @@ def card(name: str, record: dict):
     text = (f"# {name}-timelapse\n\nThe weights of a training run of `{name}`'s recipe at {len(record['steps'])} of its "
             f"{record['total_steps']:,} steps (float16), for genapp's Watch it train tab: the same seed decoded at each "
             f"step. Made by `{record['command']}` on {record['device']} in {record['seconds']:.0f} s (seed "
-            f"{record['seed']}, torch {record['torch']}); a run of the same recipe as the checkpoint `{name}`, not the "
-            f"run that made it.\n\n## Measured at each step\n\nPrinted and written here by `{record['eval_command']}` "
+            f"{record['seed']}, torch {record['torch']}); "
+            + (f"the run that made the checkpoint `{name}`." if hub.timelapse_is_own_run(name) else
+               f"a run of the same recipe as the checkpoint `{name}`, not the run that made it.")
+            + (" Its snapshots keep the weights that draw (decoder, label embedding, prior), not the encoder."
+               if not _has_encoder(name, record["steps"][0]) else "")
+            + f"\n\n## Measured at each step\n\nPrinted and written here by `{record['eval_command']}` "
             f"(the test split; the same samples, seed and evaluator as the checkpoint's card).\n\n"
             f"| step | {' | '.join(KEPT)} |\n|{' --- |' * (len(KEPT) + 1)}\n{rows}\n")
     ModelCard(f"---\n{data.to_yaml()}\n---\n\n{text}").save(hub.timelapse_folder(name) / "README.md")

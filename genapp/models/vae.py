@@ -121,11 +121,16 @@ def mixture_mode(logits, means):
     return means.gather(1, best)[:, 0]
 
 
+def mixture_expected(logits, means):
+    """Each pixel's expected colour (B, C, H, W): the components' means weighted by softmax(logits)."""
+    return (logits.softmax(1).unsqueeze(2) * means).sum(1)
+
+
 def mixture_mode_straight_through(logits, means):
     """mixture_mode forward; backward, the gradient of the pixel's expected colour, the components' means
     weighted by softmax(logits) (the straight-through estimator, Bengio et al. 2013): a loss on the picture
     as shown reaches every component's weight and colour, which the argmax alone would not pass on."""
-    expected = (logits.softmax(1).unsqueeze(2) * means).sum(1)                      # (B, C, H, W)
+    expected = mixture_expected(logits, means)
     return mixture_mode(logits, means) + expected - expected.detach()
 
 
@@ -227,6 +232,11 @@ class VAE(ModelMixin, ConfigMixin):
     def is_text(self) -> bool:
         return self.config.body_type == "gru"
 
+    def drawing_state_dict(self) -> dict:
+        """The weights that draw (the decoder, the label's embedding, the prior), not those that read a sample
+        (the encoder, q(z | x)): what a time-lapse snapshot keeps, about half a picture VAE's weights."""
+        return {k: v for k, v in self.state_dict().items() if not k.startswith(("encoder.", "to_posterior."))}
+
     def posterior(self, x, labels=None):
         """A sample (B, *sample_shape) -> mean and log-variance of q(z | x, y), each (B, latent_dim)."""
         mu, logvar = self.to_posterior(self._with_label(self.encoder(x), labels)).chunk(2, 1)
@@ -291,16 +301,20 @@ class VAE(ModelMixin, ConfigMixin):
             return logistic_mixture_log_likelihood(*self._mixture(logits), x)
         return -F.binary_cross_entropy_with_logits(logits, x, reduction="none").flatten(1).sum(1)
 
-    def picture(self, z, labels=None):
+    def picture(self, z, labels=None, pixels: str = "shown"):
         """(B, latent_dim) latents z (not placed: see place) -> the picture decode shows (B, C, H, W), with
         gradients, for a loss on what is shown (train/vae.py's auxiliary classifier); a mixture's through
-        mixture_mode_straight_through. Pictures (body_type "conv") only."""
+        mixture_mode_straight_through, or with pixels "expected" each pixel's expected colour (the
+        components' means weighted by their probabilities). Pictures (body_type "conv") only."""
         assert self.config.body_type == "conv", "picture is for pictures"
         logits = self.decode_logits(z, labels)
         if self.config.likelihood == "logistic":
             return logistic_parameters(logits)[0]
         if self.config.likelihood == "logistic_mixture":
-            return mixture_mode_straight_through(*self._mixture(logits)[:2])
+            weights, means = self._mixture(logits)[:2]
+            if pixels == "expected":
+                return mixture_expected(weights, means)
+            return mixture_mode_straight_through(weights, means)
         return torch.sigmoid(logits)
 
     def decode(self, u, labels=None):

@@ -53,8 +53,8 @@ def timelapse_frame(checkpoint, index, seed=0) -> TimelapseFrame:
     step = record["steps"][index]
     classes = len(described.class_names)
     labels = torch.arange(SAMPLES) % classes if described.conditional and classes else None
-    x = Generative(hub.load_snapshot(checkpoint, step)).sample(SAMPLES, torch.Generator().manual_seed(seed), labels,
-                                                               **described.sampler_options())
+    snapshot = hub.load_snapshot(checkpoint, step)
+    x = Generative(snapshot).sample(SAMPLES, torch.Generator().manual_seed(seed), labels, **described.sampler_options())
     measured = record.get("measured", {})
     quality = [(int(s), m["fd_eval"], "FD-eval") for s, m in measured.items() if "fd_eval" in m]
     diversity = [(int(s), m[k], name) for s, m in measured.items()
@@ -67,6 +67,9 @@ def timelapse_frame(checkpoint, index, seed=0) -> TimelapseFrame:
                         if k in final)
     caption = (f"**{checkpoint} at step {step:,} of {record['total_steps']:,}** (snapshot {index + 1} of "
                f"{len(record['steps'])}): {figures}. The run: `{record['command']}` ({record['device']}); "
-               f"the bundled {checkpoint}, trained by the same recipe: {bundled}.")
+               + (f"the bundled {checkpoint} is what this run made: {bundled}." if hub.timelapse_is_own_run(checkpoint)
+                  else f"the bundled {checkpoint}, trained by the same recipe in another run: {bundled}.")
+               + (" Its snapshots draw from N(0, I): each class's own prior is fitted after the last step."
+                  if getattr(snapshot.config, "class_prior", False) else ""))
     return TimelapseFrame(checkpoint, step, record["steps"], to_grid(x, scale=3, columns=8), quality, diversity,
                           caption)

@@ -8,10 +8,11 @@ import time
 from pathlib import Path
 
 import torch
+from safetensors.torch import save_file
 
 
 from ..data import DATASETS, load_tensors
-from ..hub import CHECKPOINTS, data_folder
+from ..hub import CHECKPOINTS, WEIGHTS, data_folder
 from .loop import Snapshots, Split, seed_generator
 from .description import write_description
 from .recipes import RECIPES
@@ -19,7 +20,8 @@ from .recipes import RECIPES
 
 # what each family's training loop reads from recipe.options (train/<family>.py)
 FAMILY_OPTIONS = {
-    "vae": {"kl_weight", "kl_warmup", "word_dropout", "binarization", "auxiliary", "auxiliary_latent"},
+    "vae": {"kl_weight", "kl_warmup", "word_dropout", "binarization", "auxiliary", "auxiliary_latent",
+            "auxiliary_blur", "auxiliary_picture"},
     "gan": {"auxiliary", "diffaugment", "discriminator", "loss", "betas", "ema", "autoencoder", "d_lr",
             "ema_decay", "extra_ema", "snapshots"},
     "rbm": {"num_chains", "discriminative_weight", "weight_decay", "binarize"},
@@ -89,10 +91,14 @@ def train(name: str, data_dir: str | None = None, device: str = "cpu", seed: int
 
 
 def save_timelapse(folder: Path, name: str, kept: Snapshots, training: dict):
-    """Each kept snapshot as a model folder step-NNNNNN/ (float16: a time-lapse stays small), and
-    timelapse.json: the steps and the run that made them (eval --timelapse adds what it measures)."""
+    """Each kept snapshot as a model folder step-NNNNNN/ (float16: a time-lapse stays small) of the weights that
+    draw (a VAE's drawing_state_dict: its encoder is left out, hub.load_snapshot says so), and timelapse.json:
+    the steps and the run that made them (eval --timelapse adds what it measures)."""
     for step, model in kept.kept.items():
-        model.half().save_pretrained(folder / f"step-{step:06d}", safe_serialization=True)
+        step_folder = folder / f"step-{step:06d}"
+        model.save_config(step_folder)
+        state = model.drawing_state_dict() if hasattr(model, "drawing_state_dict") else model.state_dict()
+        save_file({k: v.half() if v.is_floating_point() else v for k, v in state.items()}, step_folder / WEIGHTS)
     record = {"checkpoint": name, "steps": sorted(kept.kept), "total_steps": training["steps"],
               "command": training["command"], "device": training["device"], "seconds": training["seconds"],
               "seed": training["seed"], "torch": training["torch"], "storage": "float16"}

@@ -20,7 +20,14 @@ label, times the weight, joins the loss (CVAE-GAN, Bao et al. 2017, without its 
 auxiliary classifier, Odena et al. 2017): a decoder whose z already says the class cannot then ignore
 the label it is given. auxiliary_latent: which latents, "prior" (z ~ N(0, I),
 where sampling draws) or "swap" (the posterior draws of the minibatch's other examples, so that the label,
-not the z, decides the class). The classifier is used in training only; it is not saved."""
+not the z, decides the class). auxiliary_blur, a width in pixels (0: none): the classifier sees every
+picture, real or decoded, through a Gaussian blur of that standard deviation, a low-pass, so that the
+decoder can please it only with shapes and colours, not with fine stripes and dot grids (which it drew
+at weight 3,000 without it). auxiliary_picture: what the classifier reads of the decoder, "shown" (the
+picture as drawn, each pixel its likeliest colour, gradients straight through) or "expected" (each
+pixel's expected colour). The classifier is used in training only; it is not saved."""
+import math
+
 import torch
 import torch.nn.functional as F
 
@@ -41,6 +48,20 @@ def validation_elbo(model, x, y, generator, kl_weight=1.0, binarization="sampled
     parts = [model(seen(x[i:i + 500]), y[i:i + 500], generator=None)[1:] for i in range(0, len(x), 500)]
     model.train()
     return torch.cat([rec + kl_weight * kl for rec, kl in parts]).mean().item()
+
+
+def gaussian_blur(x, sigma: float):
+    """Each channel of (B, C, H, W) pictures blurred by a Gaussian of standard deviation sigma pixels (its
+    kernel 2 * ceil(2 sigma) + 1 wide, edges repeated); sigma 0 leaves them as they are."""
+    if not sigma:
+        return x
+    half = math.ceil(2 * sigma)
+    taps = torch.exp(-0.5 * (torch.arange(-half, half + 1, dtype=x.dtype, device=x.device) / sigma) ** 2)
+    taps = taps / taps.sum()
+    c = x.shape[1]
+    x = F.pad(x, (half, half, half, half), mode="replicate")
+    x = F.conv2d(x, taps.view(1, 1, 1, -1).expand(c, 1, 1, -1), groups=c)
+    return F.conv2d(x, taps.view(1, 1, -1, 1).expand(c, 1, -1, 1), groups=c)
 
 
 def auxiliary_latents(model, kind, x, y, generator):
@@ -67,6 +88,8 @@ def fit(recipe, split, device, generator, steps, snapshot=lambda step, model: No
         f"binarization must be sampled, expected or none, not {binarization!r}"
     what = "-ELBO" if kl_weight == 1 else f"reconstruction + {kl_weight} KL"
     auxiliary, latent_kind = recipe.options.get("auxiliary", 0.0), recipe.options.get("auxiliary_latent", "prior")
+    blur, pixels = recipe.options.get("auxiliary_blur", 0.0), recipe.options.get("auxiliary_picture", "shown")
+    assert pixels in ("shown", "expected"), f"auxiliary_picture must be shown or expected, not {pixels!r}"
     if auxiliary:
         assert model.config.num_classes > 0 and model.config.body_type == "conv", "auxiliary: a conditional picture VAE"
         clf = Classifier(sample_shape=tuple(split.x.shape[1:]), num_classes=model.config.num_classes,
@@ -85,15 +108,15 @@ def fit(recipe, split, device, generator, steps, snapshot=lambda step, model: No
         if auxiliary:
             # (a) the classifier learns to name the real training pictures
             clf.train()
-            clf_loss = F.cross_entropy(clf(random_shift(x, generator)), y)
+            clf_loss = F.cross_entropy(clf(gaussian_blur(random_shift(x, generator), blur)), y)
             opt_clf.zero_grad(set_to_none=True)
             clf_loss.backward()
             opt_clf.step()
             # (b) the decoder's picture for a latent and the label y must be named y (the classifier is
             # not stepped by this: its gradients are cleared before (a) next step)
             clf.eval()
-            shown = model.picture(auxiliary_latents(model, latent_kind, x, y, generator), y)
-            aux_loss = F.cross_entropy(clf(random_shift(shown, generator)), y)   # shifted as the real ones
+            shown = model.picture(auxiliary_latents(model, latent_kind, x, y, generator), y, pixels)
+            aux_loss = F.cross_entropy(clf(gaussian_blur(random_shift(shown, generator), blur)), y)  # as the real ones
             loss = loss + auxiliary * aux_loss
             extra_log = {"aux": aux_loss.detach()}
         opt.zero_grad(set_to_none=True)

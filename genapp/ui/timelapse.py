@@ -1,4 +1,4 @@
-"""Watch it train's time-lapse: a real checkpoint's recipe trained again with snapshots; a slider over its
+"""Watch it train's time-lapse: a real checkpoint's recipe trained with snapshots; a slider over its
 training steps shows the same seed's samples at each, and the measured quality and diversity curves."""
 import gradio as gr
 import pandas as pd
@@ -9,7 +9,8 @@ from .links import lesson_link
 
 ABOUT = """### Time-lapse: a real checkpoint learning
 The toy above trains in seconds on points; here is the same on real pictures. A checkpoint's recipe was
-trained again with its weights saved at a few steps (`python -m genapp train NAME --snapshots K`). Move the
+trained with its weights saved at a few steps (`python -m genapp train NAME --snapshots K`; the caption says
+whether that is the very run that made the bundled checkpoint or a second one). Move the
 slider: the **same seed**, decoded by each snapshot (the same latent points for the VAE and the GAN), with
 FD-eval (lower: closer to real pictures), precision (quality) and recall (diversity) measured at every
 snapshot by `python -m genapp eval NAME --timelapse`. **What to notice:** which comes first, sharp
