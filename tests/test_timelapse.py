@@ -124,17 +124,17 @@ def test_a_vae_snapshot_keeps_the_weights_that_draw_and_draws_as_the_run_did(tmp
     assert {k for k in whole - kept if not k.startswith(("encoder.", "to_posterior."))} == set()
     assert (step / hub.WEIGHTS).stat().st_size < 0.5 * (run / hub.WEIGHTS).stat().st_size
     monkeypatch.setattr(hub, "CHECKPOINTS", tmp_path)
-    hub.load_snapshot.cache_clear()
+    hub.load_snapshot.cache_clear(), hub.resolve.cache_clear()
     try:
         snapshot = hub.load_snapshot("vae-mnist", 100)
+        assert hub.timelapse_is_own_run("vae-mnist")
     finally:
-        hub.load_snapshot.cache_clear()
+        hub.load_snapshot.cache_clear(), hub.resolve.cache_clear()
     assert "newly initialized" not in caplog.text
     z = torch.randn(4, snapshot.latent_dim, generator=torch.Generator().manual_seed(0))
     labels = torch.tensor([0, 1, 2, 3])
     run_model = hub._load_folder(run, "the run")
     assert torch.allclose(snapshot.decode(z, labels), run_model.decode(z, labels), atol=2e-2)   # float16 weights
-    assert hub.timelapse_is_own_run("vae-mnist")
 
 
 def test_the_tab_says_whether_a_timelapse_is_the_bundled_checkpoints_own_run():
