@@ -17,10 +17,12 @@ import sys
 import time
 from dataclasses import dataclass
 
+import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from .. import runs
 from ..runs import MAX_RUNS, close
+from ..data.toy import LIMIT, MAX_POINTS
 from . import render
 from .checks import BadRequest, integer, number, check_seed, one_of
 
@@ -78,7 +80,6 @@ def check_phase(phase) -> str:
 
 def check_points(points) -> list[tuple[float, float]]:
     """'x, y; x, y; ...' (or a list of pairs) -> 1 to MAX_POINTS points inside the canvas."""
-    from ..data.toy import LIMIT, MAX_POINTS
     if isinstance(points, str):
         pairs = [p for p in re.split(r"[;\n]", points) if p.strip()]
         try:
@@ -146,13 +147,18 @@ def default_learning_rate(family) -> float:
 # pictures
 
 def _to_pixel(x, y, size=PANEL):
-    from ..data.toy import LIMIT
     return (x + LIMIT) / (2 * LIMIT) * (size - 1), (LIMIT - y) / (2 * LIMIT) * (size - 1)
+
+
+def _to_pixels(points, size=PANEL) -> tuple[list, list]:
+    """_to_pixel of many points at once, (N, 2) -> their xs and ys: a frame draws over a thousand."""
+    a = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    xs, ys = _to_pixel(a[:, 0], a[:, 1], size)
+    return xs.tolist(), ys.tolist()
 
 
 def canvas_point(px: float, py: float, size: int = PANEL) -> tuple[float, float]:
     """A click at pixel (px, py) of a PANEL-sized picture -> the point (x, y) it marks, rounded to 0.1."""
-    from ..data.toy import LIMIT
     px, py = number(px, "The click's x", 0, size), number(py, "The click's y", 0, size)
     return round(px / (size - 1) * 2 * LIMIT - LIMIT, 1), round(LIMIT - py / (size - 1) * 2 * LIMIT, 1)
 
@@ -160,7 +166,6 @@ def canvas_point(px: float, py: float, size: int = PANEL) -> tuple[float, float]
 def _heat(values, kind: str, size: int) -> Image.Image:
     """A HEAT x HEAT grid of values in [0, 1] -> a faint size x size picture: D's belief from purple (fake)
     through white to green (real), as GAN Lab colours it; a density from white to orange."""
-    import numpy as np
     v = np.asarray(values, dtype=np.float32)[..., None]
     if kind == "belief":
         fake, real, white = np.array([222, 200, 238]), np.array([190, 232, 190]), np.array([255, 255, 255])
@@ -236,9 +241,8 @@ def scatter(toy, data_points, panels, size: int = PANEL) -> Image.Image:
             a, _ = _to_pixel(v, 0, size)
             draw.line([(ox + a, 0), (ox + a, size)], fill=(225, 225, 225) if overlay else (238, 238, 238))
             draw.line([(ox, a), (ox + size, a)], fill=(225, 225, 225) if overlay else (238, 238, 238))
-        for x, y in data_points:
-            a, b = _to_pixel(x, y, size)
-            draw.point((ox + a, b), fill=(170, 170, 170))
+        xs, ys = _to_pixels(data_points, size)
+        draw.point([(ox + a, b) for a, b in zip(xs, ys)], fill=(170, 170, 170))
         if centre_modes:
             r = max(4.0, 3 * toy.std / 10 * size)
             for k, (x, y) in enumerate(toy.centers.tolist()):
@@ -248,8 +252,7 @@ def scatter(toy, data_points, panels, size: int = PANEL) -> Image.Image:
         color = COLORS[family]
         if overlay:
             _draw_overlay(picture, draw, ox, overlay, color, size)
-        for x, y in samples:
-            a, b = _to_pixel(x, y, size)
+        for a, b in zip(*_to_pixels(samples, size)):
             if -2 <= a <= size + 2 and -2 <= b <= size + 2:
                 draw.ellipse([ox + a - 1.6, b - 1.6, ox + a + 1.6, b + 1.6], fill=color)
         draw.text((ox + 6, 4), title, fill=(20, 20, 20), font=font)
