@@ -17,7 +17,7 @@ SPACE_URL = f"https://huggingface.co/spaces/{SPACE}"
 TASKS = {"image": "image-classification", "audio": "audio-classification", "text": "text-generation"}
 FAMILY_TITLES = {"vae": "variational autoencoder", "gan": "generative adversarial network",
                  "rbm": "restricted Boltzmann machine", "classifier": "evaluator classifier",
-                 "lm": "evaluator language model"}
+                 "lm": "evaluator language model", "dual": "dual encoder"}
 LIKELIHOOD = {
     ("vae", "image"): "Bernoulli likelihood on dynamically binarized pixels: the convention of the MNIST "
                       "likelihood literature (Burda et al. 2016), so its NLL in nats compares with published "
@@ -104,7 +104,7 @@ def write_card(folder: Path):
     data = DATASETS[recipe.dataset]
     training = metrics.get("training", {})
     measured = metrics.get("eval", {})
-    evaluator = recipe.family in ("classifier", "lm")
+    evaluator = recipe.family in ("classifier", "lm", "dual")
     conditional = recipe.model.get("num_classes", 0) > 0
     replying = bool(recipe.model.get("context_shape"))          # conditioned on a line it answers
     task = (f"{data.modality}-classification" if recipe.family == "classifier" else
@@ -145,6 +145,10 @@ def write_card(folder: Path):
         "the class of generated samples (class agreement, coverage) and its features feed Fréchet distances. "
         f"Part of [genapp]({SPACE_URL}) (the Space `{SPACE}`)."
         if recipe.family == "classifier" else
+        f"The {FAMILY_TITLES[recipe.family]} for {data.title}: it scores how well a reply fits the line it answers, "
+        "so that a reply's fit to its own line can be set beside its fit to another line. "
+        f"Part of [genapp]({SPACE_URL}) (the Space `{SPACE}`)."
+        if recipe.family == "dual" else
         f"The {FAMILY_TITLES[recipe.family]} for {data.title}: it scores generated text in nats per character "
         "beside held-out real text, and tells new texts from training texts by their fingerprints. "
         f"Part of [genapp]({SPACE_URL}) (the Space `{SPACE}`).",

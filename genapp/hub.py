@@ -55,7 +55,7 @@ GENERATORS = ("vae", "gan", "rbm")
 class Checkpoint:
     """What a checkpoint says of itself (`python -m genapp train` writes it beside the model's config).
 
-    family: vae | gan | rbm, or classifier | lm for an evaluator. dataset: a key of data.DATASETS.
+    family: vae | gan | rbm, or classifier | lm | dual for an evaluator (dual: the replies' scorer). dataset: a key of data.DATASETS.
     modality: image | audio | text. class_names: the classes it is conditioned on (() if unconditional).
     latent: "gaussian" (a point of N(0, I): VAE, GAN) or "binary" (an RBM's hidden units), "" for none;
     latent_dim its size. sampler: the options its sample() takes beyond (n, generator, labels, callback),
@@ -105,11 +105,12 @@ class Checkpoint:
 
 def _model_classes():
     from .models.classifier import Classifier
+    from .models.dual_encoder import DualEncoder
     from .models.language_model import CharLM
     from .models.gan import Discriminator, Generator
     from .models.rbm import RBM
     from .models.vae import VAE
-    return {cls.__name__: cls for cls in (VAE, Generator, Discriminator, RBM, Classifier, CharLM)}
+    return {cls.__name__: cls for cls in (VAE, Generator, Discriminator, RBM, Classifier, CharLM, DualEncoder)}
 
 
 def bundled() -> list[str]:

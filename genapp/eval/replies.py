@@ -1,11 +1,11 @@
 """Evaluation of the reply checkpoints: vae-replies (a conditional VAE writing a reply to a line) and its
-scorer eval-replies (a conditional language model p(reply | line)).
+scorer eval-replies (a dual encoder: how well a reply fits a line).
 
 A reply should (1) differ from draw to draw (five replies to a line, how many distinct), (2) read like
 Shakespeare (the lines' evaluator, nats per character, beside real replies), (3) be new (not a training
-line), and (4) fit its own line: under the scorer, a reply should cost fewer nats given the line it answers
-than given another test line drawn at random. The same test on the real replies says how well the scorer
-itself can tell (its reference)."""
+line), and (4) fit its own line: under the scorer, a reply should score better beside the line it answers
+than beside another test line drawn at random (five of them for each reply; fits_own_line). The same test on
+the real replies to the same lines says how well the scorer itself can tell (its reference)."""
 import random
 
 import torch
@@ -14,11 +14,13 @@ from .. import hub
 from ..data import DATASETS
 from ..models.vae import kl_divergence
 from ..sampling import sample_replies
+from ..train.dual import fits_own_line
 from .figure import metric, progress
 from .sample_metrics import novelty
 
 LINES_ANSWERED = 200          # test lines, each answered REPLIES times
 REPLIES = 5
+OTHER_LINES = 5               # random other test lines each reply is also scored beside
 SEED = 0
 
 
@@ -26,28 +28,18 @@ def test_pairs(data_dir=None) -> list[tuple[str, str]]:
     return DATASETS["replies"].read(data_dir or hub.data_folder("replies"), "test")
 
 
-def fits_own_line(scorer, alphabet, lines: list[str], replies: list[str], seed: int = SEED) -> float:
-    """Share of replies that cost fewer nats given their own line than given another line of `lines`
-    drawn at random (a different one)."""
-    rng = random.Random(seed)
-    pool = sorted(set(lines))
-    others = [rng.choice([o for o in pool if o != line]) for line in lines]
-    own = scorer.text_nats(replies, alphabet, lines)
-    elsewhere = scorer.text_nats(replies, alphabet, others)
-    return (own < elsewhere).float().mean().item()
+def fit_share(scorer, lines: list[str], replies: list[str]) -> tuple[float, float]:
+    """fits_own_line of texts: (share of the comparisons a reply wins beside its own line, standard error)."""
+    alphabet = DATASETS["replies"].alphabet
+    return fits_own_line(scorer, alphabet.rows(lines), alphabet.rows(replies), OTHER_LINES, SEED)
 
 
 def evaluate_scorer(name, pairs) -> dict:
-    scorer, alphabet = hub.load(name), DATASETS["replies"].alphabet
     lines, replies = map(list, zip(*pairs))
-    return {
-        "test_nats_per_char": metric(f"Test NLL per character of the replies given their lines ({len(pairs)} test "
-                                     "pairs; characters and end symbol)",
-                                     scorer.nll_per_char(replies, alphabet, lines), 3),
-        "fits_own_line": metric(f"Share of the {len(pairs)} real test replies that cost fewer nats given their own "
-                                "line than given another test line drawn at random",
-                                fits_own_line(scorer, alphabet, lines, replies), 3),
-    }
+    share, error = fit_share(hub.load(name), lines, replies)
+    return {"fits_own_line": metric(f"Share of the {len(pairs)} real test replies scored better beside their own line "
+                                    f"than beside another test line drawn at random ({OTHER_LINES} for each reply)",
+                                    share, 3, spread=error)}
 
 
 @torch.no_grad()
@@ -69,15 +61,16 @@ def evaluate_replies(name, pairs) -> dict:
     x, context = alphabet.rows(real), alphabet.rows(lines)
     kl = kl_divergence(*model.posterior(x, context), *model.prior(context)).sum() / sum(len(r) + 1 for r in real)
     vs = f"{REPLIES} replies to each of {LINES_ANSWERED} test lines"
+    fit, fit_error = fit_share(scorer, answered, said)
     return {
         "distinct_of_five": metric(f"Distinct replies among the {REPLIES} to a line, mean over {LINES_ANSWERED} test "
                                    "lines", distinct.mean(), 3),
         "four_of_five_distinct": metric(f"Share of the {LINES_ANSWERED} test lines whose {REPLIES} replies have at "
                                         "least 4 distinct", (distinct >= 4).float().mean(), 3),
-        "fits_own_line": metric(f"Share of replies that cost the replies' evaluator fewer nats given their own line "
-                                f"than given another test line drawn at random ({vs}; reference: the real replies "
-                                "to the same lines)", fits_own_line(scorer, alphabet, answered, said),
-                                3, reference=fits_own_line(scorer, alphabet, lines, real)),
+        "fits_own_line": metric(f"Share of replies scored better by {hub.evaluator('replies')} beside their own line "
+                                f"than beside another test line drawn at random ({vs}, each beside {OTHER_LINES} "
+                                "others; reference: the real replies to the same lines)", fit, 3,
+                                reference=fit_share(scorer, lines, real)[0], spread=fit_error),
         "sample_nats_per_char": metric(f"{hub.evaluator('lines')} NLL of the replies, nats per character ({vs}; "
                                        "reference: the real replies to the same lines)",
                                        lm.nll_per_char(said, alphabet), 3, reference=lm.nll_per_char(real, alphabet)),
@@ -90,4 +83,4 @@ def evaluate_replies(name, pairs) -> dict:
 
 def evaluate_reply_checkpoint(name, recipe, data_dir=None) -> dict:
     pairs = test_pairs(data_dir)
-    return evaluate_scorer(name, pairs) if recipe.family == "lm" else evaluate_replies(name, pairs)
+    return evaluate_scorer(name, pairs) if recipe.family == "dual" else evaluate_replies(name, pairs)

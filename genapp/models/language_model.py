@@ -4,10 +4,9 @@ MIT) it reads the start symbol '.' and then the letters, and predicts each next 
 negative log-likelihood counts its letters and its end symbol, never the padding (see data/text.py).
 It also carries 64-bit fingerprints of the training names, to tell a new name from a copied one.
 
-With context_length set it is a conditional language model, p(reply | line): its GRU reads the line, and from
-the line's end symbol (which is also the start symbol) on, the reply, as if the two were one text; so a
-language model of single lines (eval-lines) is its starting point, fine-tuned on (line, reply) pairs. It scores
-how well a reply fits the line it answers: the same reply given another line should cost more."""
+(A conditional version, p(reply | line), was the replies' scorer until it was found to learn the training pairs
+by heart and tell a real reply's own line from a random one no better than chance on unseen plays; the replies
+are scored by a dual encoder now: models/dual_encoder.py.)"""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -15,7 +14,6 @@ from diffusers.configuration_utils import ConfigMixin, register_to_config
 from diffusers.models.modeling_utils import ModelMixin
 
 from ..data import text
-from .nets import state_at_end
 
 
 class CharLM(ModelMixin, ConfigMixin):
@@ -23,63 +21,52 @@ class CharLM(ModelMixin, ConfigMixin):
         vocab_size, max_length: the one-hot rows' shape (text.NAMES.vocab_size, text.NAMES.max_length).
         embed_dim: size of a symbol's embedding; hidden, layers: the GRU's width and depth.
         num_training_names: size of the `training_hashes` buffer (set by `remember`).
-        context_length: the length of the one-hot context rows it is conditioned on; 0: unconditional.
     """
 
     @register_to_config
     def __init__(self, vocab_size: int = text.NAMES.vocab_size, max_length: int = text.NAMES.max_length,
                  embed_dim: int = 32, hidden: int = 256, layers: int = 1, dropout: float = 0.0,
-                 num_training_names: int = 0, context_length: int = 0):
+                 num_training_names: int = 0):
         super().__init__()
-        assert not (context_length and layers > 1), "a conditional language model has one layer"
         self.embed = nn.Linear(vocab_size, embed_dim, bias=False)      # one-hot rows in: a lookup table
         self.gru = nn.GRU(embed_dim, hidden, layers, batch_first=True, dropout=dropout if layers > 1 else 0.0)
         self.drop = nn.Dropout(dropout)
         self.head = nn.Linear(hidden, vocab_size)
         self.register_buffer("training_hashes", torch.zeros(num_training_names, dtype=torch.long))
 
-    def logits(self, x, context=None):
+    def logits(self, x):
         """(B, T, V) one-hot rows -> (B, T, V) logits of each symbol given the ones before it (the
-        start symbol, then the row shifted right: teacher forcing), and the context rows if conditional."""
+        start symbol, then the row shifted right: teacher forcing)."""
         start = F.one_hot(torch.full_like(x[:, :1, 0], text.END_ID, dtype=torch.long), x.shape[-1]).to(x)
-        if not self.config.context_length:
-            h, _ = self.gru(self.embed(torch.cat([start, x[:, :-1]], 1)))
-            return self.head(self.drop(h))
-        assert context is not None, "this language model is conditional: pass the context rows"
-        states, _ = self.gru(self.embed(torch.cat([start, context], 1)))
-        first = state_at_end(states[:, 1:], context, text.END_ID)     # after the line's end symbol: the reply's start
-        h, _ = self.gru(self.embed(x[:, :-1]), first.unsqueeze(0).contiguous())
-        return self.head(self.drop(torch.cat([first.unsqueeze(1), h], 1)))
+        h, _ = self.gru(self.embed(torch.cat([start, x[:, :-1]], 1)))
+        return self.head(self.drop(h))
 
-    def forward(self, x, context=None):
+    def forward(self, x):
         """(B, T, V) one-hot rows -> (B,) negative log-likelihood in nats of each row: its symbols up to
         and including the first end symbol (all of them if it has none)."""
         ids = x.argmax(-1)
-        nll = F.cross_entropy(self.logits(x, context).transpose(1, 2), ids, reduction="none")   # (B, T)
+        nll = F.cross_entropy(self.logits(x).transpose(1, 2), ids, reduction="none")   # (B, T)
         end = (ids == text.END_ID).long()
         counted = (end.cumsum(1) - end) == 0          # no end symbol strictly before the position
         return (nll * counted).sum(1)
 
     @torch.no_grad()
-    def nll_per_char(self, names: list[str], alphabet: text.Alphabet, contexts: list[str] | None = None,
-                     batch: int = 4096) -> float:
+    def nll_per_char(self, names: list[str], alphabet: text.Alphabet, batch: int = 4096) -> float:
         """Nats per character of a list of texts spelled in `alphabet` (makemore's test loss): total
-        nats / (symbols + 1); each given its context, for a conditional model."""
+        nats / (symbols + 1)."""
         device = self.head.weight.device
-        rows = lambda texts, i: None if texts is None else alphabet.rows(texts[i:i + batch]).to(device)
-        total = sum(self(rows(names, i), rows(contexts, i)).sum().item() for i in range(0, len(names), batch))
+        total = sum(self(alphabet.rows(names[i:i + batch]).to(device)).sum().item()
+                    for i in range(0, len(names), batch))
         return total / text.characters(names)
 
     @torch.no_grad()
-    def text_nats(self, texts: list[str], alphabet: text.Alphabet, contexts: list[str] | None = None,
-                  batch: int = 1024) -> torch.Tensor:
-        """(N,) each text's nats per character (given its context, for a conditional model)."""
+    def text_nats(self, texts: list[str], alphabet: text.Alphabet, batch: int = 1024) -> torch.Tensor:
+        """(N,) each text's nats per character."""
         device = self.head.weight.device
         nats, counted = [], []
         for i in range(0, len(texts), batch):
             x = alphabet.rows(texts[i:i + batch]).to(device)
-            context = None if contexts is None else alphabet.rows(contexts[i:i + batch]).to(device)
-            nats.append(self(x, context).cpu())
+            nats.append(self(x).cpu())
             counted.append(x.argmax(-1).ne(text.PAD_ID).sum(1).cpu())     # symbols and the end symbol
         return torch.cat(nats) / torch.cat(counted)
 

@@ -26,7 +26,8 @@ FAMILY_OPTIONS = {
             "ema_decay", "extra_ema", "snapshots"},
     "rbm": {"num_chains", "discriminative_weight", "weight_decay", "binarize"},
     "classifier": {"max_shift", "round_trip"},
-    "lm": {"weight_decay", "init_from"},
+    "lm": {"weight_decay"},
+    "dual": {"weight_decay"},
 }
 
 

@@ -8,7 +8,7 @@ from ..data import DATASETS
 from ..hub import DESCRIPTION, GENERATORS
 from .recipes import RECIPES
 
-EVALUATORS = ("classifier", "lm")
+EVALUATORS = ("classifier", "lm", "dual")
 LATENT = {"vae": "gaussian", "gan": "gaussian", "rbm": "binary"}
 
 

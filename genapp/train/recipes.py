@@ -286,12 +286,20 @@ LINES_RECIPES = [
            notes="A conditional VAE (Zhao et al. 2017): q(z | reply, line), a prior network p(z | line) learned with "
                  "it, and the decoder reads z and the line; each z drawn from p(z | line) is another reply. Adam, "
                  "cosine-decayed learning rate, KL weight rising over kl_warmup steps, word dropout, as vae-lines."),
-    Recipe("eval-replies", "lm", "replies", dict(hidden=512, dropout=0.2), steps=1500, batch_size=32, lr=5e-4,
-           eval_every=100, options=dict(weight_decay=0.01, init_from="eval-lines"),
-           notes="A conditional character language model p(reply | line): eval-lines' GRU reads the line, then from "
-                 "its end symbol on the reply, as one text; fine-tuned from eval-lines on the pairs (AdamW, one-cycle "
-                 "learning rate, dropout 0.2; trained on 2 CPU cores). It scores how well a reply fits its line: the "
-                 "same reply given another line should cost more nats."),
+    Recipe("eval-replies", "dual", "replies", dict(buckets=16384, dim=128, dropout=0.1, length_buckets=16), steps=200,
+           batch_size=256, lr=3e-3, eval_every=20, storage="float16", options=dict(weight_decay=0.01),
+           notes="A dual encoder (response selection: Henderson et al. 2017, ConveRT 2020) that scores how well a reply "
+                 "fits a line: a tower each for the line and the reply, over the mean embedding of their words, the "
+                 "words' character n-grams (3 to 5, as fastText) and punctuation marks, lower-cased and hashed into "
+                 "16,384 rows shared by the towers, plus a learned vector for the text's length (16 buckets: prose is "
+                 "answered in prose, verse in verse); InfoNCE with the minibatch's other pairs as negatives, AdamW, "
+                 "one-cycle learning rate, feature dropout 0.1; validated every 20 steps on the share of held-out "
+                 "replies that fit their own line better than another, the best kept (it learns the training pairs by "
+                 "heart within a few epochs). Untrained, the shared words alone give 0.58 on the test pairs (an "
+                 "ad-hoc run). It replaced a conditional character language model p(reply | line) fine-tuned from "
+                 "eval-lines, which learned the training pairs by heart: 85% of training replies but 50% of test "
+                 "replies scored better given their own line than given a random one; a pointer into the line (See et "
+                 "al. 2017) added to it and the same fine-tuning gave 0.51 (ad-hoc runs)."),
 ]
 
 # A GAN built to fail: the plain GAN of 2016 (the original loss, no spectral norm, no EMA, Adam(0.5,
