@@ -80,5 +80,7 @@ def test_the_quick_run_reproduces_seed_0_of_the_figures_on_the_card():
     run = subprocess.run([sys.executable, "-m", "genapp", "augment", "--quick", "--json", "--generator", "gan-mnist"],
                          cwd=ROOT, capture_output=True, text=True, timeout=300, check=True)
     now = json.loads(run.stdout)["gan-mnist"]
-    for key in ("real_only", "with_generated", "more_real"):     # one thread: the same sums in the same order
-        assert now[key]["per_seed"][0] == card[key]["per_seed"][0]
+    # one thread: the same sums in the same order, so the same figure on the CPU that wrote the card; another
+    # kind of CPU (AVX-512 FP16 here) rounds a training's long sums otherwise: a few test images either way
+    for key in ("real_only", "with_generated", "more_real"):
+        assert now[key]["per_seed"][0] == pytest.approx(card[key]["per_seed"][0], abs=0.005)
