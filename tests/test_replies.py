@@ -1,5 +1,6 @@
-"""Replies to a line: the pairs as tensors, the conditional VAE, the dual encoder that scores a reply's fit and
-tells real pairs from shuffled ones, the Reply panel's operation and the `reply` command."""
+"""Replies to a line: the pairs as tensors, the conditional VAE (its copying decoder too), the dual encoder
+that scores a reply's fit and tells real pairs from shuffled ones, the Reply panel's operation and the `reply`
+command."""
 import subprocess
 import sys
 
@@ -9,7 +10,8 @@ import torch
 from conftest import ROOT
 from genapp import hub, studio
 from genapp.data import DATASETS, lines, load_tensors
-from genapp.eval.replies import fit_share, test_pairs
+from genapp.eval.replies import fit_share
+from genapp.eval.replies import test_pairs as held_out_pairs
 from genapp.models.dual_encoder import DualEncoder, feature_ids
 from genapp.models.vae import VAE, kl_divergence
 
@@ -45,6 +47,56 @@ def test_a_context_vae_learns_its_prior_from_the_line_and_saves_it(tmp_path):
     assert torch.allclose(again.prior(c)[0], model.eval().prior(c)[0])
 
 
+def tiny_reply_vae(**kw):
+    torch.manual_seed(0)
+    return VAE(sample_shape=(64, 66), latent_dim=4, num_classes=0, hidden=16, body_type="gru", embed_dim=8,
+               label_dim=8, context_shape=(64, 66), text_summary="end", **kw)
+
+
+def test_a_copying_decoder_gives_probabilities_reads_the_line_once_and_saves(tmp_path):
+    alphabet = DATASETS["replies"].alphabet
+    model = tiny_reply_vae(copy=True)
+    x, c = alphabet.rows(["Of Mantua, sir.", "No."]), alphabet.rows(["Of Mantua.", "Who is there?"])
+    log_p = model.decode_logits(torch.zeros(2, 4), c, x)
+    torch.testing.assert_close(log_p.exp().sum(-1), torch.ones(2, 64))         # log-probabilities of each symbol
+    loss, rec, kl = model(x, c, torch.Generator().manual_seed(0))
+    # forward reads the line once for the posterior, the prior and the decoder: the same as reading it for each
+    mu, logvar = model.posterior(x, c)
+    z = mu + (0.5 * logvar).exp() * torch.randn(mu.shape, generator=torch.Generator().manual_seed(0))
+    torch.testing.assert_close(rec, -model.log_likelihood(model.decode_logits(z, c, x), x))
+    torch.testing.assert_close(kl, kl_divergence(mu, logvar, *model.prior(c)))
+    loss.sum().backward()
+    assert model.decoder.pointer.query.weight.grad.abs().sum() > 0            # the pointer learns with the rest
+    model.save_pretrained(tmp_path)
+    again = VAE.from_pretrained(tmp_path).eval()
+    assert again.config.copy and torch.equal(again.sample(3, torch.Generator().manual_seed(1), c[:1].expand(3, -1, -1)),
+                                             model.eval().sample(3, torch.Generator().manual_seed(1), c[:1].expand(3, -1, -1)))
+
+
+def test_a_decoder_that_always_copies_spells_only_its_lines_characters():
+    alphabet = DATASETS["replies"].alphabet
+    model = tiny_reply_vae(copy=True).eval()
+    torch.nn.init.constant_(model.decoder.pointer.gate.bias, 30.0)            # the gate wide open: copy, never write
+    line = "Of Mantua."
+    replies = alphabet.decode(model.sample(20, torch.Generator().manual_seed(0), alphabet.rows([line]).expand(20, -1, -1)))
+    assert all(set(r) <= set(line) for r in replies) and any(replies)
+    plain = tiny_reply_vae().eval()           # a decoder that does not copy writes from the whole vocabulary
+    spelled = alphabet.decode(plain.sample(20, torch.Generator().manual_seed(0), alphabet.rows([line]).expand(20, -1, -1)))
+    assert not all(set(r) <= set(line) for r in spelled)
+
+
+def test_the_match_model_copies_a_begun_word_of_the_line_before_any_training():
+    alphabet = DATASETS["replies"].alphabet
+    model = tiny_reply_vae(copy=True).eval()
+    torch.nn.init.constant_(model.decoder.pointer.gate.bias, 30.0)            # copy only, to see where it points
+    reply, line = "Of Mantua, sir.", "Of Mantua."
+    with torch.no_grad():
+        log_p = model.decode_logits(torch.zeros(1, 4), alphabet.rows([line]), alphabet.rows([reply]))[0]
+    # after the symbols written so far, the place in the line that follows the same symbols: the line, spelled on
+    assert "".join(alphabet.vocabulary[i] for i in log_p[:10].argmax(-1).tolist()) == line
+    assert log_p[2:9].max(-1).values.exp().min() > 0.9                    # surely, once two symbols match
+
+
 def test_the_dual_encoders_features_are_words_word_pieces_and_marks_lower_cased():
     alphabet = DATASETS["replies"].alphabet
     model = DualEncoder(vocabulary=alphabet.vocabulary, buckets=1 << 20, dim=8)
@@ -73,7 +125,7 @@ def test_the_scorer_tells_real_pairs_from_shuffled_ones():
     another line, and the same test falls to a half. (The conditional language model it replaced scored 0.50
     on the first.)"""
     scorer = hub.load(hub.evaluator("replies"))
-    pairs = test_pairs()
+    pairs = held_out_pairs()
     lines_, replies = map(list, zip(*pairs))
     share, error = fit_share(scorer, lines_, replies)
     assert share >= 0.58 and share - 5 * error > 0.5

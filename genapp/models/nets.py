@@ -154,16 +154,72 @@ class TextEncoder(nn.Module):
         self.out = nn.Sequential(nn.Linear(hidden, out_features), nn.ReLU())
 
     def forward(self, x):
+        return self.read(x)[0]
+
+    def read(self, x):
+        """(B, T, V) one-hot rows -> the summary (B, out_features) and the GRU's state just before each
+        symbol (B, T, hidden), zeros before the first: the keys a CopyHead points at the row's places with."""
         states, h = self.gru(self.embed(x))
-        return self.out(h[-1] if self.summary == "last" else state_at_end(states, x, self.end_symbol))
+        summary = self.out(h[-1] if self.summary == "last" else state_at_end(states, x, self.end_symbol))
+        return summary, F.pad(states[:, :-1], (0, 0, 1, 0))
+
+
+def preceding(rows, order: int, first):
+    """(B, T, V) one-hot rows -> (B, T, order, V): at each place the `order` symbols before it, nearest first;
+    `first` (1, V) stands just before the row (its start symbol), zeros before that."""
+    b, t, v = rows.shape
+    padded = torch.cat([rows.new_zeros(b, order - 1, v), first.expand(b, 1, v), rows], 1)     # (B, T + order, V)
+    return torch.stack([padded[:, order - 1 - d:order - 1 - d + t] for d in range(order)], 2)
+
+
+class CopyHead(nn.Module):
+    """The pointer-generator (See et al. 2017, "Get To The Point", eq. 9), at the level of characters: a
+    text written in answer to a context row may copy from it. Each output state attends over the context's
+    places and a gate mixes the symbols there, p_copy, with the model's own prediction: log((1 - g) p_model +
+    g p_copy). A place's score is learned (the output state against the reader's state before the place and
+    the `order` symbols from it on: a name can be found by how it starts) plus a match model's (as in PPM
+    compression): how many of the symbols just written equal the ones before the place, so that a word of the
+    context, once begun, is copied on from the first step of training, not after its alignment is learned."""
+
+    def __init__(self, *, hidden, key_features, vocab, end_symbol=1, order=3, symbol_features=16):
+        super().__init__()
+        self.order, self.end_symbol = order, end_symbol
+        self.ahead = nn.Linear(vocab, symbol_features, bias=False)
+        keys = key_features + order * symbol_features
+        self.query = nn.Linear(hidden, keys, bias=False)
+        nn.init.normal_(self.query.weight, std=0.1 / hidden ** 0.5)     # at first the match model points
+        self.match = nn.Parameter(torch.full((order,), 2.0))              # nats per symbol matched
+        self.gate = nn.Linear(hidden + keys + 1, 1)
+        nn.init.constant_(self.gate.bias, -3.0)          # starts as the model alone: g = 0.05
+
+    def forward(self, h, logits, keys, context, written):
+        """h (B, T, H) states, logits (B, T, V) of the model's own prediction, keys (B, L, K) the reader's
+        states before each place, context (B, L, V) one-hot rows (padding, symbol 0, never pointed at), written
+        (B, T, order, V) the symbols before each output place, nearest first -> (B, T, V) log-probabilities."""
+        start = context.new_zeros(1, context.shape[-1])
+        start[0, self.end_symbol] = 1.0                   # the end symbol stands before the line, as before a reply
+        coming = torch.stack([F.pad(context[:, d:], (0, 0, 0, d)) for d in range(self.order)], 2)   # (B, L, o, V)
+        keys = torch.cat([keys, self.ahead(coming).flatten(2)], -1)                                  # (B, L, K')
+        before = preceding(context, self.order, start)
+        matched = sum(w * written[:, :, d] @ before[:, :, d].transpose(1, 2) for d, w in enumerate(self.match))
+        scores = self.query(h) @ keys.transpose(1, 2) / keys.shape[-1] ** 0.5 + matched            # (B, T, L)
+        pad = context[:, None, :, 0] > 0
+        attention = scores.masked_fill(pad, float("-inf")).softmax(-1)
+        p_copy = attention @ context                                                                 # (B, T, V)
+        best = matched.masked_fill(pad, 0.0).amax(-1, keepdim=True)
+        gate = self.gate(torch.cat([h, attention @ keys, best], -1))                                 # (B, T, 1)
+        return torch.logaddexp(F.logsigmoid(-gate) + logits.log_softmax(-1),
+                               F.logsigmoid(gate) + p_copy.clamp_min(1e-12).log())
 
 
 class TextDecoder(nn.Module):
     """(B, in_features) code -> symbol logits (B, T, V), one symbol at a time: the code sets the GRU's
     first state and is fed beside every input symbol (Bowman et al. 2016, "Generating Sentences from
-    a Continuous Space"). The first input is the start symbol, which is the end symbol."""
+    a Continuous Space"). The first input is the start symbol, which is the end symbol. With copy_features,
+    it may also copy from a context row it is given as memory, (keys (B, L, copy_features), the row's
+    one-hot symbols (B, L, V)): a CopyHead, and its outputs are log-probabilities."""
 
-    def __init__(self, *, sample_shape, in_features, embed_dim=32, hidden=256, end_symbol=1):
+    def __init__(self, *, sample_shape, in_features, embed_dim=32, hidden=256, end_symbol=1, copy_features=0):
         super().__init__()
         self.length, self.vocab = sample_shape
         self.end_symbol = end_symbol
@@ -171,28 +227,39 @@ class TextDecoder(nn.Module):
         self.init = nn.Linear(in_features, hidden)
         self.gru = nn.GRU(embed_dim + in_features, hidden, batch_first=True)
         self.out = nn.Linear(hidden, self.vocab)
+        self.pointer = CopyHead(hidden=hidden, key_features=copy_features, vocab=self.vocab,
+                                end_symbol=end_symbol) if copy_features else None
+
+    def predict(self, out, memory=None, written=None):
+        """GRU outputs (B, T, hidden) -> (B, T, V) logits (log-probabilities where it copies from memory, given
+        the symbols written before each place, (B, T, order, V))."""
+        logits = self.out(out)
+        return logits if memory is None else self.pointer(out, logits, *memory, written)
 
     def start(self, n, device):
         return F.one_hot(torch.full((n, 1), self.end_symbol, device=device), self.vocab).float()
 
-    def forward(self, code, x):
+    def forward(self, code, x, memory=None):
         """Teacher forcing: logits of x's symbols, each given the code and x's symbols before it
-        (x may have some input symbols zeroed: word dropout)."""
+        (x may have some input symbols zeroed: word dropout), and the memory it copies from."""
         inputs = torch.cat([self.start(len(x), x.device), x[:, :-1]], 1)           # (B, T, V)
         cond = code.unsqueeze(1).expand(-1, self.length, -1)
         out, _ = self.gru(torch.cat([self.embed(inputs), cond], -1), torch.tanh(self.init(code)).unsqueeze(0))
-        return self.out(out)
+        written = None if memory is None else preceding(x, self.pointer.order, self.start(1, x.device)[0])
+        return self.predict(out, memory, written)
 
-    def generate(self, code, generator=None, temperature: float | None = 1.0):
+    def generate(self, code, generator=None, temperature: float | None = 1.0, memory=None):
         """(B, T, V) one-hot rows drawn symbol by symbol at `temperature`; None picks the likeliest
         symbol each time (greedy). After the end symbol the row is padding (symbol 0)."""
         n = len(code)
         h = torch.tanh(self.init(code)).unsqueeze(0)
         symbol, rows = self.start(n, code.device), []
         done = torch.zeros(n, dtype=torch.bool, device=code.device)
+        written = None if memory is None else \
+            torch.cat([symbol, symbol.new_zeros(n, self.pointer.order - 1, self.vocab)], 1)   # (n, order, V), nearest first
         for _ in range(self.length):
             out, h = self.gru(torch.cat([self.embed(symbol), code.unsqueeze(1)], -1), h)
-            logits = self.out(out[:, 0])
+            logits = self.predict(out, memory, None if memory is None else written.unsqueeze(1))[:, 0]
             if temperature is None:
                 idx = logits.argmax(1)
             else:
@@ -200,6 +267,8 @@ class TextDecoder(nn.Module):
             idx = torch.where(done, torch.zeros_like(idx), idx)
             done = done | (idx == self.end_symbol)
             symbol = F.one_hot(idx, self.vocab).float().unsqueeze(1)
+            if memory is not None:
+                written = torch.cat([symbol, written[:, :-1]], 1)
             rows.append(symbol)
         return torch.cat(rows, 1)
 

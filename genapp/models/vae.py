@@ -172,6 +172,10 @@ class VAE(ModelMixin, ConfigMixin):
             are then the context rows (B, length, vocabulary).
         text_summary: what a text encoder (gru) keeps of a row: its GRU's "last" state, or its state at the
             row's "end" symbol (nets.TextEncoder).
+        copy: a text decoder replying to a context may also copy the context's characters (nets.CopyHead, the
+            pointer-generator of See et al. 2017 with a match model): it points at a place in the line, so a
+            reply can take up a name or a word of its line, as real replies do, where a decoder that reads the
+            line as one vector spelled none out.
     """
 
     @register_to_config
@@ -180,12 +184,13 @@ class VAE(ModelMixin, ConfigMixin):
                  label_dim: int = 16, body_type: str = "conv", embed_dim: int = 32, end_symbol: int = 1,
                  label_factors: tuple = (), likelihood: str = "bernoulli", class_prior: bool = False,
                  mixture_components: int = 3, context_shape: tuple = (),
-                 text_summary: str = "last"):
+                 text_summary: str = "last", copy: bool = False):
         super().__init__()
         assert num_classes > 0 or not class_prior, "a class prior needs classes"
         assert not (context_shape and num_classes), "a model is conditioned on classes or on a context, not both"
         assert body_type in BODIES, f"body_type must be one of {BODIES}"
         assert likelihood in LIKELIHOODS, f"likelihood must be one of {LIKELIHOODS}"
+        assert not copy or (context_shape and body_type == "gru"), "only a text decoder replying to a context copies"
         self.label_emb = label_embedding(num_classes, label_dim, tuple(label_factors))
         cond = label_dim if num_classes > 0 or context_shape else 0
         if context_shape:   # a line read into a vector; the prior network: that vector -> p(z | context)
@@ -197,7 +202,8 @@ class VAE(ModelMixin, ConfigMixin):
             self.encoder = TextEncoder(sample_shape=sample_shape, embed_dim=embed_dim, hidden=hidden,
                                        out_features=hidden, summary=text_summary, end_symbol=end_symbol)
             self.decoder = TextDecoder(sample_shape=sample_shape, in_features=latent_dim + cond,
-                                       embed_dim=embed_dim, hidden=hidden, end_symbol=end_symbol)
+                                       embed_dim=embed_dim, hidden=hidden, end_symbol=end_symbol,
+                                       copy_features=hidden if copy else 0)
         elif body_type == "mlp":
             self.encoder = nn.Sequential(MLP(sample_shape[0], hidden, hidden), nn.ReLU())
             self.decoder = MLP(latent_dim + cond, 2 * sample_shape[0], hidden)   # mean, log-variance
@@ -224,6 +230,17 @@ class VAE(ModelMixin, ConfigMixin):
         assert labels is not None, "this VAE is class-conditional: pass labels"
         return embed_labels(self.label_emb, labels)
 
+    def read_condition(self, labels):
+        """The condition read once, for the posterior, the prior and the decoder together: (its vector
+        (B, label_dim) or None, and what a copying text decoder points into or None: the context encoder's
+        states before each of the context's symbols and the context rows). A context row is read by one pass
+        of its encoder, not one for each of them (half a reply VAE's training step)."""
+        if not self.config.copy:
+            return self.condition(labels), None
+        assert labels is not None and labels.dim() == 3, "this VAE replies to a context: pass its one-hot rows"
+        summary, keys = self.context_encoder.read(labels)
+        return summary, (keys, labels)
+
     def _with_label(self, h, labels, condition=None):
         condition = self.condition(labels) if condition is None else condition
         return h if condition is None else torch.cat([h, condition], 1)
@@ -237,9 +254,11 @@ class VAE(ModelMixin, ConfigMixin):
         (the encoder, q(z | x)): what a time-lapse snapshot keeps, about half a picture VAE's weights."""
         return {k: v for k, v in self.state_dict().items() if not k.startswith(("encoder.", "to_posterior."))}
 
-    def posterior(self, x, labels=None):
-        """A sample (B, *sample_shape) -> mean and log-variance of q(z | x, y), each (B, latent_dim)."""
-        mu, logvar = self.to_posterior(self._with_label(self.encoder(x), labels)).chunk(2, 1)
+    def posterior(self, x, labels=None, read=None):
+        """A sample (B, *sample_shape) -> mean and log-variance of q(z | x, y), each (B, latent_dim). read: the
+        condition as read_condition gave it, if it was read already."""
+        condition = None if read is None else read[0]
+        mu, logvar = self.to_posterior(self._with_label(self.encoder(x), labels, condition)).chunk(2, 1)
         return mu, logvar.clamp(-12, 8)
 
     @torch.no_grad()
@@ -250,12 +269,12 @@ class VAE(ModelMixin, ConfigMixin):
         mean, logvar = self.prior(labels)
         return (self.posterior(x, labels)[0] - mean) / (0.5 * torch.as_tensor(logvar, device=x.device)).exp()
 
-    def prior(self, labels=None):
+    def prior(self, labels=None, read=None):
         """Mean and log-variance of p(z | y), (B, latent_dim) each, or (0.0, 0.0): N(0, I). Labels as class
         weights (a point between classes, nets.embed_labels) mix the classes' means and log-variances.
-        Given a context (context_shape), the prior network's Gaussian for it."""
+        Given a context (context_shape), the prior network's Gaussian for it (read: as read_condition gave it)."""
         if self.config.context_shape:
-            mean, logvar = self.to_prior(self.condition(labels)).chunk(2, 1)
+            mean, logvar = self.to_prior(self.condition(labels) if read is None else read[0]).chunk(2, 1)
             return mean, logvar.clamp(-12, 8)
         if not self.config.class_prior:
             return 0.0, 0.0
@@ -267,11 +286,11 @@ class VAE(ModelMixin, ConfigMixin):
         """(..., B, latent_dim) -> (..., B) log p(z | y) in nats."""
         return gaussian_log_density(z, *self.prior(labels))
 
-    def place(self, u, labels=None):
+    def place(self, u, labels=None, read=None):
         """A latent point as the app shows it, a standard normal coordinate u, -> z = mean + std * u of the
         class's prior (z = u under N(0, I)): one point is each class's own place, so sliders, walks and a
         style swap read the same for every prior."""
-        mean, logvar = self.prior(labels)
+        mean, logvar = self.prior(labels, read)
         return mean + (0.5 * torch.as_tensor(logvar, device=u.device)).exp() * u
 
     def draw_latent(self, n, generator=None, labels=None):
@@ -282,10 +301,12 @@ class VAE(ModelMixin, ConfigMixin):
     def _mixture(self, out):
         return mixture_parameters(out, self.config.sample_shape[0], self.config.mixture_components)
 
-    def decode_logits(self, z, labels=None, x=None):
-        """Logits of p(x | z, y); a text decoder reads x's symbols before each one (teacher forcing)."""
-        code = self._with_label(z, labels)
-        return self.decoder(code, x) if self.is_text else self.decoder(code)
+    def decode_logits(self, z, labels=None, x=None, read=None):
+        """Logits of p(x | z, y); a text decoder reads x's symbols before each one (teacher forcing). read: the
+        condition as read_condition gave it, if it was read already."""
+        condition, memory = self.read_condition(labels) if read is None else read
+        code = self._with_label(z, labels, condition)
+        return self.decoder(code, x, memory) if self.is_text else self.decoder(code)
 
     def log_likelihood(self, logits, x):
         """(B,) log p(x | z) in nats: Bernoulli pixels, discretized logistic colour channels, Gaussian
@@ -320,9 +341,11 @@ class VAE(ModelMixin, ConfigMixin):
     def decode(self, u, labels=None):
         """(B, latent_dim) points (see place) -> (B, C, H, W) Bernoulli (or logistic) means in [0, 1], or
         (B, T, V) one-hot rows of the likeliest symbols (greedy), so a code always gives the same output."""
-        z = self.place(u, labels)
         if self.is_text:
-            return self.decoder.generate(self._with_label(z, labels), temperature=None)
+            condition, memory = read = self.read_condition(labels)
+            z = self.place(u, labels, read)
+            return self.decoder.generate(self._with_label(z, labels, condition), temperature=None, memory=memory)
+        z = self.place(u, labels)
         if self.config.body_type == "mlp":
             return gaussian_parameters(self.decode_logits(z, labels))[0]
         if self.config.likelihood == "logistic":
@@ -337,11 +360,12 @@ class VAE(ModelMixin, ConfigMixin):
         returns (loss, reconstruction nll, kl). decoder_input: what a text decoder reads instead of x
         (x with symbols dropped: word dropout, Bowman et al. 2016); encoder_input: what the encoder reads
         instead of x (the grey picture of a binarized x)."""
-        mu, logvar = self.posterior(x if encoder_input is None else encoder_input, labels)
+        read = self.read_condition(labels)
+        mu, logvar = self.posterior(x if encoder_input is None else encoder_input, labels, read)
         eps = torch.randn(mu.shape, generator=generator, device=mu.device)
         z = mu + (0.5 * logvar).exp() * eps                    # reparameterization trick
-        logits = self.decode_logits(z, labels, x if decoder_input is None else decoder_input)
-        rec, kl = -self.log_likelihood(logits, x), kl_divergence(mu, logvar, *self.prior(labels))
+        logits = self.decode_logits(z, labels, x if decoder_input is None else decoder_input, read)
+        rec, kl = -self.log_likelihood(logits, x), kl_divergence(mu, logvar, *self.prior(labels, read))
         return rec + kl, rec, kl
 
     @torch.no_grad()
@@ -351,7 +375,9 @@ class VAE(ModelMixin, ConfigMixin):
         One decoder pass: callback is not called."""
         u = self.draw_latent(n, generator, labels)
         if self.is_text:
-            return self.decoder.generate(self._with_label(self.place(u, labels), labels), generator, temperature)
+            condition, memory = read = self.read_condition(labels)
+            return self.decoder.generate(self._with_label(self.place(u, labels, read), labels, condition), generator,
+                                         temperature, memory)
         return self.decode(u, labels)
 
 
