@@ -35,9 +35,10 @@ LIKELIHOOD = {
     ("rbm", "text"): "Categorical visible units, one softmax per position; a name is the last Gibbs draw, "
                      "read up to its end symbol.",
     # a data set's own, where it differs from its modality's
-    ("vae", "emoji"): "A discretized logistic for each 8-bit colour channel (its mean and log-scale from the decoder; "
-                      "Salimans et al. 2017 without the mixture), so the test NLL reads in bits per dimension as in the "
-                      "colour-image literature. Pictures show the logistics' means.",
+    ("vae", "emoji"): "A mixture of three discretized logistics over each pixel's 8-bit colour values (PixelCNN++, "
+                      "Salimans et al. 2017, without its coupling of the channels), so the test NLL reads in bits per "
+                      "dimension as in the colour-image literature. Pictures show each pixel's likeliest component's "
+                      "colour.",
     ("rbm", "emoji"): "Gaussian visible units of unit variance on the RGB values standardized per pixel and channel; "
                       "pictures show the visible means after the last Gibbs sweep, with the label units clamped. No "
                       "likelihood is reported: AIS here is written for binary units.",

@@ -25,15 +25,25 @@ picture, real or decoded, through a Gaussian blur of that standard deviation, a 
 decoder can please it only with shapes and colours, not with fine stripes and dot grids (which it drew
 at weight 3,000 without it). auxiliary_picture: what the classifier reads of the decoder, "shown" (the
 picture as drawn, each pixel its likeliest colour, gradients straight through) or "expected" (each
-pixel's expected colour). The classifier is used in training only; it is not saved."""
+pixel's expected colour). The classifier is used in training only; it is not saved.
+
+adversarial (pictures of a conditional VAE), a weight: the rest of CVAE-GAN (Bao et al. 2017) and of
+VAE/GAN (Larsen et al. 2016): a projection discriminator (models/gan.py's, spectrally normalized, sized by
+options["discriminator"]) learns with the hinge loss to tell the real training pictures from the decoder's
+pictures of the auxiliary latents, each given its label, and the decoder is trained to raise its score,
+times the weight: samples that look like emoji of their group, not only like its blur. Both see every
+picture through options["diffaugment"] (GAN training on few pictures, train/diffaugment.py); D's Adam has
+betas (0, 0.9) and learning rate options["d_lr"] (2e-4). The discriminator is not saved."""
 import math
 
 import torch
 import torch.nn.functional as F
 
 from ..models.classifier import Classifier
+from ..models.gan import Discriminator, hinge_d_loss, hinge_g_loss
 from ..models.vae import VAE, fit_class_prior
 from .classifier import random_shift
+from .diffaugment import diff_augment
 from .loop import Best, Log, binarize, minibatch, to_device
 
 # the auxiliary classifier: wider than the evaluators (32, 64), a judge of its own, never the evaluator
@@ -95,6 +105,15 @@ def fit(recipe, split, device, generator, steps, snapshot=lambda step, model: No
         clf = Classifier(sample_shape=tuple(split.x.shape[1:]), num_classes=model.config.num_classes,
                          factors=tuple(model.config.label_factors), **AUXILIARY_CLASSIFIER).to(device)
         opt_clf = torch.optim.Adam(clf.parameters(), lr=recipe.lr)
+    adversarial = recipe.options.get("adversarial", 0.0)
+    if adversarial:
+        assert model.config.num_classes > 0 and model.config.body_type == "conv", "adversarial: a conditional picture VAE"
+        D = Discriminator(sample_shape=tuple(split.x.shape[1:]), num_classes=model.config.num_classes,
+                          label_factors=tuple(model.config.label_factors),
+                          **recipe.options.get("discriminator", {})).to(device)
+        opt_d = torch.optim.Adam(D.parameters(), lr=recipe.options.get("d_lr", 2e-4), betas=(0.0, 0.9))
+        policy = tuple(recipe.options.get("diffaugment", ()))
+        seen = (lambda x: diff_augment(x, policy, generator)) if policy else (lambda x: x)
     for step in range(1, steps + 1):
         x, y = minibatch(split, recipe.batch_size, generator)
         if binarization == "sampled":
@@ -104,7 +123,7 @@ def fit(recipe, split, device, generator, steps, snapshot=lambda step, model: No
             hidden = x * (torch.rand(x.shape[:2], generator=generator) >= dropout).to(x.device).unsqueeze(-1)
         _, rec, kl = model(x, y, decoder_input=hidden)
         loss = (rec + kl_weight * min(1.0, step / warmup if warmup else 1.0) * kl).mean()
-        extra_log = {}
+        extra_log, shown = {}, None
         if auxiliary:
             # (a) the classifier learns to name the real training pictures
             clf.train()
@@ -119,6 +138,18 @@ def fit(recipe, split, device, generator, steps, snapshot=lambda step, model: No
             aux_loss = F.cross_entropy(clf(gaussian_blur(random_shift(shown, generator), blur)), y)  # as the real ones
             loss = loss + auxiliary * aux_loss
             extra_log = {"aux": aux_loss.detach()}
+        if adversarial:
+            # (c) D learns to tell the real pictures from the decoder's, each with its label; (d) the decoder
+            # raises D's score of its pictures (D's gradients from (d) are cleared before (c) next step)
+            if shown is None:
+                shown = model.picture(auxiliary_latents(model, latent_kind, x, y, generator), y, pixels)
+            d_loss = hinge_d_loss(D(seen(x), y), D(seen(shown.detach()), y))
+            opt_d.zero_grad(set_to_none=True)
+            d_loss.backward()
+            opt_d.step()
+            adv_loss = hinge_g_loss(D(seen(shown), y))
+            loss = loss + adversarial * adv_loss
+            extra_log |= {"d_loss": d_loss.detach(), "adv": adv_loss.detach()}
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
