@@ -35,19 +35,24 @@ def test_a_code_is_eight_unguessable_symbols_typed_any_way(tmp_path):
 def test_a_class_plays_the_discriminator_and_the_teacher_sees_who_was_fooled(store_dir):
     opened = classroom.room_open("mnist", ["vae", "gan"])
     students = [classroom.room_join(f"{opened.code[:4]}-{opened.code[4:]}".lower(), name) for name in ("a", "b", "c")]
-    called_real = 0
+    truths = []
+
+    def answer(token):
+        q = classroom.quiz_next(opened.code, token)
+        assert q.picture.size == (224, 224)
+        v = classroom.quiz_answer(opened.code, token, q.qid, "real")         # this class calls everything real
+        assert v.right == (v.truth == "real") and v.truth in ("real", "vae", "gan")
+        truths.append(v.truth)
     for token in students:
         for _ in range(6):
-            q = classroom.quiz_next(opened.code, token)
-            assert q.picture.size == (224, 224)
-            v = classroom.quiz_answer(opened.code, token, q.qid, "real")     # this class calls everything real
-            called_real += 1
-            assert v.right == (v.truth == "real") and v.truth in ("real", "vae", "gan")
+            answer(token)
+    while len(set(truths) & {"real"}) != 1 or set(truths) == {"real"}:       # even odds: both kinds, sooner or later
+        answer(students[0])
     r = classroom.room_results(opened.code, opened.key)
-    assert r.students == 3 and r.answers == 18 and r.real_called_real in (None, 1.0)
+    assert r.students == 3 and r.answers == len(truths) and r.real_called_real == 1.0
     shown = sum(f.shown for f in r.families)
     assert [f.family for f in r.families] == ["vae", "gan"] and all(f.fooled in (None, 1.0) for f in r.families)
-    assert 0 < shown < 18 and all(f.precision and f.fd_eval for f in r.families)   # the evaluator's, beside
+    assert shown == sum(t != "real" for t in truths) and all(f.precision and f.fd_eval for f in r.families)
 
 
 def test_asking_again_and_again_adds_nothing_and_an_answer_counts_once(store_dir):
