@@ -5,7 +5,7 @@ import torch.nn.functional as F
 
 from ..models.classifier import Classifier
 from ..data import DATASETS
-from .loop import Best, Log
+from .loop import fit_adamw
 
 
 def random_shift(x, generator, max_shift=(2, 2)):
@@ -39,24 +39,18 @@ def fit(recipe, split, device, generator, steps):
     # evaluator names what a listener hears (notes lose much of their timbre's fine print in Griffin-Lim)
     heard_share = recipe.options.get("round_trip", 0.0)
     heard = round_trips(DATASETS[recipe.dataset].sound, split.x) if heard_share else None
-    opt = torch.optim.AdamW(model.parameters(), lr=recipe.lr, weight_decay=5e-4)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=recipe.lr, total_steps=steps)
-    log, best = Log(steps), Best(model)
     shift = tuple(recipe.options.get("max_shift", (2, 2)))
-    for step in range(1, steps + 1):
+
+    def batch_loss():
         idx = torch.randint(len(split.x), (recipe.batch_size,), generator=generator).to(split.x.device)
         x, y = split.x[idx], split.y[idx]
         if heard is not None:
             use = (torch.rand(len(idx), generator=generator) < heard_share).to(x.device)
             x = torch.where(use[:, None, None, None], heard[idx], x)
-        loss = F.cross_entropy(model(random_shift(x, generator, shift)), y)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        sched.step()
-        log.step(step, loss=loss.detach())
-        if step % recipe.eval_every == 0 or step == steps:
-            acc = accuracy(model, split.x_val, split.y_val)
-            best.update(-acc, step)
-            print(f"step {step} | validation accuracy {acc:.4f}")
-    return {"": best.restore().eval()}, {"validation_accuracy": round(-best.loss, 4)}
+        return F.cross_entropy(model(random_shift(x, generator, shift)), y)
+
+    def validate():
+        acc = accuracy(model, split.x_val, split.y_val)
+        return -acc, f"validation accuracy {acc:.4f}"
+    model, best = fit_adamw(model, recipe, steps, batch_loss, validate, weight_decay=5e-4)
+    return {"": model.eval()}, {"validation_accuracy": round(-best.loss, 4)}

@@ -8,7 +8,7 @@ import torch.nn.functional as F
 
 from ..data import DATASETS
 from ..models.dual_encoder import DualEncoder
-from .loop import Best, Log, minibatch
+from .loop import fit_adamw, minibatch
 
 
 def info_nce(logits):
@@ -36,22 +36,17 @@ def fit(recipe, split, device, generator, steps):
     assert split.y.dim() == 3, "a dual encoder learns from pairs: x the replies' rows, y the lines'"
     vocabulary = DATASETS[recipe.dataset].alphabet.vocabulary
     model = DualEncoder(vocabulary=vocabulary, **recipe.model).to(device)
-    opt = torch.optim.AdamW(model.parameters(), lr=recipe.lr, weight_decay=recipe.options.get("weight_decay", 0.01))
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=recipe.lr, total_steps=steps)
-    log, best = Log(steps, every=recipe.eval_every), Best(model)
-    for step in range(1, steps + 1):
+
+    def batch_loss():
         replies, lines = minibatch(split, recipe.batch_size, generator)
-        loss = info_nce(model(lines, replies))
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        sched.step()
-        log.step(step, loss=loss.detach())
-        if step % recipe.eval_every == 0 or step == steps:
-            model.eval()
-            share = fits_own_line(model, split.y_val, split.x_val)[0]
-            model.train()
-            best.update(1 - share, step)
-            print(f"step {step} | validation: {share:.3f} of replies fit their own line better than another")
-    model = best.restore().eval()
+        return info_nce(model(lines, replies))
+
+    def validate():
+        model.eval()
+        share = fits_own_line(model, split.y_val, split.x_val)[0]
+        model.train()
+        return 1 - share, f"validation: {share:.3f} of replies fit their own line better than another"
+    model, best = fit_adamw(model, recipe, steps, batch_loss, validate, recipe.options.get("weight_decay", 0.01),
+                            log_every=recipe.eval_every)
+    model.eval()
     return {"": model}, {"validation_fits_own_line": round(1 - best.loss, 4), "best_step": best.step}

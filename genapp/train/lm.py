@@ -5,7 +5,7 @@ import torch
 
 from ..data import DATASETS, text
 from ..models.language_model import CharLM
-from .loop import Best, Log, minibatch
+from .loop import fit_adamw, minibatch
 
 
 def characters(x):
@@ -23,21 +23,15 @@ def nats_per_char(model, x, batch: int = 4096):
 
 def fit(recipe, split, device, generator, steps):
     model = CharLM(vocab_size=split.x.shape[2], max_length=split.x.shape[1], **recipe.model).to(device)
-    opt = torch.optim.AdamW(model.parameters(), lr=recipe.lr, weight_decay=recipe.options.get("weight_decay", 0.01))
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=recipe.lr, total_steps=steps)
-    log, best = Log(steps), Best(model)
-    for step in range(1, steps + 1):
+
+    def batch_loss():
         x, _ = minibatch(split, recipe.batch_size, generator)
-        loss = model(x).sum() / characters(x)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        sched.step()
-        log.step(step, loss=loss.detach())
-        if step % recipe.eval_every == 0 or step == steps:
-            val = nats_per_char(model, split.x_val)
-            best.update(val, step)
-            print(f"step {step} | validation nats/char {val:.4f}")
+        return model(x).sum() / characters(x)
+
+    def validate():
+        val = nats_per_char(model, split.x_val)
+        return val, f"validation nats/char {val:.4f}"
+    model, best = fit_adamw(model, recipe, steps, batch_loss, validate, recipe.options.get("weight_decay", 0.01))
     alphabet = DATASETS[recipe.dataset].alphabet
-    model = best.restore().remember(alphabet.decode(split.x) + alphabet.decode(split.x_val))
+    model = model.remember(alphabet.decode(split.x) + alphabet.decode(split.x_val))
     return {"": model.eval()}, {"validation_nats_per_char": round(best.loss, 4)}

@@ -73,6 +73,28 @@ class Best:
         return self.model
 
 
+def fit_adamw(model, recipe, steps: int, batch_loss, validate, weight_decay: float, log_every: int = 500):
+    """The loop the evaluators and the dual encoder share: AdamW with a one-cycle learning rate over `steps`;
+    batch_loss() the loss of a fresh minibatch; every recipe.eval_every steps and at the last, validate() ->
+    (a figure, the smaller the better, and what to print of it), the best weights kept. Returns the model
+    with the best weights back and the Best (its figure and step)."""
+    opt = torch.optim.AdamW(model.parameters(), lr=recipe.lr, weight_decay=weight_decay)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=recipe.lr, total_steps=steps)
+    log, best = Log(steps, every=log_every), Best(model)
+    for step in range(1, steps + 1):
+        loss = batch_loss()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        sched.step()
+        log.step(step, loss=loss.detach())
+        if step % recipe.eval_every == 0 or step == steps:
+            figure, said = validate()
+            best.update(figure, step)
+            print(f"step {step} | {said}")
+    return best.restore(), best
+
+
 class Snapshots:
     """The weights at a few steps of a run, for its time-lapse (train --snapshots K): K steps spread evenly on
     a log scale from step 100 to the last (learning is fastest early), each kept as a copy on the CPU."""
