@@ -68,6 +68,8 @@ def main(argv=None):
     p.add_argument("--line", required=True, help="the line to reply to, e.g. 'When will he be here?'")
     p.add_argument("--n", "-n", type=int, default=5, help="how many replies (1-20)")
     p.add_argument("--seed", "-s", type=int, default=0)
+    p.add_argument("--temperature", "-t", type=float, default=None,
+                   help="the letter temperature, 0.1-2 (default: the checkpoint's own, 0.8 for vae-replies)")
     p.add_argument("--out", "-o", default=None, help="also write the replies, one per line, to this .txt")
 
     p = sub.add_parser("data", help="write a data set that is rendered, not downloaded, to a folder", formatter_class=fmt)
@@ -216,11 +218,11 @@ def main(argv=None):
         from . import studio
         studio.fix_threads()
         try:
-            r = studio.reply(args.line, args.n, args.seed, args.name)
+            r = studio.reply(args.line, args.n, args.seed, args.name, args.temperature)
         except studio.BadRequest as e:
             sys.exit(f"error: {e}")
-        print(f"{args.name}, seed {args.seed}: {r.distinct} distinct of {len(r.replies)} replies to {r.line!r} "
-              f"in {r.ms:.0f} ms")
+        print(f"{args.name}, seed {args.seed}, temperature {r.temperature:g}: {r.distinct} distinct of "
+              f"{len(r.replies)} replies to {r.line!r} in {r.ms:.0f} ms")
         for text, nats, seen in zip(r.replies, r.nats_per_char, r.seen):
             scores = "(ends at once)" if nats is None else f"{nats:.2f} nats/char"
             print(f"  {text!r:66} {scores}  {'seen' if seen else 'new'}")

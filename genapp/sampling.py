@@ -18,9 +18,10 @@ def sample_names(checkpoint: str, n: int, generator: torch.Generator, temperatur
 
 @torch.no_grad()
 def sample_replies(checkpoint: str, line: str, n: int, generator: torch.Generator,
-                   temperature: float = 1.0) -> list[str]:
+                   temperature: float | None = None) -> list[str]:
     """n replies to a line from a reply checkpoint (a conditional VAE): n draws of z from p(z | line), each
-    decoded character by character at `temperature`."""
-    alphabet = hub.describe(checkpoint).alphabet
-    context = alphabet.rows([line]).expand(n, -1, -1)
-    return alphabet.decode(hub.generator(checkpoint).sample(n, generator, context, temperature=temperature))
+    decoded character by character at `temperature` (None: the checkpoint's own, its description's sampler)."""
+    described = hub.describe(checkpoint)
+    context = described.alphabet.rows([line]).expand(n, -1, -1)
+    options = described.sampler_options(temperature=temperature)
+    return described.alphabet.decode(hub.generator(checkpoint).sample(n, generator, context, **options))

@@ -124,7 +124,7 @@ TABLE = {
         (dict(dataset=["lines"]), "Pick a text data set"),
         (dict(dataset="replies"), "Pick a text data set"),
     ]),
-    "/reply": (dict(line="When will he be here?", n=5, seed=0), [
+    "/reply": (dict(line="When will he be here?", n=5, seed=0, temperature=0.8), [
         (dict(line=""), "Type a line to reply to"),
         (dict(line="x" * 100_000), "at most 63 characters"),
         (dict(line="Быть или не быть"), "outside the vocabulary"),
@@ -134,6 +134,9 @@ TABLE = {
         (dict(n=BIG), "number of replies must be from 1 to 20"),
         (dict(n="many"), NOT_A_NUMBER),
         (dict(seed=2**70), SEED),
+        (dict(temperature=NAN), "temperature must be"),
+        (dict(temperature=0.0), "temperature must be from 0.1 to 2.0"),
+        (dict(temperature="hot"), NOT_A_NUMBER),
     ]),
     "/encode_picture": (dict(checkpoint="vae-mnist", label="any", sketch=None, upload="{digit.png}"), [
         (dict(checkpoint=ESCAPES[0]), CHECKPOINT),

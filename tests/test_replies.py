@@ -1,6 +1,8 @@
 """Replies to a line: the pairs as tensors, the conditional VAE (its copying decoder too), the dual encoder
 that scores a reply's fit and tells real pairs from shuffled ones, the Reply panel's operation and the `reply`
 command."""
+import math
+import statistics
 import subprocess
 import sys
 
@@ -14,6 +16,8 @@ from genapp.eval.replies import fit_share
 from genapp.eval.replies import test_pairs as held_out_pairs
 from genapp.models.dual_encoder import DualEncoder, feature_ids
 from genapp.models.vae import VAE, kl_divergence
+from genapp.train.recipes import RECIPES
+from genapp.train.vae import BagOfWords
 
 FOLDER = hub.data_folder("replies")
 LINE = "When will he be here?"
@@ -97,6 +101,28 @@ def test_the_match_model_copies_a_begun_word_of_the_line_before_any_training():
     assert log_p[2:9].max(-1).values.exp().min() > 0.9                    # surely, once two symbols match
 
 
+def test_the_bag_of_words_head_learns_which_words_a_code_holds():
+    """Zhao et al. 2017's bag-of-words loss (train/vae.py): the reply's words and marks, in no order, from the
+    code the decoder reads; fifty steps on two replies bring it to its floor, and padding costs nothing."""
+    alphabet = DATASETS["replies"].alphabet
+    model = tiny_reply_vae()
+    bag = BagOfWords(model.code_dim, alphabet.vocabulary, buckets=256, hidden=32)
+    x, c = alphabet.rows(["Ay, my lord.", "No."]), alphabet.rows([LINE, "Who is there?"])
+    *_, code = model(x, c, with_code=True)
+    assert code.shape == (2, model.code_dim) == (2, 4 + 8)
+    start = bag(code.detach(), x)
+    assert start.shape == (2,) and start[0] > start[1] > 0                 # 3 words and 2 marks against 1 and 1
+    assert torch.equal(bag(code.detach(), torch.zeros_like(x)), torch.zeros(2))              # padding: no word
+    opt = torch.optim.Adam(bag.parameters(), lr=1e-2)
+    for _ in range(50):
+        loss = bag(code.detach(), x).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    # its floor: each of a bag's k distinct items at 1/k ("ay" "my" "lord" , . and "no" .)
+    assert torch.allclose(bag(code.detach(), x), torch.tensor([5 * math.log(5), 2 * math.log(2)]), atol=0.3)
+
+
 def test_the_dual_encoders_features_are_words_word_pieces_and_marks_lower_cased():
     alphabet = DATASETS["replies"].alphabet
     model = DualEncoder(vocabulary=alphabet.vocabulary, buckets=1 << 20, dim=8)
@@ -148,6 +174,19 @@ def test_five_replies_differ_are_reproducible_and_scored():
     assert r.seen == lm.seen(r.replies) and r.ms > 0
 
 
+def test_replies_are_drawn_at_the_checkpoints_own_temperature_unless_asked():
+    own = hub.describe("vae-replies").sampler["temperature"]
+    assert own == RECIPES["vae-replies"].temperature == studio.replies.default_temperature() == 0.8
+    r = studio.reply(LINE, 5, seed=1)
+    assert r.temperature == own and studio.reply(LINE, 5, seed=1, temperature=own).replies == r.replies
+    hot = studio.reply(LINE, 5, seed=1, temperature=1.0)
+    assert hot.temperature == 1.0 and hot.replies != r.replies
+    cold = studio.reply(LINE, 20, seed=1, temperature=0.1)        # nearly the likeliest letter each time
+    warm = studio.reply(LINE, 20, seed=1, temperature=1.0)
+    assert len(set(cold.replies)) < 20 == len(set(warm.replies))        # the same words come back
+    assert statistics.mean(cold.nats_per_char) < statistics.mean(warm.nats_per_char) - 0.3
+
+
 @pytest.mark.parametrize("line, n, seed, said", [
     ("", 5, 0, "Type a line to reply to"), ("   ", 5, 0, "Type a line to reply to"),
     ("x" * 100_000, 5, 0, "lines have at most 63 characters"), ("Быть или не быть", 5, 0, "outside the vocabulary"),
@@ -166,7 +205,10 @@ def test_the_reply_command_prints_the_panels_replies(tmp_path):
                           "--seed", "1", "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
     shown = studio.reply(LINE, 5, seed=1)
-    assert out.read_text() == shown.text and f"{shown.distinct} distinct of 5 replies" in run.stdout
+    assert out.read_text() == shown.text and f"temperature 0.8: {shown.distinct} distinct of 5 replies" in run.stdout
+    hot = subprocess.run([sys.executable, "-m", "genapp", "reply", "--line", LINE, "--seed", "1", "-t", "1"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert "temperature 1:" in hot.stdout and all(repr(t) in hot.stdout for t in studio.reply(LINE, 5, 1, temperature=1).replies)
     bad = subprocess.run([sys.executable, "-m", "genapp", "reply", "--line", ""], cwd=ROOT, capture_output=True,
                          text=True, timeout=300)
     assert bad.returncode != 0 and "Type a line to reply to" in bad.stderr

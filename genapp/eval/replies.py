@@ -60,7 +60,8 @@ def evaluate_replies(name, pairs) -> dict:
     model = hub.load(name)
     x, context = alphabet.rows(real), alphabet.rows(lines)
     kl = kl_divergence(*model.posterior(x, context), *model.prior(context)).sum() / sum(len(r) + 1 for r in real)
-    vs = f"{REPLIES} replies to each of {LINES_ANSWERED} test lines"
+    vs = (f"{REPLIES} replies to each of {LINES_ANSWERED} test lines, letter temperature "
+          f"{hub.describe(name).sampler['temperature']:g}")
     fit, fit_error = fit_share(scorer, answered, said)
     return {
         "distinct_of_five": metric(f"Distinct replies among the {REPLIES} to a line, mean over {LINES_ANSWERED} test "

@@ -33,6 +33,15 @@ def rolling_hash(h, symbols):
     return (h * BASE + symbols + 1) % MODULUS
 
 
+def symbol_tables(vocabulary: str):
+    """What feature_ids needs of a vocabulary (its symbols in id order), (V,) tensors: each symbol's lower-case
+    symbol (fold), which symbols are word symbols (letters and the apostrophe), which punctuation marks."""
+    fold = [vocabulary.index(c.lower()) if c.lower() in vocabulary else i for i, c in enumerate(vocabulary)]
+    symbols = [i > text.END_ID and c for i, c in enumerate(vocabulary)]     # pad and end: no symbol
+    return (torch.tensor(fold), torch.tensor([bool(c) and (c.isalpha() or c == "'") for c in symbols]),
+            torch.tensor([bool(c) and not (c.isalpha() or c in "' ") for c in symbols]))
+
+
 def feature_ids(ids, fold, letters, marks, ngrams: tuple, buckets: int):
     """(B, T) symbol ids of rows -> (B, F) hashed feature ids and (B, F) their mask: the words (runs of
     letters), the character n-grams of each word marked at both ends ('<lo', 'lor', ..., 'rd>'), and the
@@ -81,14 +90,9 @@ class DualEncoder(ModelMixin, ConfigMixin):
     def __init__(self, vocabulary: str = text.NAMES.vocabulary, buckets: int = 16384, dim: int = 128,
                  ngrams: tuple = (3, 4, 5), dropout: float = 0.0, length_buckets: int = 0):
         super().__init__()
-        fold = [vocabulary.index(c.lower()) if c.lower() in vocabulary else i for i, c in enumerate(vocabulary)]
         assert min(ngrams) >= 3, "a word's n-grams are 3 symbols or longer (shorter are its letters and marks)"
-        symbols = [i > text.END_ID and c for i, c in enumerate(vocabulary)]     # pad and end: no symbol
-        self.register_buffer("fold", torch.tensor(fold), persistent=False)
-        self.register_buffer("letters", torch.tensor([bool(c) and (c.isalpha() or c == "'") for c in symbols]),
-                             persistent=False)
-        self.register_buffer("marks", torch.tensor([bool(c) and not (c.isalpha() or c in "' ") for c in symbols]),
-                             persistent=False)
+        for name, table in zip(("fold", "letters", "marks"), symbol_tables(vocabulary)):
+            self.register_buffer(name, table, persistent=False)
         self.table = nn.Embedding(buckets, dim)
         nn.init.normal_(self.table.weight, std=dim ** -0.5)        # random rows are nearly orthogonal
         self.drop = nn.Dropout(dropout)

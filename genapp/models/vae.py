@@ -220,6 +220,12 @@ class VAE(ModelMixin, ConfigMixin):
     def latent_dim(self) -> int:
         return self.config.latent_dim
 
+    @property
+    def code_dim(self) -> int:
+        """The width of the code the decoder reads: z and the condition's vector, if it has one."""
+        conditioned = self.config.num_classes > 0 or bool(self.config.context_shape)
+        return self.latent_dim + (self.config.label_dim if conditioned else 0)
+
     def condition(self, labels):
         """What the encoder, decoder and prior read of the condition: (B, label_dim), or None."""
         if self.config.context_shape:
@@ -355,17 +361,20 @@ class VAE(ModelMixin, ConfigMixin):
             return mixture_mode(logits, means)
         return torch.sigmoid(self.decode_logits(z, labels))
 
-    def forward(self, x, labels=None, generator=None, decoder_input=None, encoder_input=None):
+    def forward(self, x, labels=None, generator=None, decoder_input=None, encoder_input=None, with_code=False):
         """-ELBO per example of x (pictures in {0, 1}, or one-hot rows), Kingma & Welling 2014 eq. 10;
-        returns (loss, reconstruction nll, kl). decoder_input: what a text decoder reads instead of x
-        (x with symbols dropped: word dropout, Bowman et al. 2016); encoder_input: what the encoder reads
-        instead of x (the grey picture of a binarized x)."""
+        returns (loss, reconstruction nll, kl), and with_code the code the decoder read (z drawn from q and
+        the condition, (B, latent_dim + label_dim)) after them. decoder_input: what a text decoder reads
+        instead of x (x with symbols dropped: word dropout, Bowman et al. 2016); encoder_input: what the
+        encoder reads instead of x (the grey picture of a binarized x)."""
         read = self.read_condition(labels)
         mu, logvar = self.posterior(x if encoder_input is None else encoder_input, labels, read)
         eps = torch.randn(mu.shape, generator=generator, device=mu.device)
         z = mu + (0.5 * logvar).exp() * eps                    # reparameterization trick
         logits = self.decode_logits(z, labels, x if decoder_input is None else decoder_input, read)
         rec, kl = -self.log_likelihood(logits, x), kl_divergence(mu, logvar, *self.prior(labels, read))
+        if with_code:
+            return rec + kl, rec, kl, self._with_label(z, labels, read[0])
         return rec + kl, rec, kl
 
     @torch.no_grad()

@@ -21,7 +21,8 @@ from .recipes import RECIPES
 # what each family's training loop reads from recipe.options (train/<family>.py)
 FAMILY_OPTIONS = {
     "vae": {"kl_weight", "kl_warmup", "word_dropout", "binarization", "auxiliary", "auxiliary_latent",
-            "auxiliary_blur", "auxiliary_picture", "adversarial", "discriminator", "diffaugment", "d_lr"},
+            "auxiliary_blur", "auxiliary_picture", "adversarial", "discriminator", "diffaugment", "d_lr",
+            "bag_of_words", "bag_of_words_buckets"},
     "gan": {"auxiliary", "diffaugment", "discriminator", "loss", "betas", "ema", "autoencoder", "d_lr",
             "ema_decay", "extra_ema", "snapshots"},
     "rbm": {"num_chains", "discriminative_weight", "weight_decay", "binarize"},

@@ -22,7 +22,7 @@ def description(recipe, config) -> dict:
         record |= {"latent": LATENT[recipe.family],
                    "latent_dim": config["num_hidden"] if recipe.family == "rbm" else config["latent_dim"],
                    "sampler": {"steps": config["default_steps"]} if recipe.family == "rbm"
-                   else {"temperature": 1.0} if text_vae else {},
+                   else {"temperature": recipe.temperature} if text_vae else {},
                    "evaluator": next(r.name for r in RECIPES.values()
                                      if r.dataset == recipe.dataset and r.family in EVALUATORS),
                    "specimen": recipe.specimen, "decoder": config.get("decoder", "")}

@@ -33,14 +33,25 @@ options["discriminator"]) learns with the hinge loss to tell the real training p
 pictures of the auxiliary latents, each given its label, and the decoder is trained to raise its score,
 times the weight: samples that look like emoji of their group, not only like its blur. Both see every
 picture through options["diffaugment"] (GAN training on few pictures, train/diffaugment.py); D's Adam has
-betas (0, 0.9) and learning rate options["d_lr"] (2e-4). The discriminator is not saved."""
+betas (0, 0.9) and learning rate options["d_lr"] (2e-4). The discriminator is not saved.
+
+bag_of_words (text), a weight: the bag-of-words loss of Zhao et al. 2017 (kgCVAE), their remedy for a
+decoder that writes well without z: from the code the decoder reads (z drawn from q and the condition) a
+head predicts, all at once and in no order, the words of the text (hashed into bag_of_words_buckets, 4,096;
+the dual encoder's hashing of words and punctuation marks), and their negative log-likelihood, times the
+weight, joins the loss. z must then say which words come, and the prior p(z | line) of a reply VAE learns which
+words a line's reply holds. The head is used in training only; it is not saved."""
 import math
 
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 
+from ..data import DATASETS
 from ..models.classifier import Classifier
+from ..models.dual_encoder import feature_ids, symbol_tables
 from ..models.gan import Discriminator, hinge_d_loss, hinge_g_loss
+from ..models.nets import MLP
 from ..models.vae import VAE, fit_class_prior
 from .classifier import random_shift
 from .diffaugment import diff_augment
@@ -85,6 +96,22 @@ def auxiliary_latents(model, kind, x, y, generator):
     return mu + (0.5 * logvar).exp() * to_device(torch.randn(mu.shape, generator=generator), x.device)
 
 
+class BagOfWords(nn.Module):
+    """The bag-of-words head (Zhao et al. 2017): a code (B, code_dim) -> logits over `buckets` hashed words;
+    forward(code, rows) is the (B,) negative log-likelihood of the words and marks of one-hot rows, summed."""
+
+    def __init__(self, code_dim: int, vocabulary: str, buckets: int = 4096, hidden: int = 512):
+        super().__init__()
+        self.buckets, self.net = buckets, MLP(code_dim, buckets, hidden, depth=1)
+        for name, table in zip(("fold", "letters", "marks"), symbol_tables(vocabulary)):
+            self.register_buffer(name, table, persistent=False)
+
+    def forward(self, code, rows):
+        words, mask = feature_ids(rows.argmax(-1), self.fold, self.letters, self.marks, (), self.buckets)
+        log_p = F.log_softmax(self.net(code), -1).gather(1, words)
+        return -(log_p * mask).sum(1)
+
+
 def fit(recipe, split, device, generator, steps, snapshot=lambda step, model: None):
     """snapshot(step, model): called after each step (a time-lapse keeps some)."""
     model = VAE(sample_shape=tuple(split.x.shape[1:]), **recipe.model).to(device)
@@ -114,6 +141,12 @@ def fit(recipe, split, device, generator, steps, snapshot=lambda step, model: No
         opt_d = torch.optim.Adam(D.parameters(), lr=recipe.options.get("d_lr", 2e-4), betas=(0.0, 0.9))
         policy = tuple(recipe.options.get("diffaugment", ()))
         seen = (lambda x: diff_augment(x, policy, generator)) if policy else (lambda x: x)
+    bag_weight = recipe.options.get("bag_of_words", 0.0)
+    if bag_weight:
+        assert model.is_text, "bag_of_words: a text VAE"
+        bag = BagOfWords(model.code_dim, DATASETS[recipe.dataset].alphabet.vocabulary,
+                         recipe.options.get("bag_of_words_buckets", 4096)).to(device)
+        opt.add_param_group({"params": list(bag.parameters())})
     for step in range(1, steps + 1):
         x, y = minibatch(split, recipe.batch_size, generator)
         if binarization == "sampled":
@@ -121,9 +154,13 @@ def fit(recipe, split, device, generator, steps, snapshot=lambda step, model: No
         hidden = None
         if dropout:   # zeroed one-hot inputs: the decoder sees "some symbol" there
             hidden = x * (torch.rand(x.shape[:2], generator=generator) >= dropout).to(x.device).unsqueeze(-1)
-        _, rec, kl = model(x, y, decoder_input=hidden)
+        _, rec, kl, code = model(x, y, decoder_input=hidden, with_code=True)
         loss = (rec + kl_weight * min(1.0, step / warmup if warmup else 1.0) * kl).mean()
         extra_log, shown = {}, None
+        if bag_weight:
+            bag_loss = bag(code, x).mean()
+            loss = loss + bag_weight * bag_loss
+            extra_log = {"bow": bag_loss.detach()}
         if auxiliary:
             # (a) the classifier learns to name the real training pictures
             clf.train()
