@@ -111,3 +111,27 @@ def test_the_auxiliary_classifier_trains_the_decoder_through_the_picture_it_show
     y = torch.arange(40) % 18
     models, _ = vae.fit(recipe, Split(x, y, x[:8], y[:8]), "cpu", torch.Generator().manual_seed(0), 2)
     assert list(models) == [""] and recipe.options["auxiliary"] > 0
+
+
+def test_free_bits_keep_a_text_vae_from_writing_without_z():
+    """train/vae.py's free_bits (Kingma et al. 2016): each latent dimension's KL counts as at least that many
+    nats, so a decoder that could write alone gains nothing from a dimension that says less: z carries more."""
+    import dataclasses
+    import torch
+    from genapp.data import load_tensors
+    from genapp.models.vae import kl_divergence
+    from genapp.train import vae
+    from genapp.train.loop import Split
+    from genapp.train.recipes import RECIPES
+    from genapp import hub
+    x, y = load_tensors("names", hub.data_folder("names"), "test")
+    split = Split(x[:2000], y[:2000], x[2000:2200], y[2000:2200])
+    kls = {}
+    for free_bits in (0.0, 1.0):
+        recipe = dataclasses.replace(RECIPES["vae-names"], batch_size=64, eval_every=100,
+                                     model=RECIPES["vae-names"].model | dict(latent_dim=4, hidden=32, embed_dim=8),
+                                     options=dict(word_dropout=0.25, free_bits=free_bits))
+        model = vae.fit(recipe, split, "cpu", torch.Generator().manual_seed(0), 200)[0][""]
+        with torch.no_grad():
+            kls[free_bits] = kl_divergence(*model.posterior(split.x_val), per_dim=True).mean(0)
+    assert kls[0.0].sum() < 0.5 * kls[1.0].sum() and kls[1.0].min() > 0.5, kls

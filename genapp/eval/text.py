@@ -5,6 +5,7 @@ itself or gets the shape of its texts wrong. The VAE also gets its
 own test likelihood bound and the KL that shows how much it uses z (posterior collapse)."""
 import math
 import random
+from difflib import SequenceMatcher
 
 import torch
 
@@ -45,6 +46,7 @@ def vae_likelihood(model, dataset, names, quick, anchor=None) -> dict:
     mu, logvar = model.posterior(all_x)
     kl = kl_divergence(mu, logvar).sum()
     sd = per_char.std().item()
+    back = alphabet.decode(model.decode(model.encode(all_x)))      # each text's code, spelled out again
     return {
         "test_nats_per_char": metric(
             f"Test NLL per character, IWAE bound (k={IWAE_K}, {len(x)} test {alphabet.unit}s; "
@@ -53,6 +55,13 @@ def vae_likelihood(model, dataset, names, quick, anchor=None) -> dict:
             tolerance=4 * sd / math.sqrt(counts[True]), anchor=anchor),
         "kl_per_char": metric(f"KL(q(z|x) || p(z)) per character, nats (all {len(names)} test {alphabet.unit}s): how much "
                               "the decoder leans on z; near 0 is posterior collapse", kl / text.characters(names), 3),
+        "reconstructed": metric(f"Test {alphabet.unit}s spelled back exactly from their codes (the posterior's mean, "
+                                f"decoded greedily; all {len(names)}): what a walk between two typed {alphabet.unit}s "
+                                "starts and ends on", sum(a == b for a, b in zip(back, names)) / len(names), 3),
+        "reconstruction_similarity": metric(
+            f"Similarity of each test {alphabet.unit} to its code spelled back, mean (difflib's ratio: 1 the same "
+            f"{alphabet.unit}, 0 nothing in common; all {len(names)})",
+            sum(SequenceMatcher(None, a, b).ratio() for a, b in zip(back, names)) / len(names), 3),
     }
 
 

@@ -65,11 +65,13 @@ def bits_per_dimension(nll_nats, dimensions: int):
     return nll_nats / (dimensions * math.log(2))
 
 
-def kl_divergence(mu, logvar, prior_mean=0.0, prior_logvar=0.0):
-    """KL(q(z|x) || p(z)) per example, in closed form, between diagonal Gaussians; p(z) = N(0, I) unless
-    a prior's mean and log-variance are given (Kingma & Welling 2014, appendix B)."""
+def kl_divergence(mu, logvar, prior_mean=0.0, prior_logvar=0.0, per_dim=False):
+    """KL(q(z|x) || p(z)) per example (B,), or with per_dim each latent dimension's (B, latent_dim), in closed
+    form, between diagonal Gaussians; p(z) = N(0, I) unless a prior's mean and log-variance are given (Kingma &
+    Welling 2014, appendix B)."""
     prior_logvar = torch.as_tensor(prior_logvar, dtype=mu.dtype, device=mu.device)
-    return 0.5 * (prior_logvar - logvar + (logvar.exp() + (mu - prior_mean).pow(2)) / prior_logvar.exp() - 1).sum(1)
+    kl = 0.5 * (prior_logvar - logvar + (logvar.exp() + (mu - prior_mean).pow(2)) / prior_logvar.exp() - 1)
+    return kl if per_dim else kl.sum(1)
 
 
 def gaussian_log_density(z, mean=0.0, logvar=0.0):
@@ -361,10 +363,12 @@ class VAE(ModelMixin, ConfigMixin):
             return mixture_mode(logits, means)
         return torch.sigmoid(self.decode_logits(z, labels))
 
-    def forward(self, x, labels=None, generator=None, decoder_input=None, encoder_input=None, with_code=False):
+    def forward(self, x, labels=None, generator=None, decoder_input=None, encoder_input=None, with_code=False,
+                kl_per_dim=False):
         """-ELBO per example of x (pictures in {0, 1}, or one-hot rows), Kingma & Welling 2014 eq. 10;
         returns (loss, reconstruction nll, kl), and with_code the code the decoder read (z drawn from q and
-        the condition, (B, latent_dim + label_dim)) after them. decoder_input: what a text decoder reads
+        the condition, (B, latent_dim + label_dim)) after them; kl_per_dim: kl of each latent dimension,
+        (B, latent_dim). decoder_input: what a text decoder reads
         instead of x (x with symbols dropped: word dropout, Bowman et al. 2016); encoder_input: what the
         encoder reads instead of x (the grey picture of a binarized x)."""
         read = self.read_condition(labels)
@@ -372,10 +376,9 @@ class VAE(ModelMixin, ConfigMixin):
         eps = torch.randn(mu.shape, generator=generator, device=mu.device)
         z = mu + (0.5 * logvar).exp() * eps                    # reparameterization trick
         logits = self.decode_logits(z, labels, x if decoder_input is None else decoder_input, read)
-        rec, kl = -self.log_likelihood(logits, x), kl_divergence(mu, logvar, *self.prior(labels, read))
-        if with_code:
-            return rec + kl, rec, kl, self._with_label(z, labels, read[0])
-        return rec + kl, rec, kl
+        rec, kl = -self.log_likelihood(logits, x), kl_divergence(mu, logvar, *self.prior(labels, read), per_dim=True)
+        out = rec + kl.sum(1), rec, kl if kl_per_dim else kl.sum(1)
+        return (*out, self._with_label(z, labels, read[0])) if with_code else out
 
     @torch.no_grad()
     def sample(self, n, generator=None, labels=None, temperature: float = 1.0, callback=None):

@@ -22,7 +22,7 @@ from .recipes import RECIPES
 FAMILY_OPTIONS = {
     "vae": {"kl_weight", "kl_warmup", "word_dropout", "binarization", "auxiliary", "auxiliary_latent",
             "auxiliary_blur", "auxiliary_picture", "adversarial", "discriminator", "diffaugment", "d_lr",
-            "bag_of_words", "bag_of_words_buckets"},
+            "bag_of_words", "bag_of_words_buckets", "free_bits"},
     "gan": {"auxiliary", "diffaugment", "discriminator", "loss", "betas", "ema", "autoencoder", "d_lr",
             "ema_decay", "extra_ema", "snapshots"},
     "rbm": {"num_chains", "discriminative_weight", "weight_decay", "binarize"},

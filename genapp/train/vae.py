@@ -2,7 +2,11 @@
 one-hot rows (text). For text, recipe.options guard against posterior collapse (Bowman et al. 2016):
 kl_warmup (steps over which the KL's weight rises linearly from 0 to kl_weight) and word_dropout
 (the share of the decoder's input symbols hidden from it, so it must lean on z); kl_weight below 1
-trains a beta-VAE, near-deterministic codes for an autoencoder.
+trains a beta-VAE, near-deterministic codes for an autoencoder. free_bits (Kingma et al. 2016, "Improved
+Variational Inference with Inverse Autoregressive Flow"): each latent dimension's KL, averaged over the
+minibatch, counts in the loss as at least that many nats, so that the decoder gains nothing from a dimension
+that says less: a character decoder good enough to write lines alone (KL 0.04 nats per character without it)
+must then carry each line's gist in z.
 
 binarization (pictures): "sampled", a fresh Bernoulli draw of every pixel each time it is seen
 (dynamic binarization, the likelihood literature's convention); or "expected", the same loss averaged
@@ -119,7 +123,7 @@ def fit(recipe, split, device, generator, steps, snapshot=lambda step, model: No
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps)
     log, best = Log(steps), Best(model)
     kl_weight, warmup = recipe.options.get("kl_weight", 1.0), recipe.options.get("kl_warmup", 0)
-    dropout = recipe.options.get("word_dropout", 0.0)
+    dropout, free_bits = recipe.options.get("word_dropout", 0.0), recipe.options.get("free_bits", 0.0)
     binarization = recipe.options.get("binarization", "sampled")
     assert binarization in ("sampled", "expected", "none"), \
         f"binarization must be sampled, expected or none, not {binarization!r}"
@@ -154,8 +158,11 @@ def fit(recipe, split, device, generator, steps, snapshot=lambda step, model: No
         hidden = None
         if dropout:   # zeroed one-hot inputs: the decoder sees "some symbol" there
             hidden = x * (torch.rand(x.shape[:2], generator=generator) >= dropout).to(x.device).unsqueeze(-1)
-        _, rec, kl, code = model(x, y, decoder_input=hidden, with_code=True)
-        loss = (rec + kl_weight * min(1.0, step / warmup if warmup else 1.0) * kl).mean()
+        _, rec, kl_dims, code = model(x, y, decoder_input=hidden, with_code=True, kl_per_dim=True)
+        kl = kl_dims.sum(1)
+        # free bits: each dimension's KL, averaged over the batch, counts as at least free_bits nats
+        kl_term = kl_dims.mean(0).clamp_min(free_bits).sum() if free_bits else kl.mean()
+        loss = rec.mean() + kl_weight * min(1.0, step / warmup if warmup else 1.0) * kl_term
         extra_log, shown = {}, None
         if bag_weight:
             bag_loss = bag(code, x).mean()
