@@ -86,6 +86,8 @@ def build():
     checkpoint.change(class_menu, [checkpoint, label], label, api_visibility="private", preprocess=False)
     checkpoint.change(lambda name: gr.Audio(visible=name in studio.generators("audio")), checkpoint, sound,
                       api_visibility="private", preprocess=False)        # a player only for sound checkpoints
+    checkpoint.change(lambda name: gr.Image(visible=name not in studio.generators("text")), checkpoint, picture,
+                      api_visibility="private", preprocess=False)        # a text's point is its text, no picture
     start.click(from_seed, inputs, [picture, sound, note, z, save, *sliders],
                 api_name="seed_point", preprocess=False)
     lesson_link("seed_point", start, inputs, [picture, sound, note, z, save, *sliders], from_seed)
